@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Outreach.Connector.Updates;
+
+/// <summary>
+/// Reads and writes the queue message that carries one <see cref="ProspectUpdate"/>: compact, versioned JSON.
+/// </summary>
+/// <remarks>
+/// Shape (times are Unix epoch milliseconds, so they round-trip exactly and stay short):
+/// <code>{"v":1,"p":123,"r":1740910500000,"f":{"custom1":{"v":"realized","t":1740910500000,"a":"aud-1"}},"tp":"00-…"}</code>
+/// Readers ignore properties they do not know, so a newer writer can add optional data; a message whose
+/// schema version is newer than <see cref="ProspectUpdate.CurrentSchemaVersion"/> is refused rather than
+/// half-understood.
+/// </remarks>
+public static class ProspectUpdateFormat
+{
+    /// <summary>Serializes an update to its queue message bytes (UTF-8 JSON).</summary>
+    public static byte[] Serialize(ProspectUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, update);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Serializes an update to its queue message text.</summary>
+    public static string SerializeToString(ProspectUpdate update) => System.Text.Encoding.UTF8.GetString(Serialize(update));
+
+    /// <summary>Writes an update as one JSON object.</summary>
+    public static void Write(Utf8JsonWriter writer, ProspectUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(update);
+        writer.WriteStartObject();
+        writer.WriteNumber("v", ProspectUpdate.CurrentSchemaVersion);
+        writer.WriteNumber("p", update.ProspectId);
+        writer.WriteNumber("r", update.ReceivedAt.ToUnixTimeMilliseconds());
+        writer.WriteStartObject("f");
+        foreach (var (name, change) in update.Fields)
+        {
+            writer.WriteStartObject(name);
+            writer.WritePropertyName("v");
+            change.Value.WriteTo(writer);
+            writer.WriteNumber("t", change.ObservedAt.ToUnixTimeMilliseconds());
+            if (change.AudienceId is not null)
+            {
+                writer.WriteString("a", change.AudienceId);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        if (update.TraceParent is not null)
+        {
+            writer.WriteString("tp", update.TraceParent);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads an update from its queue message text.</summary>
+    /// <exception cref="FormatException">The message is not a prospect update this version understands.</exception>
+    public static ProspectUpdate Deserialize(string message) => Deserialize(System.Text.Encoding.UTF8.GetBytes(message));
+
+    /// <summary>Reads an update from its queue message bytes.</summary>
+    /// <exception cref="FormatException">The message is not a prospect update this version understands.</exception>
+    public static ProspectUpdate Deserialize(ReadOnlyMemory<byte> message)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(message);
+            return Read(document.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"The queue message is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads an update from a parsed JSON object.</summary>
+    /// <exception cref="FormatException">The element is not a prospect update this version understands.</exception>
+    public static ProspectUpdate Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("A prospect update message must be a JSON object.");
+        }
+
+        var version = RequiredInt64(root, "v");
+        if (version < 1 || version > ProspectUpdate.CurrentSchemaVersion)
+        {
+            throw new FormatException(
+                $"Prospect update schema version {version} is not supported (this build reads 1 to {ProspectUpdate.CurrentSchemaVersion}).");
+        }
+
+        var prospectId = RequiredInt64(root, "p");
+        if (prospectId <= 0)
+        {
+            throw new FormatException("A prospect update must name a positive prospect id.");
+        }
+
+        var receivedAt = RequiredTime(root, "r");
+        if (!root.TryGetProperty("f", out var fieldsElement) || fieldsElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("A prospect update must carry an object of fields under \"f\".");
+        }
+
+        var fields = new Dictionary<string, FieldChange>(StringComparer.Ordinal);
+        foreach (var field in fieldsElement.EnumerateObject())
+        {
+            fields[field.Name] = ReadChange(field);
+        }
+
+        var traceParent = root.TryGetProperty("tp", out var tp) && tp.ValueKind == JsonValueKind.String ? tp.GetString() : null;
+        return new ProspectUpdate(prospectId, fields, receivedAt) { TraceParent = traceParent };
+    }
+
+    private static FieldChange ReadChange(JsonProperty field)
+    {
+        var change = field.Value;
+        if (change.ValueKind != JsonValueKind.Object || !change.TryGetProperty("v", out var value))
+        {
+            throw new FormatException($"Field \"{field.Name}\" must be an object with a value under \"v\".");
+        }
+
+        var observedAt = RequiredTime(change, "t");
+        var audienceId = change.TryGetProperty("a", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+        return new FieldChange(FieldValue.FromElement(value), observedAt, audienceId);
+    }
+
+    private static DateTimeOffset RequiredTime(JsonElement element, string name)
+    {
+        var milliseconds = RequiredInt64(element, name);
+        if (milliseconds < 0 || milliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            throw new FormatException($"Property \"{name}\" must be a time in Unix epoch milliseconds.");
+        }
+
+        return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+    }
+
+    private static long RequiredInt64(JsonElement element, string name)
+    {
+        if (element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.Number && property.TryGetInt64(out var number))
+        {
+            return number;
+        }
+
+        throw new FormatException($"Property \"{name}\" must be an integer.");
+    }
+}
