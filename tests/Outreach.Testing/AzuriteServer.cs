@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Outreach.Testing;
+
+/// <summary>
+/// A real Azurite (Azure Storage emulator) process on free loopback ports, with in-memory persistence.
+/// </summary>
+/// <remarks>
+/// Azurite is pinned in the repository's package.json and installed by <c>npm ci</c> (eng/test.sh does it).
+/// Tests that need storage fail loudly when it is missing rather than skip, so a green run always means the
+/// storage code really ran against the emulator.
+/// </remarks>
+public sealed class AzuriteServer : IAsyncDisposable
+{
+    // The emulator's published development account and key (documented by Microsoft for Azurite); not a secret.
+    private const string DevAccount = "devstoreaccount1";
+    private const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AzuriteServer(Process process, int blobPort, int queuePort, int tablePort)
+    {
+        _process = process;
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    /// <summary>The blob endpoint's port.</summary>
+    public int BlobPort { get; }
+
+    /// <summary>The queue endpoint's port.</summary>
+    public int QueuePort { get; }
+
+    /// <summary>The table endpoint's port.</summary>
+    public int TablePort { get; }
+
+    /// <summary>A storage connection string for this emulator instance.</summary>
+    public string ConnectionString => string.Create(
+        CultureInfo.InvariantCulture,
+        $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{DevAccount};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{DevAccount};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{DevAccount};");
+
+    /// <summary>Starts Azurite from the repository's node_modules and waits until all three services listen.</summary>
+    public static async Task<AzuriteServer> StartAsync()
+    {
+        var executable = Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "azurite");
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException(
+                $"Azurite is not installed at {executable}. Run `npm ci` in {RepositoryRoot.Path} (eng/test.sh does it).");
+        }
+
+        int blob = LoopbackPort.GetFree(), queue = LoopbackPort.GetFree(), table = LoopbackPort.GetFree();
+        var workspace = Directory.CreateTempSubdirectory("azurite-");
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workspace.FullName,
+        };
+        foreach (var argument in new[]
+                 {
+                     "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl", "--disableTelemetry",
+                     "--blobHost", "127.0.0.1", "--blobPort", Invariant(blob),
+                     "--queueHost", "127.0.0.1", "--queuePort", Invariant(queue),
+                     "--tableHost", "127.0.0.1", "--tablePort", Invariant(table),
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        var server = new AzuriteServer(process, blob, queue, table);
+        process.OutputDataReceived += (_, e) => server.Record(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Record(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            foreach (var port in new[] { blob, queue, table })
+            {
+                await LoopbackPort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !process.HasExited, server.Output);
+            }
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>What Azurite printed so far, for failure messages.</summary>
+    public string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
