@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Outreach.Connector.Aep;
+
+/// <summary>
+/// Reads the body of an AEP HTTP API destination request: a single profile object, a JSON array of profiles, or
+/// <c>{"profiles": [...]}</c> (Adobe batches up to ten profiles per call but does not document the batch shape, so
+/// all three are accepted: aep-and-peers.md §1.2).
+/// </summary>
+/// <remarks>
+/// The body is read once into pooled memory with a hard size limit (nothing beyond the limit is buffered), then
+/// parsed with a depth limit. A body that is not valid JSON is refused whole, so a request is never half-applied.
+/// </remarks>
+public sealed class AepExportReader(IOptions<AepReaderOptions> options)
+{
+    private readonly AepReaderOptions _options = options.Value;
+
+    /// <summary>Reads and parses a request body stream.</summary>
+    /// <returns>The export, or the reason the whole body is refused.</returns>
+    public async Task<AepReadResult> ReadAsync(Stream body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_options.MaxBodyBytes + 1, 64 * 1024));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > _options.MaxBodyBytes)
+                    {
+                        return TooLarge();
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxBodyBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > _options.MaxBodyBytes)
+                {
+                    return TooLarge();
+                }
+            }
+
+            return Read(buffer.AsMemory(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Parses a body already in memory. The returned export does not reference <paramref name="body"/>.</summary>
+    public AepReadResult Read(ReadOnlyMemory<byte> body)
+    {
+        if (body.Length > _options.MaxBodyBytes)
+        {
+            return TooLarge();
+        }
+
+        if (body.IsEmpty || body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return AepReadResult.Refused(new AepBodyError(AepBodyErrorCodes.EmptyBody, "The request body is empty; send an AEP profile export as JSON."));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = ParseCopy(body.Span);
+        }
+        catch (JsonException ex)
+        {
+            var location = ex.LineNumber is { } line
+                ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}")
+                : null;
+            return AepReadResult.Refused(new AepBodyError(AepBodyErrorCodes.MalformedJson, "The request body is not valid JSON: " + FirstSentence(ex.Message), location));
+        }
+
+        var profiles = LocateProfiles(document.RootElement, out var shapeError);
+        if (shapeError is not null)
+        {
+            document.Dispose();
+            return AepReadResult.Refused(shapeError);
+        }
+
+        if (profiles.Count > _options.MaxProfilesPerRequest)
+        {
+            document.Dispose();
+            return AepReadResult.Refused(new AepBodyError(
+                AepBodyErrorCodes.TooManyProfiles,
+                string.Create(CultureInfo.InvariantCulture, $"The request holds {profiles.Count} profiles; at most {_options.MaxProfilesPerRequest} are accepted per request.")));
+        }
+
+        return AepReadResult.Read(new AepExport(document, profiles));
+    }
+
+    // ParseValue copies the bytes into the document's own pooled storage, so the caller's buffer can be reused at once.
+    private JsonDocument ParseCopy(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = _options.MaxDepth });
+        var document = JsonDocument.ParseValue(ref reader);
+        try
+        {
+            if (reader.Read())
+            {
+                throw new JsonException("There is more content after the JSON value.", null, null, reader.BytesConsumed);
+            }
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+
+        return document;
+    }
+
+    private static List<AepProfileElement> LocateProfiles(JsonElement root, out AepBodyError? error)
+    {
+        error = null;
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Array:
+                return Enumerate(root, "$");
+            case JsonValueKind.Object when IsWrapper(root, out var list):
+                return Enumerate(list, "$.profiles");
+            case JsonValueKind.Object:
+                return [new AepProfileElement(0, "$", root)];
+            default:
+                error = new AepBodyError(
+                    AepBodyErrorCodes.UnexpectedShape,
+                    $"The request body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}; send a profile object, an array of profiles, or {{\"profiles\": [...]}}.",
+                    "$");
+                return [];
+        }
+    }
+
+    // A wrapper has a "profiles" array and none of the members that make an object a profile.
+    private static bool IsWrapper(JsonElement root, out JsonElement profiles) =>
+        root.TryGetProperty("profiles", out profiles)
+        && profiles.ValueKind == JsonValueKind.Array
+        && !root.TryGetProperty("identityMap", out _)
+        && !root.TryGetProperty("segmentMembership", out _);
+
+    private static List<AepProfileElement> Enumerate(JsonElement array, string basePath)
+    {
+        var profiles = new List<AepProfileElement>(array.GetArrayLength());
+        var index = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            profiles.Add(new AepProfileElement(index, string.Create(CultureInfo.InvariantCulture, $"{basePath}[{index}]"), element));
+            index++;
+        }
+
+        return profiles;
+    }
+
+    private AepReadResult TooLarge() => AepReadResult.Refused(new AepBodyError(
+        AepBodyErrorCodes.BodyTooLarge,
+        string.Create(CultureInfo.InvariantCulture, $"The request body is larger than the {_options.MaxBodyBytes} bytes accepted per request.")));
+
+    // JsonException messages end with a path/line suffix that duplicates the location we report separately.
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

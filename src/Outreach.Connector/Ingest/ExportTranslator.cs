@@ -1,0 +1,33 @@
+using Outreach.Connector.Aep;
+using Outreach.Connector.Mapping;
+
+namespace Outreach.Connector.Ingest;
+
+/// <summary>Reads an AEP export request body and translates each profile: the whole of ingest except the queue.</summary>
+/// <remarks>Both the standalone endpoint and the Functions HTTP trigger call this, so they validate identically.</remarks>
+public sealed class ExportTranslator(AepExportReader reader, ProfileTranslator translator)
+{
+    /// <summary>Reads and translates a body stream received at <paramref name="receivedAt"/>.</summary>
+    public async Task<ExportTranslation> TranslateAsync(Stream body, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+        Translate(await reader.ReadAsync(body, cancellationToken), receivedAt);
+
+    /// <summary>Reads and translates a body already in memory.</summary>
+    public ExportTranslation Translate(ReadOnlyMemory<byte> body, DateTimeOffset receivedAt) => Translate(reader.Read(body), receivedAt);
+
+    private ExportTranslation Translate(AepReadResult read, DateTimeOffset receivedAt)
+    {
+        if (!read.Succeeded)
+        {
+            return ExportTranslation.Refused(read.Error);
+        }
+
+        using var export = read.Export;
+        var outcomes = new ProfileOutcome[export.Profiles.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = translator.Translate(export.Profiles[i], receivedAt);
+        }
+
+        return ExportTranslation.Translated(outcomes);
+    }
+}

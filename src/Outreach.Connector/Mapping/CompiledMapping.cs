@@ -1,0 +1,67 @@
+using System.Collections.Frozen;
+using Outreach.Connector.Updates;
+
+namespace Outreach.Connector.Mapping;
+
+/// <summary>A validated <see cref="DestinationMapping"/> indexed for the ingest hot path.</summary>
+public sealed class CompiledMapping
+{
+    private readonly FrozenDictionary<string, AudienceMapping> _audiences;
+
+    private CompiledMapping(DestinationMapping mapping)
+    {
+        IdentityNamespace = mapping.IdentityNamespace;
+        _audiences = mapping.Audiences.ToFrozenDictionary(a => a.AudienceId, StringComparer.OrdinalIgnoreCase);
+        Attributes = [.. mapping.Attributes.Select(CompiledAttribute.From)];
+        Realized = FieldValue.FromString(mapping.StatusValues.Realized);
+        Existing = FieldValue.FromString(mapping.StatusValues.Existing);
+        Exited = FieldValue.FromString(mapping.StatusValues.Exited);
+    }
+
+    /// <summary>The AEP namespace carrying the Outreach prospect id (compare case-insensitively).</summary>
+    public string IdentityNamespace { get; }
+
+    /// <summary>The mapped attributes, with their source paths split into segments.</summary>
+    public IReadOnlyList<CompiledAttribute> Attributes { get; }
+
+    /// <summary>The value written for <c>realized</c>.</summary>
+    public FieldValue Realized { get; }
+
+    /// <summary>The value written for <c>existing</c>.</summary>
+    public FieldValue Existing { get; }
+
+    /// <summary>The value written for <c>exited</c>.</summary>
+    public FieldValue Exited { get; }
+
+    /// <summary>The audience mappings, for reports and failure messages.</summary>
+    public IEnumerable<AudienceMapping> Audiences => _audiences.Values;
+
+    /// <summary>Validates and compiles a mapping.</summary>
+    /// <exception cref="InvalidMappingException">The mapping has problems; the message lists all of them.</exception>
+    public static CompiledMapping Compile(DestinationMapping mapping)
+    {
+        var problems = DestinationMappingValidator.Problems(mapping);
+        return problems.Count == 0 ? new CompiledMapping(mapping) : throw new InvalidMappingException(problems);
+    }
+
+    /// <summary>Finds the mapping of an audience id; false for audiences the marketer did not map.</summary>
+    public bool TryGetAudience(string audienceId, out AudienceMapping audience) =>
+        _audiences.TryGetValue(audienceId, out audience!);
+}
+
+/// <summary>One mapped attribute, ready to look up in a profile.</summary>
+/// <param name="Source">The XDM path as configured.</param>
+/// <param name="Segments">The path split at dots.</param>
+/// <param name="Target">The Outreach attribute.</param>
+/// <param name="Kind">The JSON type Outreach expects.</param>
+/// <param name="MaxLength">The maximum text length (0 when not text).</param>
+public sealed record CompiledAttribute(string Source, string[] Segments, string Target, OutreachAttributeKind Kind, int MaxLength)
+{
+    internal static CompiledAttribute From(AttributeMapping mapping)
+    {
+        var target = mapping.Target.Trim();
+        OutreachProspectAttributes.TryGet(target, out var kind, out var maxLength);
+        var source = mapping.Source.Trim();
+        return new CompiledAttribute(source, source.Split('.'), target, kind, maxLength);
+    }
+}
