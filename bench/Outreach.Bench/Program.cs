@@ -1,1 +1,19 @@
-Console.WriteLine("benchmarks");
+using Outreach.Bench;
+
+// Benchmarks print a table of measured figures, each with a ratio against a baseline measured in the same run.
+// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|all>
+var which = args.Length > 0 ? args[0] : "all";
+switch (which)
+{
+    case "ingest":
+        IngestBenchmark.Run(Console.Out);
+        break;
+    case "all":
+        IngestBenchmark.Run(Console.Out);
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, all.");
+        return 2;
+}
+
+return 0;

@@ -19,27 +19,28 @@ public sealed record AudienceMembership(
 {
     /// <summary>
     /// Reads one membership object. Returns null with <paramref name="error"/> set (a message for the path in
-    /// <paramref name="errorPath"/>) when the entry is malformed.
+    /// <paramref name="errorPath"/>) when the entry is malformed. <paramref name="profilePath"/> is the path of the
+    /// profile; the entry's own path is only built for an error, so the common case allocates nothing for it.
     /// </summary>
-    public static AudienceMembership? Read(string ns, string audienceId, JsonElement entry, string path, out string? errorPath, out string? error)
+    public static AudienceMembership? Read(string ns, string audienceId, JsonElement entry, string profilePath, out string? errorPath, out string? error)
     {
         (errorPath, error) = (null, null);
+        var path = new LazyPath(profilePath, ns, audienceId);
         if (entry.ValueKind != JsonValueKind.Object)
         {
-            (errorPath, error) = (path, "An audience membership must be an object with a status.");
+            (errorPath, error) = (path.Entry, "An audience membership must be an object with a status.");
             return null;
         }
 
-        var statusPath = JsonPath.Property(path, "status");
         if (!entry.TryGetProperty("status", out var statusElement) || statusElement.ValueKind != JsonValueKind.String)
         {
-            (errorPath, error) = (statusPath, "The membership status is missing or not text; expected realized, existing or exited.");
+            (errorPath, error) = (path.Member("status"), "The membership status is missing or not text; expected realized, existing or exited.");
             return null;
         }
 
         if (!TryParseStatus(statusElement, out var status))
         {
-            (errorPath, error) = (statusPath, $"Unknown membership status '{Truncate(statusElement.GetString())}'; expected realized, existing or exited.");
+            (errorPath, error) = (path.Member("status"), $"Unknown membership status '{Truncate(statusElement.GetString())}'; expected realized, existing or exited.");
             return null;
         }
 
@@ -48,7 +49,7 @@ public sealed record AudienceMembership(
         {
             if (!AepTimestamp.TryRead(timeElement, out var time))
             {
-                (errorPath, error) = (JsonPath.Property(path, "lastQualificationTime"),
+                (errorPath, error) = (path.Member("lastQualificationTime"),
                     "lastQualificationTime is not a time; expected e.g. 2025-03-02T10:15:00Z, 2025-03-02T10:15:00+0000 or epoch milliseconds.");
                 return null;
             }
@@ -61,6 +62,13 @@ public sealed record AudienceMembership(
             ? updated
             : null;
         return new AudienceMembership(ns, audienceId, status, qualified, name, updatedAt);
+    }
+
+    private readonly record struct LazyPath(string ProfilePath, string Namespace, string AudienceId)
+    {
+        public string Entry => JsonPath.Property(JsonPath.Property(JsonPath.Property(ProfilePath, "segmentMembership"), Namespace), AudienceId);
+
+        public string Member(string name) => JsonPath.Property(Entry, name);
     }
 
     private static bool TryParseStatus(JsonElement element, out AudienceStatus status)

@@ -26,15 +26,12 @@ internal static class AttributeValueReader
         errorPath = "";
         error = "";
         var element = profile;
-        var path = profilePath;
         foreach (var segment in attribute.Segments)
         {
             if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(segment, out element))
             {
                 return Result.Absent;
             }
-
-            path = Aep.JsonPath.Property(path, segment);
         }
 
         if (element.ValueKind == JsonValueKind.Null)
@@ -42,8 +39,7 @@ internal static class AttributeValueReader
             return Result.Absent;
         }
 
-        errorPath = path;
-        return attribute.Kind switch
+        var result = attribute.Kind switch
         {
             OutreachAttributeKind.Text => ReadText(element, attribute, out value, out error),
             OutreachAttributeKind.TextList => ReadTextList(element, attribute, out value, out error),
@@ -51,6 +47,14 @@ internal static class AttributeValueReader
             OutreachAttributeKind.Boolean => ReadBoolean(element, attribute, out value, out error),
             _ => throw new InvalidOperationException($"Unknown attribute kind {attribute.Kind}."),
         };
+
+        // The path is only built for the error message: the common case allocates nothing for it.
+        if (result == Result.Invalid)
+        {
+            errorPath = attribute.Segments.Aggregate(profilePath, Aep.JsonPath.Property);
+        }
+
+        return result;
     }
 
     private static Result ReadText(JsonElement element, CompiledAttribute attribute, out FieldValue value, out string error)

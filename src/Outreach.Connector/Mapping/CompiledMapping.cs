@@ -7,11 +7,13 @@ namespace Outreach.Connector.Mapping;
 public sealed class CompiledMapping
 {
     private readonly FrozenDictionary<string, AudienceMapping> _audiences;
+    private readonly FrozenDictionary<string, AudienceMapping>.AlternateLookup<ReadOnlySpan<char>> _audiencesBySpan;
 
     private CompiledMapping(DestinationMapping mapping)
     {
         IdentityNamespace = mapping.IdentityNamespace;
         _audiences = mapping.Audiences.ToFrozenDictionary(a => a.AudienceId, StringComparer.OrdinalIgnoreCase);
+        _audiencesBySpan = _audiences.GetAlternateLookup<ReadOnlySpan<char>>();
         Attributes = [.. mapping.Attributes.Select(CompiledAttribute.From)];
         Realized = FieldValue.FromString(mapping.StatusValues.Realized);
         Existing = FieldValue.FromString(mapping.StatusValues.Existing);
@@ -47,6 +49,23 @@ public sealed class CompiledMapping
     /// <summary>Finds the mapping of an audience id; false for audiences the marketer did not map.</summary>
     public bool TryGetAudience(string audienceId, out AudienceMapping audience) =>
         _audiences.TryGetValue(audienceId, out audience!);
+
+    /// <summary>
+    /// Finds the mapping of an audience from its UTF-8 JSON property name without allocating a string: exports
+    /// can list many audiences the marketer never mapped, and this runs for each of them.
+    /// </summary>
+    public bool TryGetAudience(System.Text.Json.JsonProperty property, out AudienceMapping audience)
+    {
+        var utf8 = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
+        if (utf8.Length > 256 || utf8.Contains((byte)'\\'))
+        {
+            return TryGetAudience(property.Name, out audience);
+        }
+
+        Span<char> chars = stackalloc char[utf8.Length];
+        var length = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+        return _audiencesBySpan.TryGetValue(chars[..length], out audience!);
+    }
 }
 
 /// <summary>One mapped attribute, ready to look up in a profile.</summary>

@@ -30,10 +30,9 @@ internal static class OutreachIdentityReader
             return Finding.Missing;
         }
 
-        var mapPath = Aep.JsonPath.Property(profilePath, "identityMap");
         if (identityMap.ValueKind != JsonValueKind.Object)
         {
-            detail = mapPath;
+            detail = Aep.JsonPath.Property(profilePath, "identityMap");
             return Finding.Malformed;
         }
 
@@ -45,27 +44,28 @@ internal static class OutreachIdentityReader
                 continue;
             }
 
-            var nsPath = Aep.JsonPath.Property(mapPath, ns.Name);
+            // Paths are built only for errors: the common case allocates nothing for them.
+            string NamespacePath() => Aep.JsonPath.Property(Aep.JsonPath.Property(profilePath, "identityMap"), ns.Name);
             if (ns.Value.ValueKind != JsonValueKind.Array)
             {
-                detail = nsPath;
+                detail = NamespacePath();
                 return Finding.Malformed;
             }
 
-            var index = 0;
+            var index = -1;
             foreach (var identity in ns.Value.EnumerateArray())
             {
-                var itemPath = Aep.JsonPath.Index(nsPath, index++);
+                index++;
                 if (identity.ValueKind != JsonValueKind.Object || !identity.TryGetProperty("id", out var idElement))
                 {
-                    detail = itemPath;
+                    detail = Aep.JsonPath.Index(NamespacePath(), index);
                     return Finding.Malformed;
                 }
 
                 sawAny = true;
                 if (!TryParseProspectId(idElement, out var id))
                 {
-                    detail = $"The {ns.Name} identity at {Aep.JsonPath.Property(itemPath, "id")} is not a positive whole number, so it cannot be an Outreach prospect id.";
+                    detail = $"The {ns.Name} identity at {Aep.JsonPath.Property(Aep.JsonPath.Index(NamespacePath(), index), "id")} is not a positive whole number, so it cannot be an Outreach prospect id.";
                     return Finding.NotPositiveInteger;
                 }
 

@@ -68,28 +68,26 @@ public sealed class ProfileTranslator(CompiledMapping mapping)
             return null;
         }
 
-        var membershipPath = JsonPath.Property(path, "segmentMembership");
         if (membership.ValueKind != JsonValueKind.Object)
         {
-            return new ProfileOutcome.Invalid(0, path, membershipPath, "segmentMembership must be an object of namespaces (such as ups) to audiences.");
+            return new ProfileOutcome.Invalid(0, path, JsonPath.Property(path, "segmentMembership"), "segmentMembership must be an object of namespaces (such as ups) to audiences.");
         }
 
         foreach (var ns in membership.EnumerateObject())
         {
             if (ns.Value.ValueKind != JsonValueKind.Object)
             {
-                return new ProfileOutcome.Invalid(0, path, JsonPath.Property(membershipPath, ns.Name), "A membership namespace must be an object of audience ids to memberships.");
+                return new ProfileOutcome.Invalid(0, path, JsonPath.Property(JsonPath.Property(path, "segmentMembership"), ns.Name), "A membership namespace must be an object of audience ids to memberships.");
             }
 
             foreach (var entry in ns.Value.EnumerateObject())
             {
-                if (!mapping.TryGetAudience(entry.Name, out var audience))
+                if (!mapping.TryGetAudience(entry, out var audience))
                 {
                     continue;
                 }
 
-                var entryPath = JsonPath.Property(JsonPath.Property(membershipPath, ns.Name), entry.Name);
-                var read = AudienceMembership.Read(ns.Name, entry.Name, entry.Value, entryPath, out var errorPath, out var error);
+                var read = AudienceMembership.Read(ns.Name, audience.AudienceId, entry.Value, path, out var errorPath, out var error);
                 if (read is null)
                 {
                     return new ProfileOutcome.Invalid(0, path, errorPath!, error!);
