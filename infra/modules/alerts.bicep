@@ -1,0 +1,227 @@
+metadata description = 'Azure Monitor alerts, all sent to one action group (email): dead-lettered updates, failed Outreach deliveries, an Outreach connection that needs re-authorization, and function errors.'
+
+import { tagsType } from 'types.bicep'
+
+@description('Name of the action group.')
+@minLength(1)
+@maxLength(260)
+param actionGroupName string
+
+@description('Email address that receives the alerts.')
+@minLength(3)
+param alertEmailAddress string
+
+@description('Azure region of the log alerts (the region of the Application Insights component).')
+param location string
+
+@description('Tags applied to the action group and the alerts.')
+param tags tagsType
+
+@description('Resource id of the Service Bus namespace.')
+param serviceBusNamespaceId string
+
+@description('Name of the prospect updates queue.')
+param queueName string
+
+@description('Resource id of the Application Insights component.')
+param appInsightsId string
+
+@description('Failed Outreach updates within 15 minutes above which an alert fires.')
+@minValue(0)
+param failedDeliveriesThreshold int
+
+@description('Failed invocations plus exceptions within 15 minutes above which an alert fires.')
+@minValue(0)
+param functionErrorsThreshold int
+
+// Metric and trace names emitted by the app (src/Outreach.Connector). Renaming one there silently disables its alert
+// here, so they are spelled once and asserted by tests/Infra.Tests.
+var failedDeliveriesMetric = 'outreach.updates.failed'
+var needsReauthorizationSignal = 'outreach.connection.needs_reauthorization'
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: actionGroupName
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'outreach'
+    enabled: true
+    emailReceivers: [
+      {
+        name: 'operator'
+        emailAddress: alertEmailAddress
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+// A dead-lettered update was not applied to Outreach and will not be retried on its own (max deliveries exceeded or
+// expired): someone has to look at it. The namespace metric is filtered to our queue by the EntityName dimension.
+resource deadLetterAlert 'Microsoft.Insights/metricAlerts@2026-01-01' = {
+  name: 'Dead-lettered prospect updates (${queueName})'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'Messages are in the dead-letter queue of ${queueName}: updates that were not applied to Outreach.'
+    severity: 2
+    enabled: true
+    scopes: [
+      serviceBusNamespaceId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'DeadletteredMessages'
+          metricNamespace: 'Microsoft.ServiceBus/namespaces'
+          metricName: 'DeadletteredMessages'
+          dimensions: [
+            {
+              name: 'EntityName'
+              operator: 'Include'
+              values: [
+                queueName
+              ]
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          timeAggregation: 'Maximum'
+        }
+      ]
+    }
+    actions: [
+      {
+        actionGroupId: actionGroup.id
+      }
+    ]
+  }
+}
+
+// The app counts every update Outreach rejected or that failed for good in the custom metric outreach.updates.failed.
+resource failedDeliveriesAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: 'Failed Outreach deliveries'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Failed Outreach deliveries'
+    description: 'More than ${failedDeliveriesThreshold} prospect updates failed within 15 minutes (custom metric ${failedDeliveriesMetric}).'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsightsId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "${failedDeliveriesMetric}" | project timestamp, Failed = valueSum'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'Failed'
+          operator: 'GreaterThan'
+          threshold: failedDeliveriesThreshold
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
+// Outreach refused the stored refresh token: nothing is delivered until someone connects again through the Connect
+// URL. The app reports it as a log (trace) and/or a custom metric named outreach.connection.needs_reauthorization;
+// either one fires this alert.
+resource needsReauthorizationAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: 'Outreach connection needs re-authorization'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Outreach connection needs re-authorization'
+    description: 'The connector cannot refresh its Outreach token (${needsReauthorizationSignal}). Connect again through the Connect URL.'
+    severity: 1
+    enabled: true
+    scopes: [
+      appInsightsId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      allOf: [
+        {
+          query: 'union isfuzzy=true (traces | where message contains "${needsReauthorizationSignal}" or tostring(customDimensions) contains "${needsReauthorizationSignal}"), (customMetrics | where name == "${needsReauthorizationSignal}"), (customEvents | where name == "${needsReauthorizationSignal}")'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
+// Failed invocations (ingest or drain) and unhandled exceptions, as the Functions host reports them.
+resource functionErrorsAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: 'Function errors'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Function errors'
+    description: 'More than ${functionErrorsThreshold} failed invocations or exceptions within 15 minutes.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsightsId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      allOf: [
+        {
+          query: 'union isfuzzy=true (requests | where success == false), (exceptions)'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: functionErrorsThreshold
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
+@description('Resource id of the action group.')
+output actionGroupId string = actionGroup.id
