@@ -34,10 +34,9 @@ param failedDeliveriesThreshold int
 @minValue(0)
 param functionErrorsThreshold int
 
-// Metric and trace names emitted by the app (src/Outreach.Connector). Renaming one there silently disables its alert
-// here, so they are spelled once and asserted by tests/Infra.Tests.
-var failedDeliveriesMetric = 'outreach.updates.failed'
-var needsReauthorizationSignal = 'outreach.connection.needs_reauthorization'
+// The queries name telemetry the app emits: the custom metric `outreach.updates.failed` and the log/metric
+// `outreach.connection.needs_reauthorization`. Renaming either in the app silently disables its alert, so the queries
+// are plain literals that tests/Infra.Tests asserts on.
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: actionGroupName
@@ -111,7 +110,7 @@ resource failedDeliveriesAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-0
   kind: 'LogAlert'
   properties: {
     displayName: 'Failed Outreach deliveries'
-    description: 'More than ${failedDeliveriesThreshold} prospect updates failed within 15 minutes (custom metric ${failedDeliveriesMetric}).'
+    description: 'More than ${failedDeliveriesThreshold} prospect updates failed within 15 minutes (custom metric outreach.updates.failed).'
     severity: 2
     enabled: true
     scopes: [
@@ -123,7 +122,7 @@ resource failedDeliveriesAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-0
     criteria: {
       allOf: [
         {
-          query: 'customMetrics | where name == "${failedDeliveriesMetric}" | project timestamp, Failed = valueSum'
+          query: 'customMetrics | where name == "outreach.updates.failed" | project timestamp, Failed = valueSum'
           timeAggregation: 'Total'
           metricMeasureColumn: 'Failed'
           operator: 'GreaterThan'
@@ -153,7 +152,7 @@ resource needsReauthorizationAlert 'Microsoft.Insights/scheduledQueryRules@2026-
   kind: 'LogAlert'
   properties: {
     displayName: 'Outreach connection needs re-authorization'
-    description: 'The connector cannot refresh its Outreach token (${needsReauthorizationSignal}). Connect again through the Connect URL.'
+    description: 'The connector cannot refresh its Outreach token (outreach.connection.needs_reauthorization). Connect again through the Connect URL.'
     severity: 1
     enabled: true
     scopes: [
@@ -165,7 +164,7 @@ resource needsReauthorizationAlert 'Microsoft.Insights/scheduledQueryRules@2026-
     criteria: {
       allOf: [
         {
-          query: 'union isfuzzy=true (traces | where message contains "${needsReauthorizationSignal}" or tostring(customDimensions) contains "${needsReauthorizationSignal}"), (customMetrics | where name == "${needsReauthorizationSignal}"), (customEvents | where name == "${needsReauthorizationSignal}")'
+          query: 'union isfuzzy=true (traces | where message contains "outreach.connection.needs_reauthorization" or tostring(customDimensions) contains "outreach.connection.needs_reauthorization"), (customMetrics | where name == "outreach.connection.needs_reauthorization"), (customEvents | where name == "outreach.connection.needs_reauthorization")'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
