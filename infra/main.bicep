@@ -287,6 +287,7 @@ module alerts 'modules/alerts.bicep' = {
   name: 'alerts'
   params: {
     actionGroupName: names.actionGroup
+    nameSuffix: resourceToken
     alertEmailAddress: alertEmailAddress
     location: location
     tags: tags

@@ -11,6 +11,10 @@ param actionGroupName string
 @minLength(3)
 param alertEmailAddress string
 
+@description('Appended to every alert name, so that several environments can share a resource group.')
+@minLength(1)
+param nameSuffix string
+
 @description('Azure region of the log alerts (the region of the Application Insights component).')
 param location string
 
@@ -58,7 +62,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
 // A dead-lettered update was not applied to Outreach and will not be retried on its own (max deliveries exceeded or
 // expired): someone has to look at it. The namespace metric is filtered to our queue by the EntityName dimension.
 resource deadLetterAlert 'Microsoft.Insights/metricAlerts@2026-01-01' = {
-  name: 'Dead-lettered prospect updates (${queueName})'
+  name: 'Dead-lettered prospect updates (${nameSuffix})'
   location: 'global'
   tags: tags
   properties: {
@@ -104,7 +108,7 @@ resource deadLetterAlert 'Microsoft.Insights/metricAlerts@2026-01-01' = {
 
 // The app counts every update Outreach rejected or that failed for good in the custom metric outreach.updates.failed.
 resource failedDeliveriesAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
-  name: 'Failed Outreach deliveries'
+  name: 'Failed Outreach deliveries (${nameSuffix})'
   location: location
   tags: tags
   kind: 'LogAlert'
@@ -146,7 +150,7 @@ resource failedDeliveriesAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-0
 // URL. The app reports it as a log (trace) and/or a custom metric named outreach.connection.needs_reauthorization;
 // either one fires this alert.
 resource needsReauthorizationAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
-  name: 'Outreach connection needs re-authorization'
+  name: 'Outreach connection needs re-authorization (${nameSuffix})'
   location: location
   tags: tags
   kind: 'LogAlert'
@@ -185,7 +189,7 @@ resource needsReauthorizationAlert 'Microsoft.Insights/scheduledQueryRules@2026-
 
 // Failed invocations (ingest or drain) and unhandled exceptions, as the Functions host reports them.
 resource functionErrorsAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
-  name: 'Function errors'
+  name: 'Function errors (${nameSuffix})'
   location: location
   tags: tags
   kind: 'LogAlert'
