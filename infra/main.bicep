@@ -36,6 +36,13 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
+// AEP gives the endpoint 2 seconds and retries a failed call only twice before dropping the profiles; a cold start of
+// the custom handler can take longer than that, so one instance stays warm by default (billed as always ready).
+@description('Flex Consumption: instances kept warm for the HTTP functions (AEP ingest answers within 2 s). 0 = scale to zero.')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyHttpInstances int = 1
+
 @description('Elastic Premium: most instances the app scales out to (functionAppScaleLimit).')
 @minValue(1)
 @maxValue(100)
@@ -262,6 +269,7 @@ module functionApp 'modules/functionapp.bicep' = {
     planSku: planSku
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    alwaysReadyHttpInstances: alwaysReadyHttpInstances
     functionAppScaleLimit: functionAppScaleLimit
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId

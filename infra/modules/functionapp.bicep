@@ -38,6 +38,11 @@ param maximumInstanceCount int
 ])
 param instanceMemoryMB int
 
+@description('Flex Consumption: instances kept warm for the HTTP functions (0 = scale to zero).')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyHttpInstances int
+
 @description('Elastic Premium: most instances the app scales out to (functionAppScaleLimit, also the plan\'s maximum burst).')
 @minValue(1)
 @maxValue(100)
@@ -163,6 +168,15 @@ var flexFunctionAppConfig = {
   scaleAndConcurrency: {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    // 'http' is the group of all HTTP-triggered functions (ingest, OAuth); the drain scales on its own.
+    alwaysReady: alwaysReadyHttpInstances == 0
+      ? []
+      : [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyHttpInstances
+          }
+        ]
   }
 }
 

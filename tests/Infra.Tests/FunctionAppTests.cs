@@ -88,6 +88,13 @@ public sealed partial class FunctionAppTests
     }
 
     [Fact]
+    public void Flex_keeps_an_HTTP_instance_warm_by_default_so_AEP_gets_answers_within_2_seconds()
+    {
+        Assert.Equal(1, CompiledTemplate.Main.Root.Parameters["alwaysReadyHttpInstances"]!["defaultValue"]!.GetValue<int>());
+        Assert.Contains("createObject('name', 'http', 'instanceCount', parameters('alwaysReadyHttpInstances'))", FlexConfig["scaleAndConcurrency"]!["alwaysReady"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Flex_deployment_package_is_read_with_the_user_assigned_identity()
     {
         var storage = FlexConfig["deployment"]!["storage"]!;
