@@ -79,7 +79,10 @@ resource storageQueueDataContributor 'Microsoft.Authorization/roleAssignments@20
   scope: storage
   name: guid(storage.id, principalId, roleIds.storageQueueDataContributor)
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageQueueDataContributor)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roleIds.storageQueueDataContributor
+    )
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
@@ -89,7 +92,10 @@ resource storageTableDataContributor 'Microsoft.Authorization/roleAssignments@20
   scope: storage
   name: guid(storage.id, principalId, roleIds.storageTableDataContributor)
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageTableDataContributor)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roleIds.storageTableDataContributor
+    )
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
@@ -133,7 +139,10 @@ resource monitoringMetricsPublisher 'Microsoft.Authorization/roleAssignments@202
   scope: appInsights
   name: guid(appInsights.id, principalId, roleIds.monitoringMetricsPublisher)
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.monitoringMetricsPublisher)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roleIds.monitoringMetricsPublisher
+    )
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
