@@ -21,6 +21,9 @@ public static class AepBodyErrorCodes
     /// <summary>The body is JSON but neither a profile, an array of profiles, nor <c>{"profiles": [...]}</c>.</summary>
     public const string UnexpectedShape = "unexpected_shape";
 
+    /// <summary>The body is an empty list of profiles.</summary>
+    public const string NoProfiles = "no_profiles";
+
     /// <summary>The body holds more profiles than the configured maximum.</summary>
     public const string TooManyProfiles = "too_many_profiles";
 }

@@ -96,6 +96,12 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
             return AepReadResult.Refused(shapeError);
         }
 
+        if (profiles.Count == 0)
+        {
+            document.Dispose();
+            return AepReadResult.Refused(new AepBodyError(AepBodyErrorCodes.NoProfiles, "The request holds no profiles.", "$"));
+        }
+
         if (profiles.Count > _options.MaxProfilesPerRequest)
         {
             document.Dispose();

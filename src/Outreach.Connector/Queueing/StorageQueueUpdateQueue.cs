@@ -1,0 +1,21 @@
+using Azure.Storage.Queues;
+using Outreach.Connector.Updates;
+
+namespace Outreach.Connector.Queueing;
+
+/// <summary>Queues prospect updates on an Azure Storage queue (Azurite locally): the standalone runtime's queue.</summary>
+public sealed class StorageQueueUpdateQueue(QueueClient queue) : IUpdateQueue
+{
+    /// <summary>The queue the updates go to.</summary>
+    public QueueClient Queue => queue;
+
+    /// <inheritdoc />
+    public async Task EnqueueAsync(IReadOnlyList<ProspectUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+
+        // AEP sends at most ten profiles per request: sending them concurrently keeps ingest well under AEP's 2 s limit.
+        await Task.WhenAll(updates.Select(update =>
+            queue.SendMessageAsync(ProspectUpdateFormat.SerializeToString(update), cancellationToken)));
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Ingest;
+using Outreach.Connector.Mapping;
+using Outreach.Connector.Queueing;
+using Outreach.Connector.Storage;
+
+namespace OutreachFunctions.Standalone;
+
+/// <summary>Builds the standalone runtime: ingest endpoint, Storage queue, and the drain service, in one process.</summary>
+public static class StandaloneApp
+{
+    /// <summary>Builds the app from a configured builder (settings, URLs and logging already in place).</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddAepIngestTranslation(configuration);
+        services.AddSingleton<IngestService>();
+        services.AddOptions<IngestAuthenticationOptions>()
+            .Bind(configuration.GetSection(IngestAuthenticationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<BearerSecretCheck>();
+
+        services.AddOptions<StandaloneQueueOptions>()
+            .Bind(configuration.GetSection(StandaloneQueueOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(_ => ConnectorStorage.FromConfiguration(configuration));
+        services.AddSingleton(sp => sp.GetRequiredService<ConnectorStorage>().Queues
+            .GetQueueClient(sp.GetRequiredService<IOptions<StandaloneQueueOptions>>().Value.QueueName));
+        services.AddSingleton<StorageQueueUpdateQueue>();
+        services.AddSingleton<IUpdateQueue>(sp => sp.GetRequiredService<StorageQueueUpdateQueue>());
+        services.AddHostedService<QueueProvisioning>();
+
+        var app = builder.Build();
+        app.MapGet("/", () => Results.Text("Outreach connector (standalone)"));
+        app.MapIngest();
+        return app;
+    }
+}
