@@ -76,6 +76,17 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
             return AepReadResult.Refused(new AepBodyError(AepBodyErrorCodes.EmptyBody, "The request body is empty; send an AEP profile export as JSON."));
         }
 
+        // The JSON reader checks structure, not the UTF-8 inside strings: check it here so a bad byte is the sender's
+        // error with its position, not a failure later when a value is read.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            var valid = FirstInvalidUtf8Byte(body.Span);
+            return AepReadResult.Refused(new AepBodyError(
+                AepBodyErrorCodes.MalformedJson,
+                "The request body is not valid UTF-8.",
+                string.Create(CultureInfo.InvariantCulture, $"byte {valid + 1}")));
+        }
+
         JsonDocument document;
         try
         {
@@ -172,6 +183,12 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
         }
 
         return profiles;
+    }
+
+    private static int FirstInvalidUtf8Byte(ReadOnlySpan<byte> body)
+    {
+        System.Text.Unicode.Utf8.ToUtf16(body, new char[body.Length], out var bytesRead, out _, replaceInvalidSequences: false);
+        return bytesRead;
     }
 
     private AepReadResult TooLarge() => AepReadResult.Refused(new AepBodyError(

@@ -10,7 +10,9 @@ namespace OutreachFunctions.Standalone;
 public static class StandaloneApp
 {
     /// <summary>Builds the app from a configured builder (settings, URLs and logging already in place).</summary>
-    public static WebApplication Build(WebApplicationBuilder builder)
+    /// <param name="builder">The builder.</param>
+    /// <param name="replaceServices">Lets tests and benchmarks swap a service after the defaults are registered.</param>
+    public static WebApplication Build(WebApplicationBuilder builder, Action<IServiceCollection>? replaceServices = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -36,7 +38,9 @@ public static class StandaloneApp
         services.AddSingleton<IUpdateQueue>(sp => sp.GetRequiredService<StorageQueueUpdateQueue>());
         services.AddHostedService<QueueProvisioning>();
 
+        replaceServices?.Invoke(services);
         var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(UnexpectedErrorResponse.WriteAsync));
         app.MapGet("/", () => Results.Text("Outreach connector (standalone)"));
         app.MapIngest();
         return app;

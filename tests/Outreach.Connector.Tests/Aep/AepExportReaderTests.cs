@@ -66,6 +66,15 @@ public sealed class AepExportReaderTests
     }
 
     [Fact]
+    public void Invalid_utf8_inside_a_string_is_refused_with_its_byte_position()
+    {
+        byte[] body = [.. "[{\"a\":\""u8, 0xEC, .. "\"}]"u8];
+        var result = Reader().Read(body);
+        Assert.Equal("malformed_json", result.Error!.Code);
+        Assert.Equal("byte 8", result.Error.Location);
+    }
+
+    [Fact]
     public void Nesting_deeper_than_the_limit_is_refused()
     {
         var deep = new string('[', 100) + new string(']', 100);

@@ -36,10 +36,13 @@ public sealed class StandaloneConnector : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a connector on Azurite with the sample mapping and extra settings.</summary>
-    public static async Task<StandaloneConnector> StartAsync(AzuriteFixture azurite, IDictionary<string, string?>? settings = null)
+    public static async Task<StandaloneConnector> StartAsync(
+        AzuriteFixture azurite,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? replaceServices = null)
     {
         var queueName = AzuriteFixture.UniqueName("updates");
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -54,7 +57,7 @@ public sealed class StandaloneConnector : IAsyncDisposable
         }
 
         builder.Logging.ClearProviders();
-        var app = StandaloneApp.Build(builder);
+        var app = StandaloneApp.Build(builder, replaceServices);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new StandaloneConnector(app, new Uri(address), queueName);
