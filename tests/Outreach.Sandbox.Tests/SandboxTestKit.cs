@@ -34,8 +34,13 @@ internal static class SandboxTestKit
         return sandbox.CreateApiClient(tokens.AccessToken);
     }
 
-    public static Task<HttpResponseMessage> PatchAsync(this HttpClient api, long id, string json, string contentType = JsonApi) =>
-        api.PatchAsync($"prospects/{id}", new StringContent(json, Encoding.UTF8, contentType));
+    /// <summary>Sends a PATCH with exactly the given Content-Type header (no charset added), as the connector does.</summary>
+    public static Task<HttpResponseMessage> PatchAsync(this HttpClient api, long id, string json, string contentType = JsonApi)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        return api.PatchAsync($"prospects/{id}", content);
+    }
 
     public static Task<HttpResponseMessage> PatchAttributesAsync(this HttpClient api, long id, string attributesJson) =>
         api.PatchAsync(id, "{\"data\":{\"type\":\"prospect\",\"id\":" + id + ",\"attributes\":" + attributesJson + "}}");
