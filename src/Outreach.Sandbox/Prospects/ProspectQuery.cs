@@ -61,7 +61,10 @@ internal sealed record ProspectQuery(IReadOnlyList<(long From, long To)>? IdRang
             return IdRanges.Select(range => range.From).Where(id => id > After && id <= maxId).Distinct().Order();
         }
 
-        return Between(After + 1, maxId).Where(id => IdRanges is null || IdRanges.Any(range => id >= range.From && id <= range.To));
+        // Scan only between the lowest and highest id the ranges allow.
+        var from = Math.Max(After + 1, IdRanges is null ? 1 : IdRanges.Min(range => range.From));
+        var to = Math.Min(maxId, IdRanges is null ? maxId : IdRanges.Max(range => range.To));
+        return Between(from, to).Where(id => IdRanges is null || IdRanges.Any(range => id >= range.From && id <= range.To));
     }
 
     private static IEnumerable<long> Between(long from, long to)
