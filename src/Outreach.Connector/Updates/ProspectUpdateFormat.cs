@@ -8,7 +8,9 @@ namespace Outreach.Connector.Updates;
 /// </summary>
 /// <remarks>
 /// Shape (times are Unix epoch milliseconds, so they round-trip exactly and stay short):
-/// <code>{"v":1,"p":123,"r":1740910500000,"f":{"custom1":{"v":"realized","t":1740910500000,"a":"aud-1"}},"tp":"00-…"}</code>
+/// <code>{"v":1,"p":123,"r":1740910500000,"f":{"custom1":{"v":"realized","t":1740910500000,"a":"aud-1"}},"tp":"00-…","n":2}</code>
+/// <c>n</c>, present only on a re-enqueued copy, is the delivery attempts the update has already used, so a copy
+/// scheduled for later keeps its count towards the poison limit.
 /// Readers ignore properties they do not know, so a newer writer can add optional data; a message whose
 /// schema version is newer than <see cref="ProspectUpdate.CurrentSchemaVersion"/> is refused rather than
 /// half-understood.
@@ -16,24 +18,33 @@ namespace Outreach.Connector.Updates;
 public static class ProspectUpdateFormat
 {
     /// <summary>Serializes an update to its queue message bytes (UTF-8 JSON).</summary>
-    public static byte[] Serialize(ProspectUpdate update)
+    /// <param name="update">The update.</param>
+    /// <param name="attemptsUsed">Delivery attempts already used, for a re-enqueued copy; 0 for a new message.</param>
+    public static byte[] Serialize(ProspectUpdate update, int attemptsUsed = 0)
     {
         ArgumentNullException.ThrowIfNull(update);
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, update);
+            Write(writer, update, attemptsUsed);
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Serializes an update to its queue message text.</summary>
-    public static string SerializeToString(ProspectUpdate update) => System.Text.Encoding.UTF8.GetString(Serialize(update));
+    /// <param name="update">The update.</param>
+    /// <param name="attemptsUsed">Delivery attempts already used, for a re-enqueued copy; 0 for a new message.</param>
+    public static string SerializeToString(ProspectUpdate update, int attemptsUsed = 0) =>
+        System.Text.Encoding.UTF8.GetString(Serialize(update, attemptsUsed));
 
     /// <summary>Writes an update as one JSON object.</summary>
-    public static void Write(Utf8JsonWriter writer, ProspectUpdate update)
+    /// <param name="writer">The writer.</param>
+    /// <param name="update">The update.</param>
+    /// <param name="attemptsUsed">Delivery attempts already used, for a re-enqueued copy; 0 for a new message.</param>
+    public static void Write(Utf8JsonWriter writer, ProspectUpdate update, int attemptsUsed = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(attemptsUsed);
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(update);
         writer.WriteStartObject();
@@ -61,26 +72,44 @@ public static class ProspectUpdateFormat
             writer.WriteString("tp", update.TraceParent);
         }
 
+        if (attemptsUsed > 0)
+        {
+            writer.WriteNumber("n", attemptsUsed);
+        }
+
         writer.WriteEndObject();
     }
 
     /// <summary>Reads an update from its queue message text.</summary>
     /// <exception cref="FormatException">The message is not a prospect update this version understands.</exception>
-    public static ProspectUpdate Deserialize(string message) => Deserialize(System.Text.Encoding.UTF8.GetBytes(message));
+    public static ProspectUpdate Deserialize(string message) => DeserializeQueued(message).Update;
 
-    /// <summary>Reads an update from its queue message bytes.</summary>
+    /// <summary>Reads an update and the attempts it already used from its queue message text.</summary>
     /// <exception cref="FormatException">The message is not a prospect update this version understands.</exception>
-    public static ProspectUpdate Deserialize(ReadOnlyMemory<byte> message)
+    public static QueuedUpdate DeserializeQueued(string message) => DeserializeQueued(System.Text.Encoding.UTF8.GetBytes(message));
+
+    /// <summary>Reads an update and the attempts it already used from its queue message bytes.</summary>
+    /// <exception cref="FormatException">The message is not a prospect update this version understands.</exception>
+    public static QueuedUpdate DeserializeQueued(ReadOnlyMemory<byte> message)
     {
         try
         {
             using var document = JsonDocument.Parse(message);
-            return Read(document.RootElement);
+            return ReadQueued(document.RootElement);
         }
         catch (JsonException ex)
         {
             throw new FormatException($"The queue message is not valid JSON: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>Reads an update and the attempts it already used from a parsed JSON object.</summary>
+    /// <exception cref="FormatException">The element is not a prospect update this version understands.</exception>
+    public static QueuedUpdate ReadQueued(JsonElement root)
+    {
+        var update = Read(root);
+        var attempts = root.TryGetProperty("n", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var used) && used > 0 ? used : 0;
+        return new QueuedUpdate(update, attempts);
     }
 
     /// <summary>Reads an update from a parsed JSON object.</summary>

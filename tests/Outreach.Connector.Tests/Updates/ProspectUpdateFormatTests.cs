@@ -42,6 +42,17 @@ public sealed class ProspectUpdateFormatTests
     }
 
     [Fact]
+    public void Re_enqueued_copy_carries_the_attempts_it_used()
+    {
+        var text = ProspectUpdateFormat.SerializeToString(Sample(), attemptsUsed: 3);
+        var queued = ProspectUpdateFormat.DeserializeQueued(text);
+        Assert.Equal(3, queued.AttemptsUsed);
+        Assert.Equal(Sample(), queued.Update);
+        Assert.Equal(0, ProspectUpdateFormat.DeserializeQueued(ProspectUpdateFormat.SerializeToString(Sample())).AttemptsUsed);
+        Assert.DoesNotContain("\"n\"", ProspectUpdateFormat.SerializeToString(Sample()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_properties_from_a_newer_writer_are_ignored()
     {
         var update = ProspectUpdateFormat.Deserialize("""{"v":1,"p":7,"r":0,"f":{"title":{"v":"CTO","t":5,"x":1}},"future":true}""");
