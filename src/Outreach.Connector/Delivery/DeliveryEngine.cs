@@ -170,6 +170,13 @@ public sealed class DeliveryEngine
             var outcome = await _outreach.PatchProspectAsync(group.ProspectId, attributes, cancellationToken);
             run.Count(Names.RequestsSent, 1);
             await ObserveRateLimitAsync(outcome.RateLimit, cancellationToken);
+            if (outcome.RateLimit.Remaining is { } remaining)
+            {
+                // Permits already leased are not revoked by the correction above: when Outreach says fewer requests
+                // remain than we hold (another integration used them), give up the surplus rather than meet a 429.
+                purse.Unused = Math.Min(purse.Unused, Math.Max(0, remaining - _options.SafetyMargin));
+            }
+
             await HandleOutcomeAsync(run, group, applied, filtered, outcome, cancellationToken);
         }
         catch (RequestFailedException ex)

@@ -22,6 +22,7 @@ internal sealed class DeliveryHarness
             PacingMode = PacingMode.Burst,
             MaxWaitForPermit = TimeSpan.Zero,
             MaxAttempts = 5,
+            BurstPermits = 1,
         };
         configure?.Invoke(Options);
         var validation = new DeliveryOptionsValidator().Validate(null, Options);
