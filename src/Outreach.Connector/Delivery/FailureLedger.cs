@@ -140,9 +140,9 @@ public sealed class FailureLedger(DeliveryTables tables, TimeProvider time)
 
                 return FromEntity(entity);
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && conflicts < MaxConflictRetries)
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && conflicts < MaxConflictRetries)
             {
-                // The same failure recorded concurrently by another drainer: re-read and count both.
+                // The same failure recorded (or replayed and deleted) concurrently by another process: re-read and count both.
             }
         }
     }

@@ -103,9 +103,10 @@ public sealed class FieldVersionStore(DeliveryTables tables)
 
                 return new VersionRecordResult(recorded, superseded, conflicts);
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && conflicts < MaxConflictRetries)
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && conflicts < MaxConflictRetries)
             {
-                // Another drainer wrote this prospect since our read (412), or created it first (409): re-read and decide again.
+                // Another drainer wrote this prospect since our read (412), created it first (409), or it was removed
+                // (404): re-read and decide again.
                 current = await ReadAsync(prospectId, cancellationToken);
             }
         }
