@@ -1,0 +1,63 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Outreach.Connector.Delivery;
+
+/// <summary>Registers the delivery engine and its Table-storage state.</summary>
+public static class DeliveryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="DeliveryEngine"/> and its stores as singletons, with <see cref="DeliveryOptions"/> bound to the
+    /// <c>Delivery</c> configuration section and validated at start. The app registers the
+    /// <see cref="Outreach.IOutreachProspectClient"/> the engine sends through.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="tableServiceClientFactory">
+    /// Creates the one <see cref="TableServiceClient"/> all delivery tables use: from a connection string (Azurite), or
+    /// from an endpoint and a <see cref="TokenCredential"/> (identity-based, in Azure). Called once.
+    /// </param>
+    /// <param name="configure">Optional changes applied after configuration binding.</param>
+    public static IServiceCollection AddDeliveryEngine(
+        this IServiceCollection services, Func<IServiceProvider, TableServiceClient> tableServiceClientFactory, Action<DeliveryOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(tableServiceClientFactory);
+
+        var options = services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new DeliveryTables(tableServiceClientFactory(sp), sp.GetRequiredService<IOptions<DeliveryOptions>>()));
+        services.TryAddSingleton<FieldVersionStore>();
+        services.TryAddSingleton<RequestBudget>();
+        services.TryAddSingleton<FailureLedger>();
+        services.TryAddSingleton<DeliveryCounters>();
+        services.TryAddSingleton<ConnectionPause>();
+        services.TryAddSingleton<Backoff>();
+        services.TryAddSingleton<DeliveryEngine>();
+        return services;
+    }
+
+    /// <summary>Adds the delivery engine with its tables reached through a storage connection string (Azurite, local runs).</summary>
+    public static IServiceCollection AddDeliveryEngine(this IServiceCollection services, string storageConnectionString, Action<DeliveryOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(storageConnectionString);
+        return services.AddDeliveryEngine(_ => new TableServiceClient(storageConnectionString), configure);
+    }
+
+    /// <summary>Adds the delivery engine with its tables reached through an identity-based endpoint (<c>https://{account}.table.core.windows.net</c>).</summary>
+    public static IServiceCollection AddDeliveryEngine(this IServiceCollection services, Uri tableEndpoint, TokenCredential credential, Action<DeliveryOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(tableEndpoint);
+        ArgumentNullException.ThrowIfNull(credential);
+        return services.AddDeliveryEngine(_ => new TableServiceClient(tableEndpoint, credential), configure);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace Outreach.Connector.Delivery;
+
+/// <summary>The Azure tables that hold delivery state, created on first use.</summary>
+/// <remarks>
+/// One long-lived <see cref="TableServiceClient"/> serves all of them (Azure SDK guidance: clients are singletons).
+/// The app chooses how that client authenticates: a connection string for Azurite, or an endpoint and a
+/// <c>TokenCredential</c> in Azure.
+/// </remarks>
+public sealed class DeliveryTables
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _created = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the set for the given service client and options.</summary>
+    public DeliveryTables(TableServiceClient service, IOptions<DeliveryOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(options);
+        var prefix = options.Value.TablePrefix;
+        FieldVersions = service.GetTableClient(prefix + "FieldVersions");
+        RequestBudget = service.GetTableClient(prefix + "RequestBudget");
+        FailureLedger = service.GetTableClient(prefix + "FailureLedger");
+        DeliveryCounters = service.GetTableClient(prefix + "DeliveryCounters");
+    }
+
+    /// <summary>Applied field versions, one entity per prospect.</summary>
+    public TableClient FieldVersions { get; }
+
+    /// <summary>The shared request budget, one entity per connection.</summary>
+    public TableClient RequestBudget { get; }
+
+    /// <summary>Updates Outreach rejected for good, and poisoned messages.</summary>
+    public TableClient FailureLedger { get; }
+
+    /// <summary>Hourly counters.</summary>
+    public TableClient DeliveryCounters { get; }
+
+    /// <summary>Returns the table after making sure it exists (one create call per table and process, retried after a failure).</summary>
+    public async Task<TableClient> ReadyAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var creation = _created.GetOrAdd(table.Name, _ => new Lazy<Task>(() => table.CreateIfNotExistsAsync(CancellationToken.None)));
+        try
+        {
+            await creation.Value.WaitAsync(cancellationToken);
+        }
+        catch (Azure.RequestFailedException)
+        {
+            // Forget the failed attempt so the next call tries again instead of failing forever.
+            _created.TryRemove(KeyValuePair.Create(table.Name, creation));
+            throw;
+        }
+
+        return table;
+    }
+}

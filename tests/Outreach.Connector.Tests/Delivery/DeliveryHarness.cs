@@ -1,0 +1,103 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Outreach.Connector.Delivery;
+using Outreach.Connector.Outreach;
+using Outreach.Testing;
+
+namespace Outreach.Connector.Tests.Delivery;
+
+/// <summary>A delivery engine wired to real stores on Azurite (fresh tables per harness), a fake clock and a mocked Outreach.</summary>
+internal sealed class DeliveryHarness
+{
+    public DeliveryHarness(AzuriteFixture azurite, Action<DeliveryOptions>? configure = null, TableServiceClient? service = null)
+    {
+        Options = new DeliveryOptions
+        {
+            TablePrefix = AzuriteFixture.UniqueName("t"),
+            RequestsPerWindow = 1_000,
+            SafetyMargin = 0,
+            PacingMode = PacingMode.Burst,
+            MaxWaitForPermit = TimeSpan.Zero,
+            MaxAttempts = 5,
+            BurstPermits = 1,
+        };
+        configure?.Invoke(Options);
+        var validation = new DeliveryOptionsValidator().Validate(null, Options);
+        Assert.True(validation.Succeeded, validation.FailureMessage);
+
+        var options = Microsoft.Extensions.Options.Options.Create(Options);
+        Time = new FakeTimeProvider(TestUpdates.Start);
+        Tables = new DeliveryTables(service ?? new TableServiceClient(azurite.ConnectionString), options);
+        Versions = new FieldVersionStore(Tables);
+        Budget = new RequestBudget(Tables, options, Time, NullLogger<RequestBudget>.Instance);
+        Ledger = new FailureLedger(Tables, Time);
+        Counters = new DeliveryCounters(Tables, options, Time);
+        Pause = new ConnectionPause(Time);
+        Backoff = new Backoff(Options, new Random(7));
+        Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Counters, Pause, Backoff, options, Time, Logger);
+    }
+
+    public DeliveryOptions Options { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public DeliveryTables Tables { get; }
+
+    public FieldVersionStore Versions { get; }
+
+    public RequestBudget Budget { get; }
+
+    public FailureLedger Ledger { get; }
+
+    public DeliveryCounters Counters { get; }
+
+    public ConnectionPause Pause { get; }
+
+    public Backoff Backoff { get; }
+
+    public Mock<IOutreachProspectClient> Outreach { get; } = new(MockBehavior.Strict);
+
+    public ListLogger<DeliveryEngine> Logger { get; } = new();
+
+    public DeliveryEngine Engine { get; }
+
+    /// <summary>Every PATCH the engine sent, in order: prospect id and attributes as JSON text.</summary>
+    public List<(long ProspectId, Dictionary<string, string> Attributes)> Sent { get; } = [];
+
+    /// <summary>Makes Outreach answer every PATCH with <paramref name="outcome"/>, recording what was sent.</summary>
+    public DeliveryHarness Answer(Func<long, PatchOutcome> outcome)
+    {
+        Outreach
+            .Setup(c => c.PatchProspectAsync(It.IsAny<long>(), It.IsAny<IReadOnlyList<KeyValuePair<string, Updates.FieldValue>>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((long id, IReadOnlyList<KeyValuePair<string, Updates.FieldValue>> attributes, CancellationToken _) =>
+            {
+                lock (Sent)
+                {
+                    Sent.Add((id, TestUpdates.AsJson(attributes)));
+                }
+
+                return outcome(id);
+            });
+        return this;
+    }
+
+    public DeliveryHarness AnswerApplied() => Answer(_ => TestUpdates.Applied());
+
+    public Task<DeliveryBatchResult> DeliverAsync(params DeliveryMessage[] messages) => Engine.DeliverAsync(messages, CancellationToken.None);
+
+    public async Task<HourlyCounters> CountersOfThisHourAsync() => (await Counters.ReadLastHoursAsync(1, CancellationToken.None))[0];
+
+    public async Task<List<FailureLedgerEntry>> LedgerAsync(FailureQuery? query = null)
+    {
+        var entries = new List<FailureLedgerEntry>();
+        await foreach (var entry in Ledger.QueryAsync(query ?? new FailureQuery(), CancellationToken.None))
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+}
