@@ -84,6 +84,10 @@ public static class ProspectUpdateFormat
     /// <exception cref="FormatException">The message is not a prospect update this version understands.</exception>
     public static ProspectUpdate Deserialize(string message) => DeserializeQueued(message).Update;
 
+    /// <summary>Reads an update from its queue message bytes.</summary>
+    /// <exception cref="FormatException">The message is not a prospect update this version understands.</exception>
+    public static ProspectUpdate Deserialize(ReadOnlyMemory<byte> message) => DeserializeQueued(message).Update;
+
     /// <summary>Reads an update and the attempts it already used from its queue message text.</summary>
     /// <exception cref="FormatException">The message is not a prospect update this version understands.</exception>
     public static QueuedUpdate DeserializeQueued(string message) => DeserializeQueued(System.Text.Encoding.UTF8.GetBytes(message));

@@ -71,8 +71,8 @@ internal sealed class DeliveryHarness
     public DeliveryHarness Answer(Func<long, PatchOutcome> outcome)
     {
         Outreach
-            .Setup(c => c.PatchProspectAsync(It.IsAny<long>(), It.IsAny<IReadOnlyList<KeyValuePair<string, Updates.FieldValue>>>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((long id, IReadOnlyList<KeyValuePair<string, Updates.FieldValue>> attributes, CancellationToken _) =>
+            .Setup(c => c.PatchProspectAsync(It.IsAny<long>(), It.IsAny<IReadOnlyList<KeyValuePair<string, global::Outreach.Connector.Updates.FieldValue>>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((long id, IReadOnlyList<KeyValuePair<string, global::Outreach.Connector.Updates.FieldValue>> attributes, CancellationToken _) =>
             {
                 lock (Sent)
                 {
