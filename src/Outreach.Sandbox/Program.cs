@@ -1,4 +1,5 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/", () => "Outreach sandbox");
-app.Run();
+using Outreach.Sandbox;
+
+// One command: dotnet run --project src/Outreach.Sandbox [-- --urls http://127.0.0.1:PORT]
+var app = SandboxApp.CreateFromArgs(args);
+await app.RunAsync();

@@ -1,0 +1,29 @@
+using Outreach.Sandbox.OAuth;
+using Outreach.Sandbox.RateLimiting;
+
+namespace Outreach.Sandbox.Admin;
+
+/// <summary>What "Outreach saw" since start or the last reset, as returned by <c>GET /admin/counters</c>.</summary>
+public sealed record SandboxCounters
+{
+    /// <summary>Every logged call (API and OAuth).</summary>
+    public required long TotalRequests { get; init; }
+
+    /// <summary>Calls per status code; 499 means the client aborted.</summary>
+    public required IReadOnlyDictionary<string, long> ByStatus { get; init; }
+
+    /// <summary>Calls per injected fault kind.</summary>
+    public required IReadOnlyDictionary<string, long> ByFault { get; init; }
+
+    /// <summary>Calls per user.</summary>
+    public required IReadOnlyList<UserCounters> Users { get; init; }
+
+    /// <summary>Each user's rate-limit windows, oldest first (the per-window request counts Outreach enforces).</summary>
+    public required IReadOnlyList<RateLimitWindow> RateLimitWindows { get; init; }
+
+    /// <summary>Prospect PATCHes that changed the store (200s).</summary>
+    public required long ProspectsPatched { get; init; }
+
+    /// <summary>Token endpoint activity.</summary>
+    public required OAuthCounters OAuth { get; init; }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Outreach.Sandbox.Prospects;
+
+/// <summary>Writes prospects as JSON:API documents: <c>{"data":{"type":"prospect","id":N,"attributes":{…}}}</c>.</summary>
+internal static class ProspectDocument
+{
+    public static async Task WriteAsync(HttpContext context, ProspectSnapshot prospect, ISet<string>? fields)
+    {
+        await using var writer = Start(context);
+        writer.WriteStartObject();
+        writer.WritePropertyName("data");
+        WriteResource(writer, prospect, fields, context.Request);
+        writer.WriteEndObject();
+    }
+
+    public static async Task WriteListAsync(HttpContext context, IEnumerable<ProspectSnapshot> prospects, ISet<string>? fields, string? next)
+    {
+        await using var writer = Start(context);
+        writer.WriteStartObject();
+        writer.WriteStartArray("data");
+        foreach (var prospect in prospects)
+        {
+            WriteResource(writer, prospect, fields, context.Request);
+        }
+
+        writer.WriteEndArray();
+        if (next is not null)
+        {
+            writer.WriteStartObject("links");
+            writer.WriteString("next", next);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static Utf8JsonWriter Start(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = Api.ApiErrors.MediaType;
+        return new Utf8JsonWriter(context.Response.BodyWriter, Api.SandboxJson.WriterOptions);
+    }
+
+    private static void WriteResource(Utf8JsonWriter writer, ProspectSnapshot prospect, ISet<string>? fields, HttpRequest request)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "prospect");
+        writer.WriteNumber("id", prospect.Id);
+        writer.WriteStartObject("attributes");
+        foreach (var (name, value) in prospect.Attributes.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            if (fields is null || fields.Contains(name))
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+        }
+
+        // Read-only attributes Outreach computes.
+        if (fields is null || fields.Contains("name"))
+        {
+            writer.WriteString("name", string.Join(' ', new[] { Text(prospect, "firstName"), Text(prospect, "lastName") }.Where(s => !string.IsNullOrEmpty(s))));
+        }
+
+        if (fields is null || fields.Contains("createdAt"))
+        {
+            writer.WriteString("createdAt", prospect.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        }
+
+        if (fields is null || fields.Contains("updatedAt"))
+        {
+            writer.WriteString("updatedAt", prospect.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("links");
+        writer.WriteString("self", string.Create(CultureInfo.InvariantCulture, $"{request.Scheme}://{request.Host}/api/v2/prospects/{prospect.Id}"));
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static string? Text(ProspectSnapshot prospect, string name) =>
+        prospect.Attributes.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Microsoft.Extensions.Primitives;
+
+namespace Outreach.Sandbox.Prospects;
+
+/// <summary>
+/// The supported part of Outreach's list query: <c>filter[id]=1,2,3</c> (also ranges <c>5..10</c> and the new syntax
+/// <c>filter[id][]=1</c>), <c>page[size]</c> (default 50, at most 1000), <c>page[after]</c>, and <c>fields[prospect]</c>.
+/// </summary>
+internal sealed record ProspectQuery(IReadOnlyList<(long From, long To)>? IdRanges, int PageSize, long After, ISet<string>? Fields)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 1000;
+
+    /// <summary>Parses the query; returns null and a problem when a value is not understood.</summary>
+    public static ProspectQuery? Parse(IQueryCollection query, out string? problem)
+    {
+        problem = null;
+        List<(long, long)>? ranges = null;
+        var ids = StringValues.Concat(query["filter[id]"], query["filter[id][]"]);
+        if (ids.Count > 0)
+        {
+            ranges = [];
+            foreach (var part in ids.SelectMany(value => (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            {
+                if (ParseRange(part) is not { } range)
+                {
+                    problem = $"filter[id] value '{part}' is not an id or an id range.";
+                    return null;
+                }
+
+                ranges.Add(range);
+            }
+        }
+
+        var size = DefaultPageSize;
+        if (query["page[size]"] is { Count: > 0 } sizeText && (!int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1))
+        {
+            problem = "page[size] must be a positive integer.";
+            return null;
+        }
+
+        long after = 0;
+        if (query["page[after]"] is { Count: > 0 } afterText && !long.TryParse(afterText, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            problem = "page[after] is not a cursor returned by the sandbox.";
+            return null;
+        }
+
+        ISet<string>? fields = query["fields[prospect]"] is { Count: > 0 } names
+            ? names.SelectMany(value => (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal)
+            : null;
+        return new ProspectQuery(ranges, Math.Min(size, MaxPageSize), after, fields);
+    }
+
+    public bool Matches(long id) => IdRanges is null || IdRanges.Any(range => id >= range.From && id <= range.To);
+
+    private static (long, long)? ParseRange(string part)
+    {
+        var dots = part.IndexOf("..", StringComparison.Ordinal);
+        if (dots < 0)
+        {
+            return long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? (id, id) : null;
+        }
+
+        var from = part[..dots];
+        var to = part[(dots + 2)..];
+        long low = 0, high = long.MaxValue;
+        var lowOk = from is "neginf" or "" || long.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out low);
+        var highOk = to is "inf" or "" || long.TryParse(to, NumberStyles.None, CultureInfo.InvariantCulture, out high);
+        return lowOk && highOk ? (low, high) : null;
+    }
+}

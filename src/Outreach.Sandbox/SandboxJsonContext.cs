@@ -1,0 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Outreach.Sandbox.Admin;
+using Outreach.Sandbox.Api;
+using Outreach.Sandbox.Faults;
+using Outreach.Sandbox.OAuth;
+
+namespace Outreach.Sandbox;
+
+/// <summary>Source-generated JSON metadata for every type the sandbox reads or writes (camelCase, nulls omitted).</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(ApiErrorDocument))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(OAuthErrorResponse))]
+[JsonSerializable(typeof(FaultSettings))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(IReadOnlyList<RequestLogEntry>))]
+[JsonSerializable(typeof(SandboxCounters))]
+[JsonSerializable(typeof(RevokeResult))]
+public sealed partial class SandboxJsonContext : JsonSerializerContext;
