@@ -63,6 +63,36 @@ public sealed class AuthorizeTests
     }
 
     [Fact]
+    public async Task Authorize_with_a_response_type_other_than_code_shows_error_page_400()
+    {
+        await using var sandbox = await SandboxTestKit.StartAsync();
+
+        using var response = await sandbox.Admin.GetAsync(AuthorizeUrl(sandbox, sandbox.ClientId, sandbox.RedirectUri).Replace("response_type=code", "response_type=token", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_in_page_encodes_what_the_request_carried()
+    {
+        await using var sandbox = await SandboxTestKit.StartAsync();
+        var url = QueryHelpers.AddQueryString(sandbox.AuthorizeUri.ToString(), new Dictionary<string, string?>
+        {
+            ["client_id"] = sandbox.ClientId,
+            ["redirect_uri"] = sandbox.RedirectUri,
+            ["response_type"] = "code",
+            ["scope"] = "<b>prospects.all</b>",
+            ["state"] = "\"><script>alert(1)</script>",
+        });
+
+        using var response = await sandbox.Admin.GetAsync(url);
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>prospects", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sign_in_redirects_to_redirect_uri_with_code_and_the_exact_state()
     {
         await using var sandbox = await SandboxTestKit.StartAsync();

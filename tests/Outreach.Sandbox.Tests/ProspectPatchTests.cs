@@ -71,6 +71,29 @@ public sealed class ProspectPatchTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Patch_accepts_relationships_and_ignores_them()
+    {
+        await using var sandbox = await SandboxTestKit.StartAsync();
+        using var api = await sandbox.ConnectedApiAsync();
+
+        using var response = await api.PatchAsync(6, """{"data":{"type":"prospect","id":6,"attributes":{"custom1":"x"},"relationships":{"account":{"data":{"type":"account","id":3}}}}}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Prospects_far_beyond_the_default_seed_exist_when_configured()
+    {
+        await using var sandbox = await SandboxTestKit.StartAsync(o => o.Prospects.SeedCount = 5_000_000);
+        using var api = await sandbox.ConnectedApiAsync();
+
+        using var response = await api.PatchAttributesAsync(4_999_999, """{"custom9":"deep"}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Sandbox4999999", (await sandbox.GetProspectAttributesAsync(4_999_999))!.Value.GetProperty("lastName").GetString());
+    }
+
     [Theory]
     [InlineData("application/json")]
     [InlineData("text/plain")]

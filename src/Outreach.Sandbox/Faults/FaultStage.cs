@@ -22,7 +22,20 @@ internal static class FaultStage
                 case FaultKind.Timeout:
                     trace?.Fault = "timeout";
                     // Hang like an overloaded upstream; the client's timeout normally fires first and aborts the call.
-                    await Task.Delay(decision.Hang, time, context.RequestAborted);
+                    // Stopping the sandbox ends the hang too, so disposing a test's server never waits for it.
+                    var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+                    using (var hang = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping))
+                    {
+                        try
+                        {
+                            await Task.Delay(decision.Hang, time, hang.Token);
+                        }
+                        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+                        {
+                            // Fall through to the 504: the client still gets an answer.
+                        }
+                    }
+
                     await ApiErrors.WriteAsync(context, StatusCodes.Status504GatewayTimeout, new ApiError
                     {
                         Id = "gatewayTimeout",

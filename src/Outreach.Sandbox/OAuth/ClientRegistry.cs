@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using Outreach.Sandbox.Configuration;
 
@@ -17,9 +19,9 @@ internal sealed class ClientRegistry(IOptions<SandboxOptions> options)
     {
         var client = Find(clientId);
         return client is not null && clientSecret is not null
-            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(client.ClientSecret),
-                System.Text.Encoding.UTF8.GetBytes(clientSecret))
+            && CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(client.ClientSecret),
+                Encoding.UTF8.GetBytes(clientSecret))
             ? client
             : null;
     }

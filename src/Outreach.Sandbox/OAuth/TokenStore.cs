@@ -158,7 +158,7 @@ internal sealed class TokenStore(IOptions<SandboxOptions> options, TimeProvider 
         var count = 0;
         lock (_gate)
         {
-            foreach (var code in _codes.Values.Where(c => Same(c.UserEmail, userEmail) && !c.Revoked))
+            foreach (var code in _codes.Values.Where(c => Same(c.UserEmail, userEmail) && !c.Revoked && !c.Redeemed))
             {
                 code.Revoked = true;
                 count++;

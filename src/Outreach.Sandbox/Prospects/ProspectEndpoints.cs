@@ -109,12 +109,12 @@ internal static class ProspectEndpoints
             return;
         }
 
-        // Ids are 1..SeedCount, so walking them in order gives sorted results and a simple cursor (the last id).
-        var page = new List<Prospects.ProspectSnapshot>(query.PageSize);
+        // Ids are 1..SeedCount, so walking candidates in order gives sorted results and a simple cursor (the last id).
+        var page = new List<ProspectSnapshot>(query.PageSize);
         var more = false;
-        for (var id = query.After + 1; id <= options.Value.Prospects.SeedCount; id++)
+        foreach (var id in query.CandidateIds(options.Value.Prospects.SeedCount))
         {
-            if (!query.Matches(id) || store.Get(id) is not { } prospect)
+            if (store.Get(id) is not { } prospect)
             {
                 continue;
             }

@@ -53,7 +53,27 @@ internal sealed record ProspectQuery(IReadOnlyList<(long From, long To)>? IdRang
         return new ProspectQuery(ranges, Math.Min(size, MaxPageSize), after, fields);
     }
 
-    public bool Matches(long id) => IdRanges is null || IdRanges.Any(range => id >= range.From && id <= range.To);
+    /// <summary>The ids after the cursor that the filter can match, ascending; explicit id lists are not scanned.</summary>
+    public IEnumerable<long> CandidateIds(long maxId)
+    {
+        if (IdRanges is not null && IdRanges.All(range => range.From == range.To))
+        {
+            return IdRanges.Select(range => range.From).Where(id => id > After && id <= maxId).Distinct().Order();
+        }
+
+        // Scan only between the lowest and highest id the ranges allow.
+        var from = Math.Max(After + 1, IdRanges is null ? 1 : IdRanges.Min(range => range.From));
+        var to = Math.Min(maxId, IdRanges is null ? maxId : IdRanges.Max(range => range.To));
+        return Between(from, to).Where(id => IdRanges is null || IdRanges.Any(range => id >= range.From && id <= range.To));
+    }
+
+    private static IEnumerable<long> Between(long from, long to)
+    {
+        for (var id = from; id <= to; id++)
+        {
+            yield return id;
+        }
+    }
 
     private static (long, long)? ParseRange(string part)
     {

@@ -6,7 +6,11 @@ using Outreach.Sandbox.Configuration;
 
 namespace Outreach.Sandbox.Prospects;
 
-/// <summary>The in-memory prospects: seeded with ids 1..N, changed by PATCH; one lock per prospect.</summary>
+/// <summary>The in-memory prospects: ids 1..N with seeded values, changed by PATCH; one lock per prospect.</summary>
+/// <remarks>
+/// A seeded prospect is only materialized when first touched, so a benchmark can seed millions of ids without
+/// paying for them up front; its seeded values are a pure function of its id.
+/// </remarks>
 internal sealed class ProspectStore
 {
     private static readonly string[] FirstNames = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim"];
@@ -14,24 +18,25 @@ internal sealed class ProspectStore
     private readonly ProspectOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<long, Prospect> _prospects = new();
+    private long _seededAtTicks;
     private long _patched;
 
     public ProspectStore(IOptions<SandboxOptions> options, TimeProvider time)
     {
         _options = options.Value.Prospects;
         _time = time;
-        Seed();
+        _seededAtTicks = time.GetUtcNow().UtcTicks;
     }
 
     /// <summary>Successful PATCHes since start or the last reset.</summary>
     public long Patched => Interlocked.Read(ref _patched);
 
-    public ProspectSnapshot? Get(long id) => _prospects.TryGetValue(id, out var prospect) ? prospect.Snapshot() : null;
+    public ProspectSnapshot? Get(long id) => Find(id)?.Snapshot();
 
     /// <summary>Sets the given attributes (only those) and returns the updated prospect; null when it does not exist.</summary>
     public ProspectSnapshot? Apply(long id, IReadOnlyList<KeyValuePair<string, JsonElement>> changes)
     {
-        if (!_prospects.TryGetValue(id, out var prospect))
+        if (Find(id) is not { } prospect)
         {
             return null;
         }
@@ -44,25 +49,23 @@ internal sealed class ProspectStore
     /// <summary>Goes back to the seeded prospects.</summary>
     public void Reset()
     {
+        Interlocked.Exchange(ref _seededAtTicks, _time.GetUtcNow().UtcTicks);
         _prospects.Clear();
         Interlocked.Exchange(ref _patched, 0);
-        Seed();
     }
 
-    private void Seed()
+    private Prospect? Find(long id) => id >= 1 && id <= _options.SeedCount ? _prospects.GetOrAdd(id, Seed) : null;
+
+    private Prospect Seed(long id)
     {
-        var now = _time.GetUtcNow();
-        for (long id = 1; id <= _options.SeedCount; id++)
+        var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
         {
-            var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
-            {
-                ["firstName"] = Element(FirstNames[(id - 1) % FirstNames.Length]),
-                ["lastName"] = Element(string.Create(CultureInfo.InvariantCulture, $"Sandbox{id}")),
-                ["emails"] = JsonSerializer.SerializeToElement<IReadOnlyList<string>>(
-                    [string.Create(CultureInfo.InvariantCulture, $"prospect{id}@example.test")], SandboxJsonContext.Default.IReadOnlyListString),
-            };
-            _prospects[id] = new Prospect(id, attributes, now);
-        }
+            ["firstName"] = Element(FirstNames[(id - 1) % FirstNames.Length]),
+            ["lastName"] = Element(string.Create(CultureInfo.InvariantCulture, $"Sandbox{id}")),
+            ["emails"] = JsonSerializer.SerializeToElement<IReadOnlyList<string>>(
+                [string.Create(CultureInfo.InvariantCulture, $"prospect{id}@example.test")], SandboxJsonContext.Default.IReadOnlyListString),
+        };
+        return new Prospect(id, attributes, new DateTimeOffset(Interlocked.Read(ref _seededAtTicks), TimeSpan.Zero));
     }
 
     private static JsonElement Element(string value) => JsonSerializer.SerializeToElement(value, SandboxJsonContext.Default.String);
