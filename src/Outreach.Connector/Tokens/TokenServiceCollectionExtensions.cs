@@ -67,10 +67,12 @@ public static class TokenServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<TokenOptions>>();
             var blobs = sp.GetService<BlobServiceClient>() ?? throw Missing(nameof(BlobServiceClient), "the token refresh lock");
+            // The lease runs on the storage service's real clock, so waiting for and renewing it must too, even when
+            // the app's TimeProvider is a test's fake clock.
             return new BlobLeaseConnectionLock(
                 blobs.GetBlobContainerClient(options.Value.LockContainerName),
                 options,
-                sp.GetRequiredService<TimeProvider>(),
+                TimeProvider.System,
                 sp.GetRequiredService<ILogger<BlobLeaseConnectionLock>>());
         });
 
