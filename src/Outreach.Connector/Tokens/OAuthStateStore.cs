@@ -14,8 +14,8 @@ namespace Outreach.Connector.Tokens;
 /// </summary>
 /// <remarks>
 /// The table holds a SHA-256 of the state, not the state itself, so reading the table does not let anyone complete
-/// a pending authorization. Consuming deletes the entity with its ETag: of two concurrent callbacks with the same
-/// state exactly one succeeds.
+/// a pending authorization. Consuming marks the entity used under its ETag (then deletes it): of two concurrent
+/// callbacks with the same state exactly one succeeds.
 /// </remarks>
 public sealed class OAuthStateStore(TableClient table, IOptions<TokenOptions> options, TimeProvider timeProvider, ILogger<OAuthStateStore> logger)
 {
@@ -58,7 +58,7 @@ public sealed class OAuthStateStore(TableClient table, IOptions<TokenOptions> op
         await EnsureTableAsync(cancellationToken);
         var key = KeyOf(state);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, key, cancellationToken: cancellationToken);
-        if (!found.HasValue || found.Value is not { } entity)
+        if (!found.HasValue || found.Value is not { } entity || entity.ContainsKey("ConsumedAt"))
         {
             StateLog.Refused(logger, OAuthStateProblem.Unknown);
             return new OAuthStateCheck.Refused(OAuthStateProblem.Unknown);
@@ -66,13 +66,25 @@ public sealed class OAuthStateStore(TableClient table, IOptions<TokenOptions> op
 
         try
         {
-            await table.DeleteEntityAsync(PartitionKey, key, entity.ETag, cancellationToken);
+            // Single use: mark it consumed under its ETag, so of concurrent callbacks exactly one wins (the others get
+            // 412). A conditional update rather than a conditional delete, because Azurite accepts a second delete.
+            var consumed = new TableEntity(PartitionKey, key) { ["ConsumedAt"] = timeProvider.GetUtcNow() };
+            await table.UpdateEntityAsync(consumed, entity.ETag, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
-            // Another callback consumed it first: single use.
+            // Another callback consumed it first.
             StateLog.Refused(logger, OAuthStateProblem.Unknown);
             return new OAuthStateCheck.Refused(OAuthStateProblem.Unknown);
+        }
+
+        try
+        {
+            await table.DeleteEntityAsync(PartitionKey, key, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            // Best effort: a consumed entity is refused anyway and purged once expired.
         }
 
         var expiresAt = entity.GetDateTimeOffset("ExpiresAt");
