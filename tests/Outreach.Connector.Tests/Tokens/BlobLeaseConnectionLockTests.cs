@@ -39,6 +39,15 @@ public sealed class BlobLeaseConnectionLockTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Of_many_simultaneous_takers_exactly_one_gets_the_lease()
+    {
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => CreateLock().TryAcquireAsync("default", TimeSpan.Zero, CancellationToken.None))));
+
+        var held = Assert.Single(attempts, a => a is not null);
+        await held!.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Waiter_gets_the_lease_once_the_holder_releases_it()
     {
         var held = await CreateLock().TryAcquireAsync("default", TimeSpan.Zero, CancellationToken.None);
