@@ -520,7 +520,16 @@ public sealed class AccessTokenProvider : IAccessTokenProvider, IConnectionStatu
         };
     }
 
-    private static bool IsInfrastructureFailure(Exception ex) => ex is not OperationCanceledException and not ArgumentException;
+    // Failures of the store, the lock or the credential behind them: reported as Unavailable, retried later.
+    // Anything else is a bug and propagates.
+    private static bool IsInfrastructureFailure(Exception ex) => ex
+        is Azure.RequestFailedException
+        or Azure.Identity.AuthenticationFailedException
+        or IOException
+        or UnauthorizedAccessException
+        or HttpRequestException
+        or TimeoutException
+        or System.Text.Json.JsonException;
 
     private sealed record CacheEntry(StoredConnection? Stored, DateTimeOffset ReadAt);
 

@@ -36,9 +36,9 @@ public sealed class OutreachAuthorizationFlow(
         {
             check = await states.ConsumeAsync(state, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Azure.RequestFailedException ex)
         {
-            FlowLog.Failed(logger, provider.ConnectionName, "state store: " + ex.GetType().Name);
+            FlowLog.Failed(logger, provider.ConnectionName, "state store: HTTP " + ex.Status);
             return new AuthorizationCompletion.Failed("The authorization state could not be checked; try again.", Retryable: true);
         }
 
@@ -55,8 +55,10 @@ public sealed class OutreachAuthorizationFlow(
 
         if (!string.IsNullOrEmpty(error))
         {
-            FlowLog.Denied(logger, connectionName, error);
-            return new AuthorizationCompletion.Denied(error);
+            // The error comes from the query string: keep it short and to OAuth's error-code alphabet.
+            var errorCode = new string(error.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-').Take(64).ToArray());
+            FlowLog.Denied(logger, connectionName, errorCode);
+            return new AuthorizationCompletion.Denied(errorCode);
         }
 
         if (string.IsNullOrEmpty(code))
@@ -74,7 +76,7 @@ public sealed class OutreachAuthorizationFlow(
                 {
                     stored = await provider.AcceptAuthorizationAsync(success.Grant, requestedAt, cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException or IOException or UnauthorizedAccessException)
                 {
                     FlowLog.Failed(logger, connectionName, "token store: " + ex.GetType().Name);
                     return new AuthorizationCompletion.Failed("The tokens could not be stored; authorize again.", Retryable: true);
