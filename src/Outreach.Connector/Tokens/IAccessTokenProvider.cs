@@ -1,0 +1,17 @@
+namespace Outreach.Connector.Tokens;
+
+/// <summary>Hands out the current access token of one Outreach connection, refreshing it when needed.</summary>
+public interface IAccessTokenProvider
+{
+    /// <summary>The connection's name (e.g. <c>default</c>).</summary>
+    string ConnectionName { get; }
+
+    /// <summary>A usable access token, from memory when possible; refreshes (once, across instances) when it is about to expire.</summary>
+    ValueTask<AccessTokenResult> GetAccessTokenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Outreach answered 401 to <paramref name="rejected"/>: returns a different token, refreshing unless another caller
+    /// or instance already did. Callers retry at most once with the result.
+    /// </summary>
+    ValueTask<AccessTokenResult> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken);
+}
