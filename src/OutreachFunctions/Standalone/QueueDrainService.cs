@@ -20,7 +20,7 @@ public sealed partial class QueueDrainService(
     QueueClient queue,
     QueueServiceClient queues,
     DeliveryEngine engine,
-    IOptions<StandaloneQueueOptions> queueOptions,
+    IOptions<StorageQueueDrainOptions> drainOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider time,
     ILogger<QueueDrainService> logger) : BackgroundService
@@ -29,13 +29,18 @@ public sealed partial class QueueDrainService(
     private const int MaxReceive = 32;
     private static readonly TimeSpan MaxVisibilityDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
 
-    private readonly StandaloneQueueOptions _options = queueOptions.Value;
+    private readonly StorageQueueDrainOptions _options = drainOptions.Value;
     private readonly int _batchSize = Math.Clamp(deliveryOptions.Value.BatchSize, 1, MaxReceive);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var poison = queues.GetQueueClient(_options.PoisonQueueName);
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        var poison = queues.GetQueueClient(queue.Name + _options.PoisonQueueSuffix);
         await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
         var idle = _options.IdlePollInterval;
         while (!stoppingToken.IsCancellationRequested)

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery;
 using Outreach.Connector.Ingest;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Storage;
+using OutreachFunctions.Connection;
 
 namespace OutreachFunctions.Standalone;
 
@@ -19,6 +22,7 @@ public static class StandaloneApp
         var configuration = builder.Configuration;
 
         services.AddSingleton(TimeProvider.System);
+        AddStorage(services, configuration);
         services.AddAepIngestTranslation(configuration);
         services.AddSingleton<IngestService>();
         services.AddOptions<IngestAuthenticationOptions>()
@@ -27,22 +31,36 @@ public static class StandaloneApp
             .ValidateOnStart();
         services.AddSingleton<BearerSecretCheck>();
 
-        services.AddOptions<StandaloneQueueOptions>()
-            .Bind(configuration.GetSection(StandaloneQueueOptions.SectionName))
+        services.AddOutreachClient(configuration);
+        services.AddDeliveryEngine(sp => sp.GetRequiredService<ConnectorStorage>().Tables);
+        services.AddSingleton<ConnectionResumption>();
+
+        services.AddOptions<StorageQueueDrainOptions>()
+            .Bind(configuration.GetSection(StorageQueueDrainOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton(_ => ConnectorStorage.FromConfiguration(configuration));
         services.AddSingleton(sp => sp.GetRequiredService<ConnectorStorage>().Queues
-            .GetQueueClient(sp.GetRequiredService<IOptions<StandaloneQueueOptions>>().Value.QueueName));
+            .GetQueueClient(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.QueueName));
         services.AddSingleton<StorageQueueUpdateQueue>();
         services.AddSingleton<IUpdateQueue>(sp => sp.GetRequiredService<StorageQueueUpdateQueue>());
         services.AddHostedService<QueueProvisioning>();
+        services.AddHostedService<QueueDrainService>();
 
         replaceServices?.Invoke(services);
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(UnexpectedErrorResponse.WriteAsync));
         app.MapGet("/", () => Results.Text("Outreach connector (standalone)"));
         app.MapIngest();
+        app.MapOAuth();
         return app;
+    }
+
+    // One storage account for everything the connector keeps: the queue, the delivery state and the token lock.
+    private static void AddStorage(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => ConnectorStorage.FromConfiguration(configuration));
+        services.AddSingleton(sp => sp.GetRequiredService<ConnectorStorage>().Tables);
+        services.AddSingleton(sp => sp.GetRequiredService<ConnectorStorage>().Blobs);
+        services.AddSingleton(sp => sp.GetRequiredService<ConnectorStorage>().Queues);
     }
 }

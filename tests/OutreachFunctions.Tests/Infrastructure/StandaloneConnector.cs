@@ -1,12 +1,16 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using System.Web;
 using Outreach.Testing;
 using OutreachFunctions.Standalone;
 
 namespace OutreachFunctions.Tests.Infrastructure;
 
-/// <summary>The standalone connector running in-process on a free loopback port, against Azurite.</summary>
+/// <summary>
+/// The standalone connector running in-process on a free loopback port, against Azurite and, for end-to-end tests,
+/// the Outreach sandbox. Each instance gets its own queue, tables and token folder unless told to share them.
+/// </summary>
 public sealed class StandaloneConnector : IAsyncDisposable
 {
     /// <summary>The bearer secret the test instance accepts.</summary>
@@ -14,11 +18,11 @@ public sealed class StandaloneConnector : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private StandaloneConnector(WebApplication app, Uri baseAddress, string queueName)
+    private StandaloneConnector(WebApplication app, Uri baseAddress, ConnectorIsolation isolation)
     {
         _app = app;
         BaseAddress = baseAddress;
-        QueueName = queueName;
+        Isolation = isolation;
         Client = new HttpClient { BaseAddress = baseAddress };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
     }
@@ -26,8 +30,11 @@ public sealed class StandaloneConnector : IAsyncDisposable
     /// <summary>Where the connector listens.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The queue, tables and token folder this instance uses; pass it to another instance to share them.</summary>
+    public ConnectorIsolation Isolation { get; }
+
     /// <summary>The update queue this instance uses.</summary>
-    public string QueueName { get; }
+    public string QueueName => Isolation.QueueName;
 
     /// <summary>A client that sends the bearer secret.</summary>
     public HttpClient Client { get; }
@@ -36,21 +43,24 @@ public sealed class StandaloneConnector : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a connector on Azurite with the sample mapping and extra settings.</summary>
+    /// <param name="azurite">The storage emulator.</param>
+    /// <param name="sandbox">The Outreach sandbox to deliver to; without one, the instance only ingests.</param>
+    /// <param name="settings">Settings that override the defaults.</param>
+    /// <param name="replaceServices">Service replacements applied after the app's registrations.</param>
+    /// <param name="isolation">Another instance's queue, tables and token folder, to share its state.</param>
     public static async Task<StandaloneConnector> StartAsync(
         AzuriteFixture azurite,
+        SandboxServer? sandbox = null,
         IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? replaceServices = null)
+        Action<IServiceCollection>? replaceServices = null,
+        ConnectorIsolation? isolation = null)
     {
-        var queueName = AzuriteFixture.UniqueName("updates");
+        isolation ??= ConnectorIsolation.CreateNew();
+        var port = LoopbackPort.GetFree();
+        var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectorStorage"] = azurite.ConnectionString,
-            ["Delivery:QueueName"] = queueName,
-            ["Ingest:BearerSecret"] = Secret,
-            ["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json"),
-        });
+        builder.WebHost.UseUrls(baseAddress.ToString());
+        builder.Configuration.AddInMemoryCollection(DefaultSettings(azurite, sandbox, isolation, baseAddress));
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -59,8 +69,24 @@ public sealed class StandaloneConnector : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = StandaloneApp.Build(builder, replaceServices);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StandaloneConnector(app, new Uri(address), queueName);
+        return new StandaloneConnector(app, baseAddress, isolation);
+    }
+
+    /// <summary>Connects the connector to the sandbox through the real OAuth authorization-code flow.</summary>
+    public async Task ConnectAsync(SandboxServer sandbox)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        var start = await browser.GetAsync(new Uri("/api/oauth/connect?key=" + Secret, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        var authorize = start.Headers.Location!;
+        var query = HttpUtility.ParseQueryString(authorize.Query);
+        var code = await sandbox.AuthorizeAsync(query["state"]!, query["redirect_uri"]);
+        var callback = await browser.GetAsync(new Uri(
+            $"/api/oauth/callback?code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(query["state"]!)}", UriKind.Relative));
+        var page = await callback.Content.ReadAsStringAsync();
+        Assert.True(callback.StatusCode == HttpStatusCode.OK, page);
+        Assert.Contains("<h1>Connected</h1>", page, StringComparison.Ordinal);
     }
 
     /// <inheritdoc />
@@ -70,4 +96,53 @@ public sealed class StandaloneConnector : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    private static Dictionary<string, string?> DefaultSettings(AzuriteFixture azurite, SandboxServer? sandbox, ConnectorIsolation isolation, Uri baseAddress)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectorStorage"] = azurite.ConnectionString,
+            ["Delivery:QueueName"] = isolation.QueueName,
+            ["Delivery:TablePrefix"] = isolation.TablePrefix,
+            ["Tokens:Store"] = "Local",
+            ["Tokens:LocalStorePath"] = isolation.TokenFolder,
+            ["Tokens:OAuthStateTableName"] = isolation.TablePrefix + "OAuthStates",
+            ["Tokens:LockContainerName"] = isolation.TablePrefix + "-locks",
+            ["Ingest:BearerSecret"] = Secret,
+            ["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json"),
+            ["Outreach:RedirectUri"] = new Uri(baseAddress, "api/oauth/callback").ToString(),
+            ["Drain:IdlePollInterval"] = "00:00:00.050",
+            ["Drain:MaxIdlePollInterval"] = "00:00:00.500",
+        };
+        if (sandbox is null)
+        {
+            // Ingest-only: nothing is delivered, so the queue holds exactly what ingest wrote.
+            settings["Drain:Enabled"] = "false";
+            settings["Outreach:ApiBaseUrl"] = "http://127.0.0.1:9/api/v2/";
+            settings["Outreach:AuthorizeUrl"] = "http://127.0.0.1:9/oauth/authorize";
+            settings["Outreach:TokenUrl"] = "http://127.0.0.1:9/oauth/token";
+            settings["Outreach:ClientId"] = "unused";
+            settings["Outreach:ClientSecret"] = "unused";
+        }
+        else
+        {
+            settings["Outreach:ApiBaseUrl"] = sandbox.ApiBaseAddress.ToString();
+            settings["Outreach:AuthorizeUrl"] = sandbox.AuthorizeUri.ToString();
+            settings["Outreach:TokenUrl"] = sandbox.TokenUri.ToString();
+            settings["Outreach:ClientId"] = sandbox.ClientId;
+            settings["Outreach:ClientSecret"] = sandbox.ClientSecret;
+        }
+
+        return settings;
+    }
+}
+
+/// <summary>The per-test names that keep connector instances apart on one Azurite (or let two share them).</summary>
+public sealed record ConnectorIsolation(string QueueName, string TablePrefix, string TokenFolder)
+{
+    /// <summary>Fresh names and an empty token folder.</summary>
+    public static ConnectorIsolation CreateNew() => new(
+        AzuriteFixture.UniqueName("updates"),
+        AzuriteFixture.UniqueName("t"),
+        Directory.CreateTempSubdirectory("outreach-tokens-").FullName);
 }

@@ -86,7 +86,7 @@ public sealed class IngestEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Oversized_body_is_413()
     {
-        await using var small = await StandaloneConnector.StartAsync(azurite, new Dictionary<string, string?> { ["Ingest:MaxBodyBytes"] = "2048" });
+        await using var small = await StandaloneConnector.StartAsync(azurite, settings: new Dictionary<string, string?> { ["Ingest:MaxBodyBytes"] = "2048" });
         var response = await small.Client.PostAsync("/api/profiles", Json(Sample("batch-of-ten.json")));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
@@ -116,14 +116,14 @@ public sealed class IngestEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Missing_bearer_secret_setting_stops_the_app_at_start_naming_the_setting()
     {
         var exception = await Assert.ThrowsAnyAsync<Exception>(() =>
-            StandaloneConnector.StartAsync(azurite, new Dictionary<string, string?> { ["Ingest:BearerSecret"] = "" }));
+            StandaloneConnector.StartAsync(azurite, settings: new Dictionary<string, string?> { ["Ingest:BearerSecret"] = "" }));
         Assert.Contains("Ingest:BearerSecret", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Invalid_mapping_stops_the_app_at_start_with_the_marketer_message()
     {
-        var exception = await Assert.ThrowsAnyAsync<Exception>(() => StandaloneConnector.StartAsync(azurite, new Dictionary<string, string?>
+        var exception = await Assert.ThrowsAnyAsync<Exception>(() => StandaloneConnector.StartAsync(azurite, settings: new Dictionary<string, string?>
         {
             ["Mapping:Audiences:0:AudienceId"] = "extra",
             ["Mapping:Audiences:0:Name"] = "High intent",

@@ -24,8 +24,8 @@ public sealed class IngestFuzzTests(AzuriteFixture azurite)
         var queue = new RecordingUpdateQueue();
         await using var connector = await StandaloneConnector.StartAsync(
             azurite,
-            new Dictionary<string, string?> { ["Ingest:MaxBodyBytes"] = "65536", ["Ingest:MaxProfilesPerRequest"] = "20" },
-            services => services.AddSingleton<IUpdateQueue>(queue));
+            settings: new Dictionary<string, string?> { ["Ingest:MaxBodyBytes"] = "65536", ["Ingest:MaxProfilesPerRequest"] = "20" },
+            replaceServices: services => services.AddSingleton<IUpdateQueue>(queue));
         var random = new Random(20261122);
         var nextId = 1L;
         var statusCounts = new Dictionary<HttpStatusCode, int>();

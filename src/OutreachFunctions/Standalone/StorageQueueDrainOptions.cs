@@ -2,16 +2,17 @@ using System.ComponentModel.DataAnnotations;
 
 namespace OutreachFunctions.Standalone;
 
-/// <summary>The Azure Storage queue the standalone runtime uses between ingest and delivery.</summary>
-public sealed class StandaloneQueueOptions
+/// <summary>
+/// How the standalone runtime drains its Azure Storage queue. The queue itself is <c>Delivery:QueueName</c>
+/// (<see cref="Outreach.Connector.Delivery.DeliveryOptions.QueueName"/>), shared with the Functions app.
+/// </summary>
+public sealed class StorageQueueDrainOptions
 {
-    /// <summary>The configuration section (shared with the delivery settings).</summary>
-    public const string SectionName = "Delivery";
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Drain";
 
-    /// <summary>The queue name: lower-case letters, digits and hyphens, 3 to 63 characters.</summary>
-    [Required]
-    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Delivery:QueueName must be a valid Azure Storage queue name.")]
-    public string QueueName { get; set; } = "prospect-updates";
+    /// <summary>False runs an ingest-only instance that queues updates and never delivers them.</summary>
+    public bool Enabled { get; set; } = true;
 
     /// <summary>
     /// How long a received message stays invisible while its batch is worked on. It must exceed the engine's
@@ -28,6 +29,6 @@ public sealed class StandaloneQueueOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan MaxIdlePollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The queue undecodable messages are moved to, so they are kept for inspection and never block the queue.</summary>
-    public string PoisonQueueName => QueueName + "-poison";
+    /// <summary>The suffix of the queue undecodable messages are moved to, so they are kept and never block the queue.</summary>
+    public string PoisonQueueSuffix { get; set; } = "-poison";
 }
