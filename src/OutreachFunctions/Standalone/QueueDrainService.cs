@@ -20,6 +20,7 @@ public sealed partial class QueueDrainService(
     QueueClient queue,
     QueueServiceClient queues,
     DeliveryEngine engine,
+    ConnectionPause pause,
     IOptions<StorageQueueDrainOptions> drainOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider time,
@@ -45,6 +46,14 @@ public sealed partial class QueueDrainService(
         var idle = _options.IdlePollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (pause.Status is { } paused && time.GetUtcNow() < paused.ProbeAt)
+            {
+                // Needs re-authorization: receive nothing until a new connection resumes delivery or it is time to
+                // probe Outreach again. The queue keeps every update meanwhile.
+                await DelayAsync(_options.IdlePollInterval, stoppingToken);
+                continue;
+            }
+
             TimeSpan wait;
             try
             {
@@ -59,10 +68,24 @@ public sealed partial class QueueDrainService(
                 wait = _options.MaxIdlePollInterval;
             }
 
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
+            await DelayAsync(wait, stoppingToken);
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan wait, CancellationToken stoppingToken)
+    {
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(wait, time, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the loop ends.
         }
     }
 
@@ -124,10 +147,14 @@ public sealed partial class QueueDrainService(
                 await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: Clamp(retry.Delay), cancellationToken: cancellationToken);
                 break;
             default:
-                // Deferred (rate limit) or held (re-authorization): a fresh copy visible later keeps the attempts used
-                // so far and does not count this one. Sent before the original is deleted, so a crash in between
-                // duplicates the update (harmless) rather than losing it.
-                var delay = Clamp((disposition.NotBefore ?? time.GetUtcNow()) - time.GetUtcNow());
+                // Deferred (rate limit) or held (re-authorization): a fresh copy keeps the attempts used so far and does
+                // not count this one. Sent before the original is deleted, so a crash in between duplicates the update
+                // (harmless) rather than losing it. A deferred copy becomes visible at the reset time; a held copy at
+                // once, because this drainer stops receiving while paused and must find it the moment a new
+                // authorization resumes delivery.
+                var delay = disposition is MessageDisposition.Hold
+                    ? TimeSpan.Zero
+                    : Clamp((disposition.NotBefore ?? time.GetUtcNow()) - time.GetUtcNow());
                 await queue.SendMessageAsync(
                     ProspectUpdateFormat.SerializeToString(update, disposition.AttemptsUsed), visibilityTimeout: delay, cancellationToken: cancellationToken);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);

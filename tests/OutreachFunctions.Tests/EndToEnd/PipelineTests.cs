@@ -20,6 +20,7 @@ public sealed class PipelineTests(AzuriteFixture azurite)
     {
         RateLimit = new RateLimitOptions { Limit = limit, Window = TimeSpan.FromSeconds(5) },
         Prospects = new ProspectOptions { SeedCount = 5000 },
+        OAuth = new OAuthOptions { MintingInterval = TimeSpan.FromSeconds(1) },
     };
 
     internal static Dictionary<string, string?> FastDelivery(int limit = 600) => new()
@@ -30,6 +31,7 @@ public sealed class PipelineTests(AzuriteFixture azurite)
         ["Delivery:BurstPermits"] = "10",
         ["Delivery:BackoffBase"] = "00:00:00.200",
         ["Delivery:BackoffMax"] = "00:00:02",
+        ["Tokens:MintingInterval"] = "00:00:01",
     };
 
     internal static async Task PostAsync(StandaloneConnector connector, IEnumerable<JsonObject> profiles)

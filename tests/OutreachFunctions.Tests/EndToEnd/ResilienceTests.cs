@@ -1,0 +1,101 @@
+using Outreach.Connector.Delivery;
+using Outreach.Sandbox.Faults;
+using Outreach.Testing;
+using OutreachFunctions.Tests.Infrastructure;
+using static OutreachFunctions.Tests.EndToEnd.PipelineTests;
+
+namespace OutreachFunctions.Tests.EndToEnd;
+
+/// <summary>The pipeline under the conditions Outreach produces: shared budgets, 429 windows, 5xx, revoked tokens.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ResilienceTests(AzuriteFixture azurite)
+{
+    private static async Task<List<FailureLedgerEntry>> LedgerAsync(StandaloneConnector connector)
+    {
+        var entries = new List<FailureLedgerEntry>();
+        await foreach (var entry in connector.Services.GetRequiredService<FailureLedger>().QueryAsync(new FailureQuery(), CancellationToken.None))
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+
+    [Fact]
+    public async Task Two_drainers_sharing_a_connection_never_exceed_the_limit_in_any_window()
+    {
+        const int limit = 60;
+        await using var sandbox = await SandboxServer.StartAsync(FastSandbox(limit));
+        await using var first = await StandaloneConnector.StartAsync(azurite, sandbox, FastDelivery(limit));
+        await first.ConnectAsync(sandbox);
+        await using var second = await StandaloneConnector.StartAsync(azurite, sandbox, FastDelivery(limit), isolation: first.Isolation);
+        var factory = new ProfileFactory();
+        var random = new Random(3);
+
+        // Four windows' worth of prospects: both drainers always have a backlog.
+        await PostAsync(first, Enumerable.Range(1, 240).Select(id => factory.Profile(id, random, minute: 0)));
+
+        await AssertSandboxHoldsAsync(sandbox, factory.Expected);
+        var counters = await sandbox.GetCountersAsync();
+        Assert.Equal(0, counters.ByStatus.GetValueOrDefault("429"));
+        Assert.All(counters.RateLimitWindows, window => Assert.True(window.Requests <= limit, $"{window.Requests} requests in {window.Start:O}–{window.End:O}"));
+        Assert.Empty(await LedgerAsync(first));
+    }
+
+    [Fact]
+    public async Task Forced_429_window_pauses_and_resumes_with_nothing_lost_and_nothing_in_the_ledger()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(FastSandbox());
+        await using var connector = await StandaloneConnector.StartAsync(azurite, sandbox, FastDelivery());
+        await connector.ConnectAsync(sandbox);
+        await sandbox.SetFaultsAsync(new FaultSettings { ForcedRateLimitSeconds = 3 });
+        var factory = new ProfileFactory();
+        var random = new Random(4);
+
+        await PostAsync(connector, Enumerable.Range(1, 100).Select(id => factory.Profile(id, random, minute: 0)));
+
+        await AssertSandboxHoldsAsync(sandbox, factory.Expected);
+        var counters = await sandbox.GetCountersAsync();
+        Assert.True(counters.ByStatus.GetValueOrDefault("429") > 0, "the forced window produced no 429: the test proved nothing");
+        Assert.Empty(await LedgerAsync(connector));
+    }
+
+    [Fact]
+    public async Task Ten_percent_server_errors_still_apply_every_update()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(FastSandbox());
+        await using var connector = await StandaloneConnector.StartAsync(azurite, sandbox, FastDelivery());
+        await connector.ConnectAsync(sandbox);
+        await sandbox.SetFaultsAsync(new FaultSettings { ServerErrorRate = 0.1, ServerErrorStatusCode = 500, Seed = 10 });
+        var factory = new ProfileFactory();
+        var random = new Random(5);
+
+        await PostAsync(connector, Enumerable.Range(1, 200).Select(id => factory.Profile(id, random, minute: 0)));
+
+        await AssertSandboxHoldsAsync(sandbox, factory.Expected);
+        var counters = await sandbox.GetCountersAsync();
+        Assert.True(counters.ByFault.Values.Sum() > 0, "no fault was injected: the test proved nothing");
+        Assert.Empty(await LedgerAsync(connector));
+    }
+
+    [Fact]
+    public async Task Revoked_token_pauses_delivery_and_reauthorization_resumes_it_with_nothing_lost()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(FastSandbox());
+        await using var connector = await StandaloneConnector.StartAsync(azurite, sandbox, FastDelivery());
+        await connector.ConnectAsync(sandbox);
+        await sandbox.RevokeUserAsync();
+        var factory = new ProfileFactory();
+        var random = new Random(6);
+
+        await PostAsync(connector, Enumerable.Range(1, 50).Select(id => factory.Profile(id, random, minute: 0)));
+        var pause = connector.Services.GetRequiredService<ConnectionPause>();
+        await Eventually.HoldsAsync(() => Task.FromResult(pause.IsPaused), () => Task.FromResult("delivery never paused"));
+        Assert.Equal(0, (await sandbox.GetCountersAsync()).ProspectsPatched);
+
+        await connector.ConnectAsync(sandbox);
+
+        await AssertSandboxHoldsAsync(sandbox, factory.Expected);
+        Assert.Empty(await LedgerAsync(connector));
+    }
+}
