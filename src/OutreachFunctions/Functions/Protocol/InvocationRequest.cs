@@ -89,10 +89,11 @@ public sealed class InvocationRequest : IDisposable
     private static InvocationRequest From(JsonDocument document)
     {
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        var kind = root.ValueKind;
+        if (kind != JsonValueKind.Object)
         {
             document.Dispose();
-            throw new InvocationFormatException($"The invocation request from the Functions host must be a JSON object, not {root.ValueKind}.");
+            throw new InvocationFormatException($"The invocation request from the Functions host must be a JSON object, not {kind}.");
         }
 
         var data = Section(document, root, "Data");
@@ -112,8 +113,9 @@ public sealed class InvocationRequest : IDisposable
             return obj;
         }
 
+        var kind = section.ValueKind;
         document.Dispose();
-        throw new InvocationFormatException($"The invocation request's {name} must be a JSON object, not {section.ValueKind}.");
+        throw new InvocationFormatException($"The invocation request's {name} must be a JSON object, not {kind}.");
     }
 
     private static JsonElement EmptyObject { get; } = JsonDocument.Parse("{}").RootElement.Clone();
