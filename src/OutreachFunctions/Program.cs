@@ -1,17 +1,64 @@
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Mapping;
+using OutreachFunctions.Functions;
 using OutreachFunctions.Hosting;
 using OutreachFunctions.Standalone;
 
 // One binary, two ways to run (ARCHITECTURE.md): under the Azure Functions host as a custom handler, or as the
-// whole pipeline on one machine. The host sets FUNCTIONS_CUSTOMHANDLER_PORT; Connector:Mode can force either.
+// whole pipeline on one machine. The host sets FUNCTIONS_CUSTOMHANDLER_PORT (older hosts FUNCTIONS_HTTPWORKER_PORT);
+// Connector:Mode can force either.
 var builder = WebApplication.CreateBuilder(args);
 var mode = builder.Configuration.GetValue<ConnectorMode?>("Connector:Mode")
-    ?? (builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] is null ? ConnectorMode.Standalone : ConnectorMode.Functions);
+    ?? (HandlerPort.IsSet(builder.Configuration) ? ConnectorMode.Functions : ConnectorMode.Standalone);
 
-if (mode == ConnectorMode.Functions)
+if (mode == ConnectorMode.Standalone)
 {
-    Console.Error.WriteLine("Functions mode is not implemented yet; run with Connector__Mode=Standalone.");
-    return 2;
+    await StandaloneApp.Build(builder).RunAsync();
+    return 0;
 }
 
-await StandaloneApp.Build(builder).RunAsync();
-return 0;
+// The host logs the handler's output: a configuration problem is printed as the list of settings to fix rather than a
+// stack trace, and the exit code tells the host the handler cannot run.
+WebApplication functions;
+try
+{
+    functions = FunctionsApp.Build(builder);
+}
+catch (InvalidOperationException ex)
+{
+    return CannotStart([ex.Message]);
+}
+
+try
+{
+    await functions.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ConfigurationProblems(ex) is { Count: > 0 } problems)
+{
+    return CannotStart(problems);
+}
+
+// Start-up validation throws one OptionsValidationException per options type, wrapped in an AggregateException when
+// several fail; anything else is a bug and keeps its stack trace.
+static List<string> ConfigurationProblems(Exception exception)
+{
+    var inner = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];
+    if (!inner.All(e => e is OptionsValidationException or InvalidMappingException))
+    {
+        return [];
+    }
+
+    return [.. inner.SelectMany(e => e is OptionsValidationException validation ? validation.Failures : [e.Message])];
+}
+
+static int CannotStart(IEnumerable<string> problems)
+{
+    Console.Error.WriteLine("The connector cannot start in Functions mode; fix these settings:");
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine("  - " + problem);
+    }
+
+    return 2;
+}

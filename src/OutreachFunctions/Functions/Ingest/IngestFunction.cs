@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+using Outreach.Connector.Ingest;
+using OutreachFunctions.Functions.Protocol;
+
+namespace OutreachFunctions.Functions.Ingest;
+
+/// <summary>
+/// The <c>Ingest</c> function (functions/Ingest/function.json): AEP posts exports to <c>/api/profiles</c>, the host
+/// authenticates the function key and POSTs the envelope here, to <c>/Ingest</c>.
+/// </summary>
+/// <remarks>
+/// Runs the same <see cref="IngestService"/> as the standalone endpoint; the queue is the invocation's Service Bus
+/// output binding (<see cref="UpdatesBinding"/>), one JSON object per accepted profile. The host always gets 200; AEP
+/// gets the ingest answer (202/400/413/422) through the <see cref="ResponseBinding"/> output. When the handler fails, AEP
+/// gets 500 and no message is sent, so its retry loses nothing.
+/// </remarks>
+public static partial class IngestFunction
+{
+    /// <summary>The function's name: its folder under functions/ and the handler path the host POSTs to.</summary>
+    public const string Name = "Ingest";
+
+    /// <summary>The <c>httpTrigger</c> binding.</summary>
+    public const string TriggerBinding = "req";
+
+    /// <summary>The <c>http</c> output binding.</summary>
+    public const string ResponseBinding = "res";
+
+    /// <summary>The <c>serviceBus</c> output binding that receives the prospect updates.</summary>
+    public const string UpdatesBinding = "updates";
+
+    /// <summary>Maps <c>POST /Ingest</c>.</summary>
+    public static IEndpointRouteBuilder MapIngestFunction(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/" + Name, HandleAsync);
+        return endpoints;
+    }
+
+    private static async Task HandleAsync(HttpContext context, IngestService ingest, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(IngestFunction).FullName!);
+        var result = new InvocationResult();
+        result.DeclareMessages(UpdatesBinding);
+        var invocationId = context.Request.Headers[FunctionsHeaders.InvocationId].ToString();
+        using var scope = logger.BeginScope("InvocationId {InvocationId}", invocationId);
+        try
+        {
+            using var invocation = await InvocationRequest.ReadAsync(context.Request.Body, context.RequestAborted);
+            var request = invocation.GetHttpRequest(TriggerBinding);
+            await using var body = request.Body is null ? Stream.Null : new MemoryStream(Encoding.UTF8.GetBytes(request.Body), writable: false);
+            var (translation, response) = await ingest.AcceptAsync(body, new OutputBindingUpdateQueue(result, UpdatesBinding), context.RequestAborted);
+            SetResponse(result, response);
+            result.Log(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Ingest answered {response.StatusCode}: {translation.AcceptedCount} accepted, {translation.ExcludedCount} excluded, {translation.InvalidCount} invalid{(translation.BodyError is { } e ? ", body refused: " + e.Code : "")}."));
+        }
+        catch (InvocationFormatException ex)
+        {
+            LogUnreadableInvocation(logger, ex.Message);
+            Fail(result, "invocation_unreadable", "The Functions host sent a request the connector cannot read; nothing was queued. Retry later.", ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            LogFailed(logger, ex);
+            Fail(
+                result,
+                "internal_error",
+                "The connector failed unexpectedly; the request was not processed. Retry later; the logs carry the invocation id " + invocationId + ".",
+                "Ingest failed: " + ex.GetType().Name);
+        }
+
+        await FunctionsResponse.WriteAsync(context, result);
+    }
+
+    private static void SetResponse(InvocationResult result, IngestResponse response) =>
+        result.SetHttpResponse(ResponseBinding, response.StatusCode, Encoding.UTF8.GetString(response.Body), IngestResponse.ContentType);
+
+    // A failed invocation must send no message: AEP gets a 5xx and retries the whole export.
+    private static void Fail(InvocationResult result, string code, string message, string logLine)
+    {
+        result.ClearMessages();
+        SetResponse(result, IngestResponse.Error(StatusCodes.Status500InternalServerError, code, message));
+        result.Log(logLine);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The Functions host sent an unreadable invocation request: {Problem}")]
+    private static partial void LogUnreadableInvocation(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest failed unexpectedly")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Time.Testing;
+using Outreach.Testing;
+using OutreachFunctions.Functions;
+
+namespace OutreachFunctions.Tests.Functions.Infrastructure;
+
+/// <summary>
+/// The app in Functions mode, in-process on a free loopback port (FUNCTIONS_CUSTOMHANDLER_PORT=0), called the way the
+/// Functions host calls it: envelopes POSTed to /{FunctionName}.
+/// </summary>
+public sealed class FunctionsHandler : IAsyncDisposable
+{
+    /// <summary>The clock every handler in tests runs on, so queue messages are byte-for-byte reproducible.</summary>
+    public static readonly DateTimeOffset Now = new(2026, 3, 2, 10, 20, 30, TimeSpan.Zero);
+
+    private readonly WebApplication _app;
+
+    private FunctionsHandler(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    /// <summary>Where the handler listens.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>A client for the handler.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>The settings a handler needs, as the host passes them (environment variables read as configuration).</summary>
+    public static Dictionary<string, string?> DefaultSettings() => new()
+    {
+        [HandlerPort.SettingName] = "0",
+        ["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json"),
+        ["Delivery:QueueName"] = "prospect-updates",
+        ["ServiceBusConnection:fullyQualifiedNamespace"] = "sb-test.servicebus.windows.net",
+        ["ServiceBusConnection:credential"] = "managedidentity",
+    };
+
+    /// <summary>Starts a handler with the default settings, changed by <paramref name="settings"/> (a null value removes one).</summary>
+    public static async Task<FunctionsHandler> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var values = DefaultSettings();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                values.Remove(key);
+            }
+            else
+            {
+                values[key] = value;
+            }
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Logging.ClearProviders();
+        var app = FunctionsApp.Build(builder, services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)));
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new FunctionsHandler(app, new Uri(address));
+    }
+
+    /// <summary>POSTs an envelope to /{function} as the host does.</summary>
+    public Task<HttpResponseMessage> InvokeAsync(string function, string envelope)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/" + function)
+        {
+            Content = new StringContent(envelope, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(FunctionsHeaders.InvocationId, Guid.NewGuid().ToString());
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Azure-Functions-Host", "4.1040.0"));
+        return Client.SendAsync(request);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Outreach.Connector.Updates;
+using Outreach.Testing;
+using OutreachFunctions.Functions.Ingest;
+using OutreachFunctions.Tests.Functions.Infrastructure;
+
+namespace OutreachFunctions.Tests.Functions;
+
+// The Ingest function as the Functions host calls it: golden envelopes (azure-functions.md §2.1) POSTed to /Ingest on a
+// loopback handler; the answers are compared with golden answers (azure-functions.md §3) and checked field by field.
+// Set UPDATE_GOLDEN=1 to rewrite the golden answers after an intended change, then review the diff.
+public sealed class IngestFunctionTests : IAsyncLifetime
+{
+    private FunctionsHandler _handler = null!;
+
+    public async Task InitializeAsync() => _handler = await FunctionsHandler.StartAsync();
+
+    public async Task DisposeAsync() => await _handler.DisposeAsync();
+
+    private async Task<HostAnswer> InvokeGoldenAsync(string name)
+    {
+        using var response = await _handler.InvokeAsync(IngestFunction.Name, Golden.Read("Ingest", name + ".request.json"));
+        var answer = await HostAnswer.ReadAsync(response);
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal("application/json", answer.ContentType);
+        MatchGoldenAnswer(name, answer);
+        return answer;
+    }
+
+    private static void MatchGoldenAnswer(string name, HostAnswer answer)
+    {
+        var file = name + ".response.json";
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        {
+            var source = Path.Combine(RepositoryRoot.Path, "tests", "OutreachFunctions.Tests", "Functions", "Golden", "Ingest", file);
+            File.WriteAllText(source, answer.Json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+            return;
+        }
+
+        var expected = JsonNode.Parse(Golden.Read("Ingest", file));
+        Assert.True(JsonNode.DeepEquals(expected, answer.Json), $"The answer differs from Golden/Ingest/{file}:\n{answer.Text}");
+    }
+
+    private static List<ProspectUpdate> RoundTrip(JsonArray messages) =>
+        [.. messages.Select(m =>
+        {
+            Assert.Equal(JsonValueKind.Object, m!.GetValueKind());
+            using var element = JsonDocument.Parse(m.ToJsonString());
+            var update = ProspectUpdateFormat.Read(element.RootElement);
+            Assert.Equal(update, ProspectUpdateFormat.Deserialize(ProspectUpdateFormat.Serialize(update)));
+            return update;
+        })];
+
+    [Fact]
+    public void Golden_request_bodies_are_the_current_sample_exports()
+    {
+        foreach (var name in new[] { "batch-of-ten", "single-profile", "wrapped-profiles", "mixed-valid-and-invalid" })
+        {
+            using var envelope = JsonDocument.Parse(Golden.Read("Ingest", name + ".request.json"));
+            Assert.Equal(Golden.Sample(name + ".json"), envelope.RootElement.GetProperty("Data").GetProperty("req").GetProperty("Body").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Sample_batch_answers_202_and_outputs_one_message_per_prospect()
+    {
+        var answer = await InvokeGoldenAsync("batch-of-ten");
+
+        Assert.Equal(202, answer.ResponseStatus);
+        Assert.Equal("application/json; charset=utf-8", answer.ResponseHeaders["Content-Type"]!.GetValue<string>());
+        Assert.Equal(10, answer.ResponseBody.GetProperty("accepted").GetInt32());
+        var updates = RoundTrip(answer.Messages(IngestFunction.UpdatesBinding));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), updates.Select(u => u.ProspectId).Order());
+        Assert.All(updates, u => Assert.Equal(FunctionsHandler.Now, u.ReceivedAt));
+        Assert.Single(answer.Json["Logs"]!.AsArray());
+        Assert.Null(answer.Json["ReturnValue"]);
+    }
+
+    [Theory]
+    [InlineData("single-profile", 1)]
+    [InlineData("wrapped-profiles", 3)]
+    public async Task Sample_exports_are_accepted(string name, int expected)
+    {
+        var answer = await InvokeGoldenAsync(name);
+
+        Assert.Equal(202, answer.ResponseStatus);
+        Assert.Equal(expected, RoundTrip(answer.Messages(IngestFunction.UpdatesBinding)).Count);
+    }
+
+    [Fact]
+    public async Task Mixed_request_outputs_only_the_valid_profile_and_explains_the_others()
+    {
+        var answer = await InvokeGoldenAsync("mixed-valid-and-invalid");
+
+        Assert.Equal(202, answer.ResponseStatus);
+        var body = answer.ResponseBody;
+        Assert.Equal((1, 2, 1), (body.GetProperty("accepted").GetInt32(), body.GetProperty("excluded").GetInt32(), body.GetProperty("invalid").GetInt32()));
+        Assert.Equal(
+            ["no_outreach_identity", "identity_not_positive_integer"],
+            body.GetProperty("excludedProfiles").EnumerateArray().Select(e => e.GetProperty("reason").GetString()));
+        Assert.Equal(1, Assert.Single(RoundTrip(answer.Messages(IngestFunction.UpdatesBinding))).ProspectId);
+    }
+
+    [Fact]
+    public async Task Malformed_json_body_answers_400_and_outputs_nothing()
+    {
+        var answer = await InvokeGoldenAsync("malformed-json");
+
+        Assert.Equal(400, answer.ResponseStatus);
+        var error = answer.ResponseBody.GetProperty("error");
+        Assert.Equal("malformed_json", error.GetProperty("code").GetString());
+        Assert.StartsWith("line 1, byte ", error.GetProperty("location").GetString(), StringComparison.Ordinal);
+        Assert.Empty(answer.Messages(IngestFunction.UpdatesBinding));
+    }
+
+    [Fact]
+    public async Task Request_without_a_body_answers_400_empty_body()
+    {
+        var answer = await InvokeGoldenAsync("missing-body");
+
+        Assert.Equal(400, answer.ResponseStatus);
+        Assert.Equal("empty_body", answer.ResponseBody.GetProperty("error").GetProperty("code").GetString());
+        Assert.Empty(answer.Messages(IngestFunction.UpdatesBinding));
+    }
+
+    [Fact]
+    public async Task Request_with_no_usable_profile_answers_422()
+    {
+        var answer = await InvokeGoldenAsync("no-usable-profile");
+
+        Assert.Equal(422, answer.ResponseStatus);
+        Assert.Equal("no_profile_accepted", answer.ResponseBody.GetProperty("error").GetProperty("code").GetString());
+        Assert.Empty(answer.Messages(IngestFunction.UpdatesBinding));
+    }
+
+    [Fact]
+    public async Task Older_envelope_with_query_as_a_string_is_read()
+    {
+        var answer = await InvokeGoldenAsync("query-as-string");
+
+        Assert.Equal(202, answer.ResponseStatus);
+        Assert.Equal(1, Assert.Single(RoundTrip(answer.Messages(IngestFunction.UpdatesBinding))).ProspectId);
+    }
+
+    [Fact]
+    public async Task Oversized_body_answers_413()
+    {
+        await using var small = await FunctionsHandler.StartAsync(new Dictionary<string, string?> { ["Ingest:MaxBodyBytes"] = "2048" });
+        using var response = await small.InvokeAsync(IngestFunction.Name, Golden.Read("Ingest", "batch-of-ten.request.json"));
+        var answer = await HostAnswer.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(413, answer.ResponseStatus);
+        Assert.Empty(answer.Messages(IngestFunction.UpdatesBinding));
+    }
+
+    [Theory]
+    [InlineData("this is not json")]
+    [InlineData("[1,2,3]")]
+    [InlineData("{\"Data\":{}}")]
+    [InlineData("{\"Data\":{\"req\":42}}")]
+    [InlineData("{\"Data\":[],\"Metadata\":{}}")]
+    public async Task Unreadable_envelope_answers_the_host_200_with_a_500_for_aep_and_no_messages(string envelope)
+    {
+        using var response = await _handler.InvokeAsync(IngestFunction.Name, envelope);
+        var answer = await HostAnswer.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(500, answer.ResponseStatus);
+        Assert.Equal("invocation_unreadable", answer.ResponseBody.GetProperty("error").GetProperty("code").GetString());
+        Assert.Empty(answer.Messages(IngestFunction.UpdatesBinding));
+    }
+}
