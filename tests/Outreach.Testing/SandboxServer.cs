@@ -65,14 +65,16 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>A client for the sandbox's own endpoints (<c>/admin</c>, <c>/oauth</c>); it does not follow redirects.</summary>
     public HttpClient Admin { get; }
 
-    /// <summary>Starts a sandbox on <c>http://127.0.0.1:0</c> (a free port).</summary>
+    /// <summary>Starts a sandbox, by default on <c>http://127.0.0.1:0</c> (a free port).</summary>
     /// <param name="options">Sandbox options; defaults (demo client and user, 1000 prospects) when null.</param>
     /// <param name="timeProvider">The sandbox's clock, e.g. a FakeTimeProvider; the system clock when null.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<SandboxServer> StartAsync(SandboxOptions? options = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    /// <param name="url">The address to listen on (a fixed port for the local run).</param>
+    public static async Task<SandboxServer> StartAsync(
+        SandboxOptions? options = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default, string url = "http://127.0.0.1:0")
     {
         options ??= new SandboxOptions();
-        var app = SandboxApp.Create(options, "http://127.0.0.1:0", timeProvider);
+        var app = SandboxApp.Create(options, url, timeProvider);
         try
         {
             await app.StartAsync(cancellationToken);

@@ -27,7 +27,7 @@ public sealed class StorageQueueDrainOptions
 
     /// <summary>The longest wait between receives of an empty queue.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan MaxIdlePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MaxIdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The suffix of the queue undecodable messages are moved to, so they are kept and never block the queue.</summary>
     public string PoisonQueueSuffix { get; set; } = "-poison";

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Web;
 using Outreach.Testing;
 using OutreachFunctions.Standalone;
 
@@ -73,21 +71,7 @@ public sealed class StandaloneConnector : IAsyncDisposable
     }
 
     /// <summary>Connects the connector to the sandbox through the real OAuth authorization-code flow.</summary>
-    public async Task ConnectAsync(SandboxServer sandbox)
-    {
-        ArgumentNullException.ThrowIfNull(sandbox);
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
-        var start = await browser.GetAsync(new Uri("/api/oauth/connect?key=" + Secret, UriKind.Relative));
-        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
-        var authorize = start.Headers.Location!;
-        var query = HttpUtility.ParseQueryString(authorize.Query);
-        var code = await sandbox.AuthorizeAsync(query["state"]!, query["redirect_uri"]);
-        var callback = await browser.GetAsync(new Uri(
-            $"/api/oauth/callback?code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(query["state"]!)}", UriKind.Relative));
-        var page = await callback.Content.ReadAsStringAsync();
-        Assert.True(callback.StatusCode == HttpStatusCode.OK, page);
-        Assert.Contains("<h1>Connected</h1>", page, StringComparison.Ordinal);
-    }
+    public Task ConnectAsync(SandboxServer sandbox) => ConnectorAuthorization.ConnectAsync(BaseAddress, Secret, sandbox);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

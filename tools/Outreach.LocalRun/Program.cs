@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using Outreach.LocalRun;
+using Outreach.Sandbox.Configuration;
+using Outreach.Testing;
+using OutreachFunctions.Standalone;
+
+// Starts the whole pipeline on this machine: Azurite (pinned in package-lock.json), the Outreach sandbox, and the
+// standalone connector, then connects the connector to the sandbox through the real OAuth flow. Ctrl+C stops all.
+var options = LocalRunOptions.Parse(args, RepositoryRoot.Path);
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+Console.WriteLine("Starting Azurite…");
+await using var azurite = await AzuriteServer.StartAsync();
+Console.WriteLine($"Starting the Outreach sandbox on {options.SandboxUrl}…");
+await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions(), url: options.SandboxUrl);
+
+// A fresh secret per run: nothing to configure, nothing to leak into the repository.
+var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+Directory.CreateDirectory(options.StateFolder);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ContentRootPath = AppContext.BaseDirectory });
+builder.WebHost.UseUrls(options.ConnectorUrl.ToString());
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["ConnectorStorage"] = azurite.ConnectionString,
+    ["Ingest:BearerSecret"] = secret,
+    ["Mapping:File"] = options.MappingFile,
+    ["Tokens:Store"] = "Local",
+    ["Tokens:LocalStorePath"] = Path.Combine(options.StateFolder, "tokens"),
+    ["Outreach:ApiBaseUrl"] = sandbox.ApiBaseAddress.ToString(),
+    ["Outreach:AuthorizeUrl"] = sandbox.AuthorizeUri.ToString(),
+    ["Outreach:TokenUrl"] = sandbox.TokenUri.ToString(),
+    ["Outreach:ClientId"] = sandbox.ClientId,
+    ["Outreach:ClientSecret"] = sandbox.ClientSecret,
+    ["Outreach:RedirectUri"] = new Uri(options.ConnectorUrl, "api/oauth/callback").ToString(),
+    ["Logging:LogLevel:Default"] = "Information",
+    ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+});
+Console.WriteLine($"Starting the connector on {options.ConnectorUrl}…");
+await using var connector = StandaloneApp.Build(builder);
+await connector.StartAsync(stop.Token);
+
+Console.WriteLine("Connecting the connector to the sandbox through the OAuth authorization-code flow…");
+await ConnectorAuthorization.ConnectAsync(options.ConnectorUrl, secret, sandbox, stop.Token);
+
+var root = RepositoryRoot.Path;
+Console.WriteLine($"""
+
+    Ready: the connector is connected to the Outreach sandbox. Try it (from {root}):
+      curl -s -X POST {options.ConnectorUrl}api/profiles -H "Authorization: Bearer {secret}" -H "Content-Type: application/json" --data @samples/exports/single-profile.json
+      sleep 2; curl -s {options.SandboxUrl}/admin/prospects/1
+      → prospect 1 now has firstName "Ada", lastName "Lovelace", custom1 "realized" and custom2 "exited".
+
+    Connector status: {options.ConnectorUrl}api/status?key={secret}   Sandbox faults: {options.SandboxUrl}/admin/faults
+    Ctrl+C stops everything (Azurite runs in memory: the queue and state go with it).
+    """);
+
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    Console.WriteLine("Stopping…");
+}
+
+await connector.StopAsync(CancellationToken.None);
