@@ -1,0 +1,91 @@
+using System.Globalization;
+using Outreach.Testing;
+using OutreachFunctions.Tests.Infrastructure;
+using static OutreachFunctions.Tests.EndToEnd.PipelineTests;
+
+namespace OutreachFunctions.Tests.EndToEnd;
+
+/// <summary>The connector process is killed (SIGKILL) several times while it drains, and restarted each time.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class CrashRecoveryTests(AzuriteFixture azurite)
+{
+    private const string Secret = "crash-test-secret-0123456789-abcdefghij";
+
+    [Fact]
+    public async Task Killing_the_connector_mid_drain_loses_nothing_and_changes_no_result()
+    {
+        const int limit = 100;
+        await using var sandbox = await SandboxServer.StartAsync(FastSandbox(limit));
+        var isolation = ConnectorIsolation.CreateNew();
+        var port = LoopbackPort.GetFree();
+        var settings = Settings(sandbox, isolation, port, limit);
+        var factory = new ProfileFactory();
+        var random = new Random(7);
+
+        var connector = await ConnectorProcess.StartAsync(port, settings);
+        try
+        {
+            await ConnectorAuthorization.ConnectAsync(connector.BaseAddress, Secret, sandbox);
+            using var client = new HttpClient { BaseAddress = connector.BaseAddress };
+            client.DefaultRequestHeaders.Authorization = new("Bearer", Secret);
+
+            // Two evaluations per prospect (the second newer), so a crash between them must not let the older win.
+            var profiles = Enumerable.Range(1, 150).Select(id => factory.Profile(id, random, minute: 1))
+                .Concat(Enumerable.Range(1, 150).Select(id => factory.Profile(id, random, minute: 2)))
+                .ToList();
+            await PostAsync(client, profiles);
+
+            for (var kill = 0; kill < 4; kill++)
+            {
+                // Let it deliver part of the backlog, then kill it mid-work and start it again on the same state.
+                var patchedBefore = (await sandbox.GetCountersAsync()).ProspectsPatched;
+                await Eventually.HoldsAsync(
+                    async () => (await sandbox.GetCountersAsync()).ProspectsPatched > patchedBefore + 20,
+                    () => Task.FromResult("the connector delivered nothing between kills: " + connector.Output()));
+                await connector.KillAsync();
+                await connector.DisposeAsync();
+                connector = await ConnectorProcess.StartAsync(port, settings);
+            }
+
+            await AssertSandboxHoldsAsync(sandbox, factory.Expected);
+        }
+        finally
+        {
+            await connector.DisposeAsync();
+        }
+    }
+
+    private static async Task PostAsync(HttpClient client, IReadOnlyList<System.Text.Json.Nodes.JsonObject> profiles)
+    {
+        foreach (var chunk in profiles.Chunk(10))
+        {
+            using var content = new StringContent(new System.Text.Json.Nodes.JsonArray([.. chunk]).ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+            using var response = await client.PostAsync("/api/profiles", content);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        }
+    }
+
+    private Dictionary<string, string?> Settings(SandboxServer sandbox, ConnectorIsolation isolation, int port, int limit)
+    {
+        var settings = FastDelivery(limit);
+        settings["ConnectorStorage"] = azurite.ConnectionString;
+        settings["Delivery:QueueName"] = isolation.QueueName;
+        settings["Delivery:TablePrefix"] = isolation.TablePrefix;
+        settings["Delivery:MaxBatchDuration"] = "00:00:02";
+        settings["Drain:VisibilityTimeout"] = "00:00:04";
+        settings["Drain:IdlePollInterval"] = "00:00:00.100";
+        settings["Tokens:Store"] = "Local";
+        settings["Tokens:LocalStorePath"] = isolation.TokenFolder;
+        settings["Tokens:OAuthStateTableName"] = isolation.TablePrefix + "OAuthStates";
+        settings["Tokens:LockContainerName"] = isolation.TablePrefix + "-locks";
+        settings["Ingest:BearerSecret"] = Secret;
+        settings["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json");
+        settings["Outreach:ApiBaseUrl"] = sandbox.ApiBaseAddress.ToString();
+        settings["Outreach:AuthorizeUrl"] = sandbox.AuthorizeUri.ToString();
+        settings["Outreach:TokenUrl"] = sandbox.TokenUri.ToString();
+        settings["Outreach:ClientId"] = sandbox.ClientId;
+        settings["Outreach:ClientSecret"] = sandbox.ClientSecret;
+        settings["Outreach:RedirectUri"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/api/oauth/callback");
+        return settings;
+    }
+}
