@@ -1,18 +1,26 @@
 using Outreach.Bench;
 
 // Benchmarks print a table of measured figures, each with a ratio against a baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|all>
+// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|delivery|startup|all>
 var which = args.Length > 0 ? args[0] : "all";
 switch (which)
 {
     case "ingest":
         IngestBenchmark.Run(Console.Out);
         break;
+    case "delivery":
+        await DeliveryBenchmark.RunAsync(Console.Out);
+        break;
+    case "startup":
+        HandlerStartupBenchmark.Run(Console.Out);
+        break;
     case "all":
         IngestBenchmark.Run(Console.Out);
+        await DeliveryBenchmark.RunAsync(Console.Out);
+        HandlerStartupBenchmark.Run(Console.Out);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, all.");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, delivery, startup, all.");
         return 2;
 }
 

@@ -1,0 +1,55 @@
+using Azure.Storage.Queues;
+using Outreach.Connector.Outreach;
+using Outreach.Connector.Updates;
+
+namespace Outreach.Bench;
+
+/// <summary>
+/// The baseline the delivery engine is measured against: one PATCH per queued message, no coalescing, no shared
+/// budget, and on a 429 it sleeps until the reset the response names, then tries the same message again.
+/// </summary>
+public sealed class NaiveDrainer(QueueClient queue, IOutreachProspectClient outreach)
+{
+    /// <summary>Drains until the queue has stayed empty for a second.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var emptySince = DateTime.UtcNow;
+        while (DateTime.UtcNow - emptySince < TimeSpan.FromSeconds(1))
+        {
+            var messages = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), cancellationToken)).Value;
+            if (messages.Length == 0)
+            {
+                await Task.Delay(100, cancellationToken);
+                continue;
+            }
+
+            foreach (var message in messages)
+            {
+                var update = ProspectUpdateFormat.Deserialize(message.Body.ToMemory());
+                var attributes = update.Fields.Select(f => KeyValuePair.Create(f.Key, f.Value.Value)).ToList();
+                while (true)
+                {
+                    var outcome = await outreach.PatchProspectAsync(update.ProspectId, attributes, cancellationToken);
+                    if (outcome is PatchOutcome.RateLimited limited)
+                    {
+                        var wait = limited.RetryAt - DateTimeOffset.UtcNow;
+                        await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken);
+                        continue;
+                    }
+
+                    if (outcome is PatchOutcome.Transient)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                        continue;
+                    }
+
+                    break;
+                }
+
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            }
+
+            emptySince = DateTime.UtcNow;
+        }
+    }
+}
