@@ -24,23 +24,13 @@ var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInva
 Directory.CreateDirectory(options.StateFolder);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.UseUrls(options.ConnectorUrl.ToString());
-builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-{
-    ["ConnectorStorage"] = azurite.ConnectionString,
-    ["Ingest:BearerSecret"] = secret,
-    ["Mapping:File"] = options.MappingFile,
-    ["Tokens:Store"] = "Local",
-    ["Tokens:LocalStorePath"] = Path.Combine(options.StateFolder, "tokens"),
-    ["Outreach:ApiBaseUrl"] = sandbox.ApiBaseAddress.ToString(),
-    ["Outreach:AuthorizeUrl"] = sandbox.AuthorizeUri.ToString(),
-    ["Outreach:TokenUrl"] = sandbox.TokenUri.ToString(),
-    ["Outreach:ClientId"] = sandbox.ClientId,
-    ["Outreach:ClientSecret"] = sandbox.ClientSecret,
-    ["Outreach:RedirectUri"] = new Uri(options.ConnectorUrl, "api/oauth/callback").ToString(),
-    ["Logging:LogLevel:Default"] = "Information",
-    ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-    ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
-});
+var settings = SandboxConnectorSettings.Create(
+    azurite.ConnectionString, sandbox, options.ConnectorUrl, secret, Path.Combine(options.StateFolder, "tokens"), namePrefix: "outreach");
+settings["Mapping:File"] = options.MappingFile;
+settings["Logging:LogLevel:Default"] = "Information";
+settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning";
+settings["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning";
+builder.Configuration.AddInMemoryCollection(settings);
 Console.WriteLine($"Starting the connector on {options.ConnectorUrl}…");
 await using var connector = StandaloneApp.Build(builder);
 await connector.StartAsync(stop.Token);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Outreach.Testing;
 using OutreachFunctions.Tests.Infrastructure;
 using static OutreachFunctions.Tests.EndToEnd.PipelineTests;
@@ -55,37 +54,19 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite)
         }
     }
 
-    private static async Task PostAsync(HttpClient client, IReadOnlyList<System.Text.Json.Nodes.JsonObject> profiles)
-    {
-        foreach (var chunk in profiles.Chunk(10))
-        {
-            using var content = new StringContent(new System.Text.Json.Nodes.JsonArray([.. chunk]).ToJsonString(), System.Text.Encoding.UTF8, "application/json");
-            using var response = await client.PostAsync("/api/profiles", content);
-            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
-        }
-    }
-
     private Dictionary<string, string?> Settings(SandboxServer sandbox, ConnectorIsolation isolation, int port, int limit)
     {
-        var settings = FastDelivery(limit);
-        settings["ConnectorStorage"] = azurite.ConnectionString;
-        settings["Delivery:QueueName"] = isolation.QueueName;
-        settings["Delivery:TablePrefix"] = isolation.TablePrefix;
+        var settings = SandboxConnectorSettings.Create(
+            azurite.ConnectionString, sandbox, SandboxConnectorSettings.LoopbackBase(port), Secret, isolation.TokenFolder, isolation.NamePrefix);
+        foreach (var (key, value) in FastDelivery(limit))
+        {
+            settings[key] = value;
+        }
+
+        // Short enough that a killed batch reappears within the test: the drainer's lease on a message is its visibility.
         settings["Delivery:MaxBatchDuration"] = "00:00:02";
         settings["Drain:VisibilityTimeout"] = "00:00:04";
         settings["Drain:IdlePollInterval"] = "00:00:00.100";
-        settings["Tokens:Store"] = "Local";
-        settings["Tokens:LocalStorePath"] = isolation.TokenFolder;
-        settings["Tokens:OAuthStateTableName"] = isolation.TablePrefix + "OAuthStates";
-        settings["Tokens:LockContainerName"] = isolation.TablePrefix + "-locks";
-        settings["Ingest:BearerSecret"] = Secret;
-        settings["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json");
-        settings["Outreach:ApiBaseUrl"] = sandbox.ApiBaseAddress.ToString();
-        settings["Outreach:AuthorizeUrl"] = sandbox.AuthorizeUri.ToString();
-        settings["Outreach:TokenUrl"] = sandbox.TokenUri.ToString();
-        settings["Outreach:ClientId"] = sandbox.ClientId;
-        settings["Outreach:ClientSecret"] = sandbox.ClientSecret;
-        settings["Outreach:RedirectUri"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/api/oauth/callback");
         return settings;
     }
 }

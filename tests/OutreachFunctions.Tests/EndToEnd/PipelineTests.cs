@@ -34,12 +34,15 @@ public sealed class PipelineTests(AzuriteFixture azurite)
         ["Tokens:MintingInterval"] = "00:00:01",
     };
 
-    internal static async Task PostAsync(StandaloneConnector connector, IEnumerable<JsonObject> profiles)
+    internal static Task PostAsync(StandaloneConnector connector, IEnumerable<JsonObject> profiles) => PostAsync(connector.Client, profiles);
+
+    /// <summary>Posts profiles ten per request (as AEP batches them) with a client that sends the ingest secret.</summary>
+    internal static async Task PostAsync(HttpClient client, IEnumerable<JsonObject> profiles)
     {
         foreach (var chunk in profiles.Chunk(10))
         {
             using var content = new StringContent(new JsonArray([.. chunk]).ToJsonString(), Encoding.UTF8, "application/json");
-            var response = await connector.Client.PostAsync("/api/profiles", content);
+            using var response = await client.PostAsync("/api/profiles", content);
             Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         }
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using Outreach.Testing;
 using OutreachFunctions.Standalone;
@@ -54,8 +53,7 @@ public sealed class StandaloneConnector : IAsyncDisposable
         ConnectorIsolation? isolation = null)
     {
         isolation ??= ConnectorIsolation.CreateNew();
-        var port = LoopbackPort.GetFree();
-        var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
+        var baseAddress = SandboxConnectorSettings.LoopbackBase(LoopbackPort.GetFree());
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls(baseAddress.ToString());
         builder.Configuration.AddInMemoryCollection(DefaultSettings(azurite, sandbox, isolation, baseAddress));
@@ -83,50 +81,47 @@ public sealed class StandaloneConnector : IAsyncDisposable
 
     private static Dictionary<string, string?> DefaultSettings(AzuriteFixture azurite, SandboxServer? sandbox, ConnectorIsolation isolation, Uri baseAddress)
     {
-        var settings = new Dictionary<string, string?>
+        Dictionary<string, string?> settings;
+        if (sandbox is not null)
         {
-            ["ConnectorStorage"] = azurite.ConnectionString,
-            ["Delivery:QueueName"] = isolation.QueueName,
-            ["Delivery:TablePrefix"] = isolation.TablePrefix,
-            ["Tokens:Store"] = "Local",
-            ["Tokens:LocalStorePath"] = isolation.TokenFolder,
-            ["Tokens:OAuthStateTableName"] = isolation.TablePrefix + "OAuthStates",
-            ["Tokens:LockContainerName"] = isolation.TablePrefix + "-locks",
-            ["Ingest:BearerSecret"] = Secret,
-            ["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json"),
-            ["Outreach:RedirectUri"] = new Uri(baseAddress, "api/oauth/callback").ToString(),
-            ["Drain:IdlePollInterval"] = "00:00:00.050",
-            ["Drain:MaxIdlePollInterval"] = "00:00:00.500",
-        };
-        if (sandbox is null)
-        {
-            // Ingest-only: nothing is delivered, so the queue holds exactly what ingest wrote.
-            settings["Drain:Enabled"] = "false";
-            settings["Outreach:ApiBaseUrl"] = "http://127.0.0.1:9/api/v2/";
-            settings["Outreach:AuthorizeUrl"] = "http://127.0.0.1:9/oauth/authorize";
-            settings["Outreach:TokenUrl"] = "http://127.0.0.1:9/oauth/token";
-            settings["Outreach:ClientId"] = "unused";
-            settings["Outreach:ClientSecret"] = "unused";
+            settings = SandboxConnectorSettings.Create(azurite.ConnectionString, sandbox, baseAddress, Secret, isolation.TokenFolder, isolation.NamePrefix);
         }
         else
         {
-            settings["Outreach:ApiBaseUrl"] = sandbox.ApiBaseAddress.ToString();
-            settings["Outreach:AuthorizeUrl"] = sandbox.AuthorizeUri.ToString();
-            settings["Outreach:TokenUrl"] = sandbox.TokenUri.ToString();
-            settings["Outreach:ClientId"] = sandbox.ClientId;
-            settings["Outreach:ClientSecret"] = sandbox.ClientSecret;
+            // Ingest-only: nothing is delivered, so the queue holds exactly what ingest wrote.
+            settings = new Dictionary<string, string?>
+            {
+                ["ConnectorStorage"] = azurite.ConnectionString,
+                ["Delivery:QueueName"] = isolation.QueueName,
+                ["Delivery:TablePrefix"] = isolation.NamePrefix,
+                ["Tokens:Store"] = "Local",
+                ["Tokens:LocalStorePath"] = isolation.TokenFolder,
+                ["Ingest:BearerSecret"] = Secret,
+                ["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json"),
+                ["Drain:Enabled"] = "false",
+                ["Outreach:ApiBaseUrl"] = "http://127.0.0.1:9/api/v2/",
+                ["Outreach:AuthorizeUrl"] = "http://127.0.0.1:9/oauth/authorize",
+                ["Outreach:TokenUrl"] = "http://127.0.0.1:9/oauth/token",
+                ["Outreach:ClientId"] = "unused",
+                ["Outreach:ClientSecret"] = "unused",
+                ["Outreach:RedirectUri"] = new Uri(baseAddress, "api/oauth/callback").ToString(),
+            };
         }
 
+        settings["Drain:IdlePollInterval"] = "00:00:00.050";
+        settings["Drain:MaxIdlePollInterval"] = "00:00:00.500";
         return settings;
     }
 }
 
 /// <summary>The per-test names that keep connector instances apart on one Azurite (or let two share them).</summary>
-public sealed record ConnectorIsolation(string QueueName, string TablePrefix, string TokenFolder)
+public sealed record ConnectorIsolation(string NamePrefix, string TokenFolder)
 {
-    /// <summary>Fresh names and an empty token folder.</summary>
+    /// <summary>The update queue's name (as <see cref="SandboxConnectorSettings"/> derives it).</summary>
+    public string QueueName => NamePrefix + "-updates";
+
+    /// <summary>A fresh prefix and an empty token folder.</summary>
     public static ConnectorIsolation CreateNew() => new(
-        AzuriteFixture.UniqueName("updates"),
         AzuriteFixture.UniqueName("t"),
         Directory.CreateTempSubdirectory("outreach-tokens-").FullName);
 }
