@@ -32,6 +32,9 @@ public sealed class FunctionsHandler : IAsyncDisposable
     /// <summary>A client for the handler.</summary>
     public HttpClient Client { get; }
 
+    /// <summary>The app's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The settings a handler needs, as the host passes them (environment variables read as configuration).</summary>
     public static Dictionary<string, string?> DefaultSettings() => new()
     {
@@ -40,10 +43,21 @@ public sealed class FunctionsHandler : IAsyncDisposable
         ["Delivery:QueueName"] = "prospect-updates",
         ["ServiceBusConnection:fullyQualifiedNamespace"] = "sb-test.servicebus.windows.net",
         ["ServiceBusConnection:credential"] = "managedidentity",
+
+        // Shared services validated at start; nothing reaches these addresses unless a test points them somewhere.
+        ["ConnectorStorage"] = "UseDevelopmentStorage=true",
+        ["Tokens:Store"] = "KeyVault",
+        ["Tokens:KeyVaultUri"] = "https://kv-test.vault.azure.net/",
+        ["Outreach:ApiBaseUrl"] = "http://127.0.0.1:9/api/v2/",
+        ["Outreach:AuthorizeUrl"] = "http://127.0.0.1:9/oauth/authorize",
+        ["Outreach:TokenUrl"] = "http://127.0.0.1:9/oauth/token",
+        ["Outreach:ClientId"] = "test-client",
+        ["Outreach:ClientSecret"] = "test-secret",
+        ["Outreach:RedirectUri"] = "https://func-test.azurewebsites.net/api/oauth/callback",
     };
 
     /// <summary>Starts a handler with the default settings, changed by <paramref name="settings"/> (a null value removes one).</summary>
-    public static async Task<FunctionsHandler> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<FunctionsHandler> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? replaceServices = null)
     {
         var values = DefaultSettings();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -62,7 +76,11 @@ public sealed class FunctionsHandler : IAsyncDisposable
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(values);
         builder.Logging.ClearProviders();
-        var app = FunctionsApp.Build(builder, services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)));
+        var app = FunctionsApp.Build(builder, services =>
+        {
+            services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
+            replaceServices?.Invoke(services);
+        });
         try
         {
             await app.StartAsync();
