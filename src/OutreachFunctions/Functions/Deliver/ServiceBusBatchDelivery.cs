@@ -30,6 +30,7 @@ namespace OutreachFunctions.Functions.Deliver;
 /// </remarks>
 public sealed partial class ServiceBusBatchDelivery(
     DeliveryEngine engine,
+    ConnectionPause pause,
     UndecodableMessageArchive archive,
     IServiceProvider services,
     TimeProvider time,
@@ -111,7 +112,8 @@ public sealed partial class ServiceBusBatchDelivery(
         logs.Add(Summary(result, copies));
         if (result.ConnectionPaused)
         {
-            logs.Add($"{KeepAliveOutcome.NeedsReauthorizationMarker}: Outreach refused the connection's credentials; updates are held until someone connects again through the Connect URL.");
+            var reason = pause.Status?.Reason ?? "Outreach refused the connection's credentials";
+            logs.Add($"{KeepAliveOutcome.NeedsReauthorizationMarker}: delivery is paused ({reason}); updates are held until someone connects through the Connect URL.");
         }
 
         var sent = await SendAsync(copies, cancellationToken);
