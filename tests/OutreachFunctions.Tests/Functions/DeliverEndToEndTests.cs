@@ -59,7 +59,8 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
     private static string StatusOf(long prospectId) => Statuses[prospectId % Statuses.Length];
 
-    private QueueMessage Message(string body, string id, int deliveryCount = 1) => new(body, id, deliveryCount, Interlocked.Increment(ref _sequence));
+    private QueueMessage Message(string body, string id, int deliveryCount = 1) =>
+        new(body, id, deliveryCount, Interlocked.Increment(ref _sequence)) { EnqueuedTime = DateTimeOffset.UtcNow };
 
     private async Task<(HttpStatusCode Status, string Text)> DeliverAsync(IReadOnlyList<QueueMessage> messages)
     {

@@ -97,6 +97,8 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
         {
             var broker = entry.GetProperty("BrokerProperties");
             Assert.Equal("Mon, 02 Mar 2026 10:35:30 GMT", broker.GetProperty("ScheduledEnqueueTimeUtc").GetString());
+            // The copy expires when the original would have (2026-03-16T10:00:00Z), counted from its scheduled time.
+            Assert.Equal((TimeSpan.FromDays(14) - TimeSpan.FromSeconds(35 * 60 + 30)).TotalSeconds, broker.GetProperty("TimeToLive").GetDouble());
             Assert.Equal("held", broker.GetProperty("Label").GetString());
             var previous = entry.GetProperty("UserProperties").GetProperty(SuccessorMessage.PreviousMessageIdProperty).GetString()!;
             Assert.Equal(SuccessorMessage.IdFor(previous), broker.GetProperty("MessageId").GetString());
@@ -260,13 +262,25 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
         var now = FunctionsHandler.Now;
         var update = ProspectUpdateFormat.Deserialize("{\"v\":1,\"p\":9,\"r\":1740910800000,\"f\":{}}");
 
-        var copy = SuccessorMessage.For(new MessageDisposition.DeferUntil("m-9", 2, now), update, "corr", now);
+        var copy = SuccessorMessage.For(new MessageDisposition.DeferUntil("m-9", 2, now), update, "corr", null, now);
 
         Assert.Null(copy.ScheduledEnqueueTime);
+        Assert.Null(copy.TimeToLive);
         Assert.Equal(2, ProspectUpdateFormat.DeserializeQueued(copy.Body).AttemptsUsed);
         Assert.Equal("deferred", copy.Subject);
         Assert.Equal("corr", copy.CorrelationId);
-        Assert.Throws<ArgumentException>(() => SuccessorMessage.For(new MessageDisposition.Complete("m-9", 1, CompletionReason.Applied), update, null, now));
+        Assert.Throws<ArgumentException>(() => SuccessorMessage.For(new MessageDisposition.Complete("m-9", 1, CompletionReason.Applied), update, null, null, now));
+    }
+
+    [Fact]
+    public void Copy_of_an_update_past_its_expiry_gets_the_minimum_time_to_live()
+    {
+        var now = FunctionsHandler.Now;
+        var update = ProspectUpdateFormat.Deserialize("{\"v\":1,\"p\":9,\"r\":1740910800000,\"f\":{}}");
+
+        var copy = SuccessorMessage.For(new MessageDisposition.Hold("m-9", 0, now.AddMinutes(15)), update, null, now.AddMinutes(5), now);
+
+        Assert.Equal(SuccessorMessage.MinimumTimeToLive, copy.TimeToLive);
     }
 
     [Fact]

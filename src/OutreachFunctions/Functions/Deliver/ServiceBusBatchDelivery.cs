@@ -105,7 +105,8 @@ public sealed partial class ServiceBusBatchDelivery(
             var disposition = result.Dispositions[i];
             if (disposition.NotBefore is not null)
             {
-                copies.Add(SuccessorMessage.For(disposition, received[i].Delivery.Update, received[i].Trigger.CorrelationId, now));
+                var trigger = received[i].Trigger;
+                copies.Add(SuccessorMessage.For(disposition, received[i].Delivery.Update, trigger.CorrelationId, trigger.ExpiresAt, now));
             }
         }
 

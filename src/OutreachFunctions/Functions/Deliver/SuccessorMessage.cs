@@ -42,9 +42,17 @@ public static class SuccessorMessage
         return "next-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
+    /// <summary>The shortest time to live a copy gets: one whose original has already expired dies (and is dead-lettered) at once.</summary>
+    public static readonly TimeSpan MinimumTimeToLive = TimeSpan.FromSeconds(1);
+
     /// <summary>The copy to send for a disposition that keeps the message.</summary>
+    /// <param name="disposition">The engine's verdict; it must keep the message.</param>
+    /// <param name="update">The update the message carries.</param>
+    /// <param name="correlationId">The original's correlation id, passed on.</param>
+    /// <param name="originalExpiresAt">When the original expires, if the host said: the copy expires then too.</param>
+    /// <param name="now">The current time.</param>
     /// <exception cref="ArgumentException">The disposition completes the message (nothing to send).</exception>
-    public static ServiceBusOutgoingMessage For(MessageDisposition disposition, ProspectUpdate update, string? correlationId, DateTimeOffset now)
+    public static ServiceBusOutgoingMessage For(MessageDisposition disposition, ProspectUpdate update, string? correlationId, DateTimeOffset? originalExpiresAt, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(disposition);
         ArgumentNullException.ThrowIfNull(update);
@@ -53,10 +61,12 @@ public static class SuccessorMessage
             throw new ArgumentException($"A {disposition.Kind} disposition keeps nothing to send.", nameof(disposition));
         }
 
+        var scheduled = notBefore > now ? RoundUpToSecond(notBefore) : (DateTimeOffset?)null;
         return new ServiceBusOutgoingMessage(ProspectUpdateFormat.SerializeToString(update, disposition.AttemptsUsed))
         {
             MessageId = IdFor(disposition.MessageId),
-            ScheduledEnqueueTime = notBefore > now ? RoundUpToSecond(notBefore) : null,
+            ScheduledEnqueueTime = scheduled,
+            TimeToLive = originalExpiresAt is { } expires ? Max(expires - (scheduled ?? now), MinimumTimeToLive) : null,
             CorrelationId = correlationId,
             Subject = Subject(disposition.Kind),
             ApplicationProperties = new Dictionary<string, object>(StringComparer.Ordinal)
@@ -66,6 +76,8 @@ public static class SuccessorMessage
             },
         };
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>The subject a copy carries, for operators browsing the queue.</summary>
     public static string Subject(DispositionKind kind) => kind switch

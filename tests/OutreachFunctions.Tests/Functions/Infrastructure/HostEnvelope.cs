@@ -39,6 +39,8 @@ public static class HostEnvelope
                 ["SequenceNumberArray"] = Encoded(messages.Select(m => m.SequenceNumber)),
                 ["EnqueuedTimeUtcArray"] = Encoded(messages.Select(m => m.EnqueuedTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))),
                 ["EnqueuedTimeArray"] = Encoded(messages.Select(m => m.EnqueuedTime.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture))),
+                ["ExpiresAtUtcArray"] = Encoded(messages.Select(m => m.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))),
+                ["ExpiresAtArray"] = Encoded(messages.Select(m => m.ExpiresAt.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture))),
                 ["ContentTypeArray"] = Encoded(messages.Select(m => m.ContentType)),
                 ["ApplicationPropertiesArray"] = Encoded(messages.Select(_ => new Dictionary<string, object>())),
                 ["sys"] = Sys(methodName),
@@ -93,6 +95,15 @@ public sealed record QueueMessage(string Body, string MessageId, int DeliveryCou
 {
     /// <summary>When the broker accepted it.</summary>
     public DateTimeOffset EnqueuedTime { get; init; } = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+
+    /// <summary>When it expires (the queue's 14-day time to live after <see cref="EnqueuedTime"/> unless set).</summary>
+    public DateTimeOffset ExpiresAt
+    {
+        get => _expiresAt ?? EnqueuedTime.AddDays(14);
+        init => _expiresAt = value;
+    }
+
+    private readonly DateTimeOffset? _expiresAt;
 
     /// <summary>The content type (the output binding writes text/plain).</summary>
     public string ContentType { get; init; } = "text/plain";
