@@ -25,6 +25,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
     private SandboxServer _sandbox = null!;
     private FakeServiceBus _bus = null!;
     private FunctionsHandler _handler = null!;
+    private Dictionary<string, string?> _settings = null!;
     private long _sequence;
 
     public async Task InitializeAsync()
@@ -34,10 +35,9 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         sandboxOptions.OAuth.MintingInterval = TimeSpan.Zero;
         _sandbox = await SandboxServer.StartAsync(sandboxOptions);
         _bus = await FakeServiceBus.StartAsync();
-        _handler = await DeliverFunctionTests.StartHandlerAsync(
-            _bus,
-            FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), FunctionsHandler.SandboxSettings(_sandbox), FastDelivery(), new Dictionary<string, string?> { ["Tokens:MintingInterval"] = "00:00:00" }),
-            services => services.AddSingleton<TimeProvider>(TimeProvider.System));
+        _settings = FunctionsHandler.Merge(
+            FunctionsHandler.AzuriteSettings(azurite), FunctionsHandler.SandboxSettings(_sandbox), FastDelivery(), new Dictionary<string, string?> { ["Tokens:MintingInterval"] = "00:00:00" });
+        _handler = await DeliverFunctionTests.StartHandlerAsync(_bus, _settings, services => services.AddSingleton<TimeProvider>(TimeProvider.System));
         await FunctionsConnection.ConnectAsync(_handler, _sandbox);
     }
 
@@ -62,9 +62,9 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
     private QueueMessage Message(string body, string id, int deliveryCount = 1) =>
         new(body, id, deliveryCount, Interlocked.Increment(ref _sequence)) { EnqueuedTime = DateTimeOffset.UtcNow };
 
-    private async Task<(HttpStatusCode Status, string Text)> DeliverAsync(IReadOnlyList<QueueMessage> messages)
+    private async Task<(HttpStatusCode Status, string Text)> DeliverAsync(IReadOnlyList<QueueMessage> messages, FunctionsHandler? handler = null)
     {
-        using var response = await _handler.InvokeAsync(DeliverFunction.Name, HostEnvelope.ServiceBusBatch(messages));
+        using var response = await (handler ?? _handler).InvokeAsync(DeliverFunction.Name, HostEnvelope.ServiceBusBatch(messages));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -229,6 +229,33 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
         Assert.True(resumed == HttpStatusCode.OK, resumedText);
         await AssertSandboxHoldsAsync(Enumerable.Range(301, 10).Select(i => (long)i));
+    }
+
+    [Fact]
+    public async Task Reauthorization_through_another_instance_resumes_delivery_on_the_next_batch()
+    {
+        // Under Flex Consumption, Deliver and the HTTP functions run on different instances: only the token store and
+        // the tables are shared. This second handler is the Deliver instance; _handler serves Connect and Callback.
+        // StatusRecheckInterval 0: the instance's token cache re-reads the store at once (30 s by default).
+        var settings = FunctionsHandler.Merge(_settings, new Dictionary<string, string?> { ["Tokens:StatusRecheckInterval"] = "00:00:00" });
+        await using var deliverInstance = await DeliverFunctionTests.StartHandlerAsync(_bus, settings, services =>
+        {
+            services.AddSingleton<TimeProvider>(TimeProvider.System);
+            services.AddSingleton(_handler.Services.GetRequiredService<Outreach.Connector.Tokens.ITokenStore>());
+        });
+        await _sandbox.RevokeUserAsync();
+        var (held, heldText) = await DeliverAsync([.. Enumerable.Range(401, 5).Select(id => Message(Update(id, minute: 5), "ingest-" + id))], deliverInstance);
+        Assert.True(held == HttpStatusCode.OK, heldText);
+        Assert.Contains("5 held", heldText, StringComparison.Ordinal);
+        Assert.True(deliverInstance.Services.GetRequiredService<ConnectionPause>().IsPaused);
+
+        await FunctionsConnection.ConnectAsync(_handler, _sandbox);
+        var (status, text) = await DeliverAsync([.. Enumerable.Range(411, 5).Select(id => Message(Update(id, minute: 5), "ingest-" + id))], deliverInstance);
+
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.Contains("Delivery resumed: the connection was authorized again", text, StringComparison.Ordinal);
+        Assert.Contains("5 complete", text, StringComparison.Ordinal);
+        await AssertSandboxHoldsAsync(Enumerable.Range(411, 5).Select(i => (long)i));
     }
 
     private sealed record Copy(string Body, string MessageId, DateTimeOffset? ScheduledAt, string Subject);

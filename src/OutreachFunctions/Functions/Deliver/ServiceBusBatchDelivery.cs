@@ -7,6 +7,7 @@ using Azure.Identity;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 using OutreachFunctions.Functions.Protocol;
 using OutreachFunctions.Hosting;
@@ -31,6 +32,7 @@ namespace OutreachFunctions.Functions.Deliver;
 public sealed partial class ServiceBusBatchDelivery(
     DeliveryEngine engine,
     ConnectionPause pause,
+    IConnectionStatusSource connection,
     UndecodableMessageArchive archive,
     IServiceProvider services,
     TimeProvider time,
@@ -96,6 +98,7 @@ public sealed partial class ServiceBusBatchDelivery(
             return DeliverOutcome.Success(logs);
         }
 
+        await ResumeIfReauthorizedAsync(logs, cancellationToken);
         var messages = received.Select(r => r.Delivery).ToList();
         var result = await engine.DeliverAsync(messages, cancellationToken);
         var now = time.GetUtcNow();
@@ -125,6 +128,34 @@ public sealed partial class ServiceBusBatchDelivery(
         }
 
         return DeliverOutcome.Success(logs);
+    }
+
+    // The pause is per process, and under Flex Consumption Deliver runs on other instances than the Callback that
+    // re-authorized. While paused, one token-store read per batch tells whether someone connected since the pause
+    // began; then this instance resumes at once instead of holding new updates until its probe time.
+    private async Task ResumeIfReauthorizedAsync(List<string> logs, CancellationToken cancellationToken)
+    {
+        if (pause.Status is not { } paused)
+        {
+            return;
+        }
+
+        ConnectionStatusReport status;
+        try
+        {
+            status = await connection.GetStatusAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException or IOException)
+        {
+            return;
+        }
+
+        if (status.Status == ConnectionStatus.Connected && status.StatusChangedAt > paused.Since)
+        {
+            pause.Resume();
+            LogResumed(status.StatusChangedAt.Value);
+            logs.Add("Delivery resumed: the connection was authorized again at " + status.StatusChangedAt.Value.ToString("O", CultureInfo.InvariantCulture) + ".");
+        }
     }
 
     // Sends the copies in as few requests as fit; null when all were sent, else why not.
@@ -254,6 +285,9 @@ public sealed partial class ServiceBusBatchDelivery(
         ex is RequestFailedException failed ? $"HTTP {failed.Status} {failed.ErrorCode}".TrimEnd() : ex.GetType().Name;
 
     private sealed record Received(ServiceBusTriggerMessage Trigger, DeliveryMessage Delivery);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery resumed: the Outreach connection was authorized again at {AuthorizedAt}")]
+    private partial void LogResumed(DateTimeOffset authorizedAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deliver: {Warning}")]
     private partial void LogMetadataWarning(string warning);
