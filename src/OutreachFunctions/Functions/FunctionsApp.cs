@@ -1,9 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Ingest;
-using Outreach.Connector.Mapping;
 using Outreach.Connector.Queueing;
+using OutreachFunctions.Functions.Connect;
+using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
+using OutreachFunctions.Functions.KeepAlive;
+using OutreachFunctions.Functions.Status;
+using OutreachFunctions.Hosting;
 
 namespace OutreachFunctions.Functions;
 
@@ -14,8 +17,10 @@ namespace OutreachFunctions.Functions;
 /// <remarks>
 /// Start-up does no network I/O before Kestrel listens: the host polls <c>GET /</c> every 25 ms and gives up after its
 /// initialization timeout (30 s on Flex Consumption), so the handler answers <c>GET /</c> as soon as it listens. Settings
-/// are validated at start (mapping, ingest limits, the binding settings) and a bad one stops the process with a
-/// message naming it; the host logs the handler's output.
+/// are validated at start (mapping, ingest limits, the binding settings, storage, Outreach, tokens, delivery, the REST
+/// sender) and a bad one stops the process with a message naming it; the host logs the handler's output. The services shared with the standalone runtime come from
+/// <see cref="ConnectorServices.AddConnectorServices"/>; the functions are Ingest, Deliver, Connect, Callback, KeepAlive
+/// and Status (docs/functions.md).
 /// </remarks>
 public static class FunctionsApp
 {
@@ -38,22 +43,30 @@ public static class FunctionsApp
         });
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
-        services.AddAepIngestTranslation(configuration);
-        services.AddSingleton<IngestService>();
+        services.AddFunctionsDeliveryDefaults(configuration);
+        services.AddConnectorServices(configuration);
         services.AddOptions<FunctionsSettings>()
             .Configure(settings => FunctionsSettings.Bind(configuration, settings))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<FunctionsSettings>, FunctionsSettingsValidator>();
 
-        // Registered for the functions that re-enqueue (Deliver); validated when first used, because locally the
-        // emulator's connection string is enough for the bindings but not for the REST API.
-        services.AddServiceBusRestSender(configuration);
+        // Deliver re-enqueues through the REST API, so its settings are checked at start. Not when the only Service
+        // Bus setting is a connection string: that is the local emulator, which has no REST API; the handler still
+        // starts (Ingest and Deliver's immediate outcomes work), and a batch that needs a copy sent fails and is
+        // redelivered, with the settings problem in the log.
+        services.AddServiceBusRestSender(configuration, validateOnStart: !FunctionsSettings.IsEmulatorOnly(configuration));
+        services.AddSingleton<UndecodableMessageArchive>();
+        services.AddSingleton<ServiceBusBatchDelivery>();
 
         replaceServices?.Invoke(services);
         var app = builder.Build();
         app.MapGet("/", () => Results.Text("Outreach connector (Azure Functions custom handler)"));
         app.MapIngestFunction();
+        app.MapDeliverFunction();
+        app.MapConnectFunction();
+        app.MapCallbackFunction();
+        app.MapKeepAliveFunction();
+        app.MapStatusFunction();
         return app;
     }
 }

@@ -18,6 +18,23 @@ public sealed class FunctionsSettings
     /// <summary>A Service Bus connection string (<c>ServiceBusConnection</c>), used locally with the emulator.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>The connector's storage connection string (<c>ConnectorStorage</c>), used locally with Azurite.</summary>
+    public string? StorageConnectionString { get; set; }
+
+    /// <summary>The connector's storage account (<c>ConnectorStorage__accountName</c>), used in Azure with the managed identity.</summary>
+    public string? StorageAccountName { get; set; }
+
+    /// <summary>
+    /// True when Service Bus is reached only through a connection string (the local emulator): the bindings work, the
+    /// REST API does not exist there.
+    /// </summary>
+    public static bool IsEmulatorOnly(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrWhiteSpace(configuration[ServiceBusConnectionName])
+            && string.IsNullOrWhiteSpace(configuration[ServiceBusConnectionName + ":fullyQualifiedNamespace"]);
+    }
+
     /// <summary>Reads the settings from configuration.</summary>
     public static void Bind(IConfiguration configuration, FunctionsSettings settings)
     {
@@ -26,5 +43,7 @@ public sealed class FunctionsSettings
         settings.QueueName = configuration["Delivery:QueueName"];
         settings.FullyQualifiedNamespace = configuration[ServiceBusConnectionName + ":fullyQualifiedNamespace"];
         settings.ConnectionString = configuration[ServiceBusConnectionName];
+        settings.StorageConnectionString = configuration["ConnectorStorage"];
+        settings.StorageAccountName = configuration["ConnectorStorage:accountName"];
     }
 }

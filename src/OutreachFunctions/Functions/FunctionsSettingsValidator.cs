@@ -27,6 +27,14 @@ public sealed class FunctionsSettingsValidator : IValidateOptions<FunctionsSetti
             failures.Add($"The setting ServiceBusConnection__fullyQualifiedNamespace must be a host name such as <namespace>.servicebus.windows.net, not '{ns}'.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.StorageConnectionString) && string.IsNullOrWhiteSpace(options.StorageAccountName))
+        {
+            failures.Add(
+                "The setting ConnectorStorage__accountName is missing: the connector keeps its delivery state, OAuth states, token lock and " +
+                "undecodable messages in this storage account (with ConnectorStorage__credential=managedidentity and ConnectorStorage__clientId " +
+                "in Azure); locally set ConnectorStorage to a connection string such as UseDevelopmentStorage=true.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

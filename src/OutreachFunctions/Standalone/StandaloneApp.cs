@@ -1,15 +1,16 @@
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
-using Outreach.Connector.Ingest;
-using Outreach.Connector.Mapping;
 using Outreach.Connector.Queueing;
-using Outreach.Connector.Outreach;
 using Outreach.Connector.Storage;
-using OutreachFunctions.Connection;
+using OutreachFunctions.Hosting;
 
 namespace OutreachFunctions.Standalone;
 
-/// <summary>Builds the standalone runtime: ingest endpoint, Storage queue, and the drain service, in one process.</summary>
+/// <summary>
+/// Builds the standalone runtime: ingest endpoint, Storage queue, the drain service, OAuth connect/callback, status and
+/// keep-alive, in one process. What it shares with the Functions app is registered by
+/// <see cref="ConnectorServices.AddConnectorServices"/>.
+/// </summary>
 public static class StandaloneApp
 {
     /// <summary>Builds the app from a configured builder (settings, URLs and logging already in place).</summary>
@@ -21,19 +22,12 @@ public static class StandaloneApp
         var services = builder.Services;
         var configuration = builder.Configuration;
 
-        services.AddSingleton(TimeProvider.System);
-        AddStorage(services, configuration);
-        services.AddAepIngestTranslation(configuration);
-        services.AddSingleton<IngestService>();
+        services.AddConnectorServices(configuration);
         services.AddOptions<IngestAuthenticationOptions>()
             .Bind(configuration.GetSection(IngestAuthenticationOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<BearerSecretCheck>();
-
-        services.AddOutreachClient(configuration);
-        services.AddDeliveryEngine(sp => sp.GetRequiredService<ConnectorStorage>().Tables);
-        services.AddSingleton<ConnectionResumption>();
 
         services.AddOptions<StorageQueueDrainOptions>()
             .Bind(configuration.GetSection(StorageQueueDrainOptions.SectionName))
@@ -45,6 +39,11 @@ public static class StandaloneApp
         services.AddSingleton<IUpdateQueue>(sp => sp.GetRequiredService<StorageQueueUpdateQueue>());
         services.AddHostedService<QueueProvisioning>();
         services.AddHostedService<QueueDrainService>();
+        services.AddOptions<KeepAliveOptions>()
+            .Bind(configuration.GetSection(KeepAliveOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHostedService<KeepAliveService>();
 
         replaceServices?.Invoke(services);
         var app = builder.Build();
@@ -52,15 +51,7 @@ public static class StandaloneApp
         app.MapGet("/", () => Results.Text("Outreach connector (standalone)"));
         app.MapIngest();
         app.MapOAuth();
+        app.MapStatus();
         return app;
-    }
-
-    // One storage account for everything the connector keeps: the queue, the delivery state and the token lock.
-    private static void AddStorage(IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton(_ => ConnectorStorage.FromConfiguration(configuration));
-        services.AddSingleton(sp => sp.GetRequiredService<ConnectorStorage>().Tables);
-        services.AddSingleton(sp => sp.GetRequiredService<ConnectorStorage>().Blobs);
-        services.AddSingleton(sp => sp.GetRequiredService<ConnectorStorage>().Queues);
     }
 }

@@ -40,6 +40,9 @@ public sealed class HandlerStartupTests
     [Theory]
     [InlineData("Delivery:QueueName", "The setting Delivery__QueueName is missing")]
     [InlineData("ServiceBusConnection:fullyQualifiedNamespace", "The setting ServiceBusConnection__fullyQualifiedNamespace is missing")]
+    [InlineData("ConnectorStorage", "The setting ConnectorStorage__accountName is missing")]
+    [InlineData("Outreach:ClientId", "Outreach:ClientId is required")]
+    [InlineData("Tokens:KeyVaultUri", "Tokens:KeyVaultUri must be the vault's https URL")]
     public async Task Missing_binding_setting_stops_the_start_naming_it(string setting, string message)
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() =>

@@ -6,7 +6,11 @@ using System.Text.Json;
 using Outreach.Connector.Updates;
 using Outreach.Testing;
 using OutreachFunctions.Functions;
+using OutreachFunctions.Functions.Connect;
+using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
+using OutreachFunctions.Functions.KeepAlive;
+using OutreachFunctions.Functions.Status;
 using OutreachFunctions.Tests.Functions.Infrastructure;
 using Xunit.Abstractions;
 
@@ -32,7 +36,9 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
     {
         output.WriteLine(package.PackagingLog);
         var names = FunctionNames().ToList();
-        Assert.Contains(IngestFunction.Name, names);
+        Assert.Equal(
+            new[] { CallbackFunction.Name, ConnectFunction.Name, DeliverFunction.Name, IngestFunction.Name, KeepAliveFunction.Name, StatusFunction.Name },
+            names.Order(StringComparer.Ordinal));
         foreach (var name in names)
         {
             var packaged = Path.Combine(PackagedApp.Folder, name, "function.json");
@@ -121,6 +127,12 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
                 ["Mapping__File"] = "mapping.json",
                 ["Delivery__QueueName"] = "prospect-updates",
                 ["ServiceBusConnection__fullyQualifiedNamespace"] = "sb-test.servicebus.windows.net",
+                ["ConnectorStorage__accountName"] = "sttest",
+                ["Tokens__Store"] = "KeyVault",
+                ["Tokens__KeyVaultUri"] = "https://kv-test.vault.azure.net/",
+                ["Outreach__ClientId"] = "test-client",
+                ["Outreach__ClientSecret"] = "test-secret",
+                ["Outreach__RedirectUri"] = "https://func-test.azurewebsites.net/api/oauth/callback",
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         };

@@ -32,6 +32,9 @@ public sealed class FunctionsHandler : IAsyncDisposable
     /// <summary>A client for the handler.</summary>
     public HttpClient Client { get; }
 
+    /// <summary>The app's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The settings a handler needs, as the host passes them (environment variables read as configuration).</summary>
     public static Dictionary<string, string?> DefaultSettings() => new()
     {
@@ -40,10 +43,69 @@ public sealed class FunctionsHandler : IAsyncDisposable
         ["Delivery:QueueName"] = "prospect-updates",
         ["ServiceBusConnection:fullyQualifiedNamespace"] = "sb-test.servicebus.windows.net",
         ["ServiceBusConnection:credential"] = "managedidentity",
+
+        // Shared services validated at start; nothing reaches these addresses unless a test points them somewhere.
+        ["ConnectorStorage"] = "UseDevelopmentStorage=true",
+        ["Tokens:Store"] = "KeyVault",
+        ["Tokens:KeyVaultUri"] = "https://kv-test.vault.azure.net/",
+        ["Outreach:ApiBaseUrl"] = "http://127.0.0.1:9/api/v2/",
+        ["Outreach:AuthorizeUrl"] = "http://127.0.0.1:9/oauth/authorize",
+        ["Outreach:TokenUrl"] = "http://127.0.0.1:9/oauth/token",
+        ["Outreach:ClientId"] = "test-client",
+        ["Outreach:ClientSecret"] = "test-secret",
+        ["Outreach:RedirectUri"] = "https://func-test.azurewebsites.net/api/oauth/callback",
     };
 
+    /// <summary>
+    /// Settings that put the connector's state on Azurite under names of its own (tables, OAuth states, the token lock),
+    /// so tests sharing one Azurite never see each other's state.
+    /// </summary>
+    public static Dictionary<string, string?> AzuriteSettings(AzuriteFixture azurite)
+    {
+        ArgumentNullException.ThrowIfNull(azurite);
+        var prefix = AzuriteFixture.UniqueName("f");
+        return new Dictionary<string, string?>
+        {
+            ["ConnectorStorage"] = azurite.ConnectionString,
+            ["Delivery:TablePrefix"] = prefix,
+            ["Tokens:OAuthStateTableName"] = prefix + "OAuthStates",
+            ["Tokens:LockContainerName"] = prefix + "-locks",
+        };
+    }
+
+    /// <summary>Merges setting dictionaries; later ones win.</summary>
+    public static Dictionary<string, string?> Merge(params IDictionary<string, string?>[] parts)
+    {
+        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in parts)
+        {
+            foreach (var (key, value) in part)
+            {
+                merged[key] = value;
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>Settings that make the Outreach sandbox the connector's Outreach.</summary>
+    public static Dictionary<string, string?> SandboxSettings(SandboxServer sandbox)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        return new Dictionary<string, string?>
+        {
+            ["Outreach:ApiBaseUrl"] = sandbox.ApiBaseAddress.ToString(),
+            ["Outreach:AuthorizeUrl"] = sandbox.AuthorizeUri.ToString(),
+            ["Outreach:TokenUrl"] = sandbox.TokenUri.ToString(),
+            ["Outreach:ClientId"] = sandbox.ClientId,
+            ["Outreach:ClientSecret"] = sandbox.ClientSecret,
+            // Any loopback redirect URI is accepted by the sandbox; tests deliver the callback as an envelope.
+            ["Outreach:RedirectUri"] = "http://127.0.0.1:7071/api/oauth/callback",
+        };
+    }
+
     /// <summary>Starts a handler with the default settings, changed by <paramref name="settings"/> (a null value removes one).</summary>
-    public static async Task<FunctionsHandler> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<FunctionsHandler> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? replaceServices = null)
     {
         var values = DefaultSettings();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -62,7 +124,11 @@ public sealed class FunctionsHandler : IAsyncDisposable
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(values);
         builder.Logging.ClearProviders();
-        var app = FunctionsApp.Build(builder, services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)));
+        var app = FunctionsApp.Build(builder, services =>
+        {
+            services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
+            replaceServices?.Invoke(services);
+        });
         try
         {
             await app.StartAsync();

@@ -1,0 +1,26 @@
+using System.Text;
+using OutreachFunctions.Functions.Http;
+using OutreachFunctions.Functions.Protocol;
+using OutreachFunctions.Hosting;
+
+namespace OutreachFunctions.Functions.Status;
+
+/// <summary>
+/// The <c>Status</c> function (functions/Status/function.json): <c>GET /api/status</c> with <c>authLevel: admin</c>
+/// (the master key, e.g. <c>curl -H "x-functions-key: $MASTER_KEY"</c>). Answers the <see cref="StatusReport"/>
+/// document: connection state, delivery pause, request budget, hourly counters. Read-only, never a token.
+/// </summary>
+public static class StatusFunction
+{
+    /// <summary>The function's name.</summary>
+    public const string Name = "Status";
+
+    /// <summary>Maps <c>POST /Status</c>.</summary>
+    public static IEndpointRouteBuilder MapStatusFunction(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/" + Name, (HttpContext context, StatusReport report, ILoggerFactory loggers) =>
+            HttpFunction.RunAsync(context, Name, loggers.CreateLogger(typeof(StatusFunction).FullName!), async (_, cancellationToken) =>
+                new HttpOutput(StatusCodes.Status200OK, Encoding.UTF8.GetString(await report.BuildAsync(cancellationToken)), StatusReport.ContentType, HttpFunction.NoStoreHeaders)));
+        return endpoints;
+    }
+}

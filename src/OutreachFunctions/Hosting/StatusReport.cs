@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Text.Json;
+using Azure;
+using Azure.Identity;
+using Outreach.Connector.Delivery;
+using Outreach.Connector.Tokens;
+
+namespace OutreachFunctions.Hosting;
+
+/// <summary>
+/// The read-only status document an operator reads at <c>GET /api/status</c> (Functions: the Status function, admin
+/// key; standalone: the ingest bearer secret): the Outreach connection, whether delivery is paused, the shared request
+/// budget and the hourly counters of the last day. Never holds a token or a secret.
+/// </summary>
+/// <remarks>
+/// <para>Each section is read on its own: when one source fails (Key Vault, Table storage), that section says
+/// <c>"error"</c> and the others are still shown, so the page helps most exactly when something is broken.</para>
+/// <para>The pause is this process's view (<see cref="ConnectionPause"/> is per instance): under Functions another
+/// instance may have paused or resumed on its own; the connection status from the token store is shared.</para>
+/// </remarks>
+public sealed class StatusReport(
+    IConnectionStatusSource connection,
+    ConnectionPause pause,
+    RequestBudget budget,
+    DeliveryCounters counters,
+    TimeProvider time)
+{
+    /// <summary>The content type of the document.</summary>
+    public const string ContentType = "application/json; charset=utf-8";
+
+    /// <summary>How many hours of counters the document shows (the current hour last).</summary>
+    public const int Hours = 24;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true };
+
+    /// <summary>Reads every source and writes the document (UTF-8 JSON).</summary>
+    public async Task<byte[]> BuildAsync(CancellationToken cancellationToken)
+    {
+        var connectionTask = Read(() => connection.GetStatusAsync(cancellationToken), "the token store");
+        var budgetTask = Read(() => budget.ReadStatusAsync(cancellationToken), "the request budget table");
+        var hoursTask = Read(() => counters.ReadLastHoursAsync(Hours, cancellationToken), "the counters table");
+        await Task.WhenAll(connectionTask, budgetTask, hoursTask);
+
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("generatedAt", time.GetUtcNow());
+            WriteConnection(writer, await connectionTask);
+            WritePause(writer, pause.Status);
+            WriteBudget(writer, await budgetTask);
+            WriteHours(writer, await hoursTask);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static async Task<(T? Value, string? Error)> Read<T>(Func<Task<T>> read, string source)
+        where T : class
+    {
+        try
+        {
+            return (await read(), null);
+        }
+        catch (Exception ex) when (IsInfrastructureFailure(ex))
+        {
+            var detail = ex is RequestFailedException failed ? $" (HTTP {failed.Status}{(failed.ErrorCode is { } code ? " " + code : "")})" : "";
+            return (null, $"{source} could not be read: {ex.GetType().Name}{detail}");
+        }
+    }
+
+    // Unavailable storage, vault or identity; anything else is a bug and propagates.
+    private static bool IsInfrastructureFailure(Exception ex) =>
+        ex is RequestFailedException or AuthenticationFailedException or IOException or UnauthorizedAccessException or HttpRequestException;
+
+    private static void WriteConnection(Utf8JsonWriter writer, (ConnectionStatusReport? Value, string? Error) read)
+    {
+        writer.WriteStartObject("connection");
+        if (read.Value is not { } report)
+        {
+            writer.WriteString("error", read.Error);
+            writer.WriteEndObject();
+            return;
+        }
+
+        writer.WriteString("name", report.ConnectionName);
+        writer.WriteString("status", report.Status.ToString());
+        writer.WriteBoolean("needsAuthorization", report.NeedsAuthorization);
+        WriteStringOrNull(writer, "reason", report.Reason);
+        WriteTimeOrNull(writer, "statusChangedAt", report.StatusChangedAt);
+        WriteTimeOrNull(writer, "refreshTokenIssuedAt", report.RefreshTokenIssuedAt);
+        WriteTimeOrNull(writer, "refreshTokenExpiresAt", report.RefreshTokenExpiresAt);
+        WriteTimeOrNull(writer, "accessTokenExpiresAt", report.AccessTokenExpiresAt);
+        WriteStringOrNull(writer, "scope", report.Scope);
+        writer.WriteEndObject();
+    }
+
+    private static void WritePause(Utf8JsonWriter writer, PauseStatus? status)
+    {
+        writer.WriteStartObject("delivery");
+        writer.WriteBoolean("paused", status is not null);
+        WriteTimeOrNull(writer, "pausedSince", status?.Since);
+        WriteStringOrNull(writer, "pauseReason", status?.Reason);
+        WriteTimeOrNull(writer, "probeAt", status?.ProbeAt);
+        writer.WriteString("pauseScope", "this process");
+        writer.WriteEndObject();
+    }
+
+    private static void WriteBudget(Utf8JsonWriter writer, (BudgetStatus? Value, string? Error) read)
+    {
+        writer.WriteStartObject("budget");
+        if (read.Value is not { } status)
+        {
+            writer.WriteString("error", read.Error);
+            writer.WriteEndObject();
+            return;
+        }
+
+        writer.WriteString("windowStart", status.WindowStart);
+        writer.WriteString("windowEnd", status.WindowEnd);
+        writer.WriteNumber("used", status.Used);
+        writer.WriteNumber("available", status.Available);
+        writer.WriteNumber("effectiveLimit", status.EffectiveLimit);
+        WriteTimeOrNull(writer, "blockedUntil", status.BlockedUntil);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteHours(Utf8JsonWriter writer, (IReadOnlyList<HourlyCounters>? Value, string? Error) read)
+    {
+        writer.WriteStartObject("counters");
+        if (read.Value is not { } hours)
+        {
+            writer.WriteString("error", read.Error);
+            writer.WriteEndObject();
+            return;
+        }
+
+        writer.WriteStartArray("hours");
+        foreach (var hour in hours)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("hour", hour.Hour);
+            writer.WriteStartObject("values");
+            foreach (var (name, value) in hour.Values.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                writer.WriteNumber(name, value);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteTimeOrNull(Utf8JsonWriter writer, string name, DateTimeOffset? value)
+    {
+        if (value is { } time)
+        {
+            writer.WriteString(name, time);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

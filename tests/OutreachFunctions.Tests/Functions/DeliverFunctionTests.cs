@@ -1,0 +1,298 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery;
+using Outreach.Connector.Queueing;
+using Outreach.Connector.Storage;
+using Outreach.Connector.Tokens;
+using Outreach.Connector.Updates;
+using Outreach.Testing;
+using OutreachFunctions.Functions.Deliver;
+using OutreachFunctions.Tests.Functions.Infrastructure;
+using OutreachFunctions.Tests.Infrastructure;
+
+namespace OutreachFunctions.Tests.Functions;
+
+// The Deliver function as the Functions host calls it: golden batch envelopes (azure-functions.md §2.2–2.3: Data a
+// string holding an array of body strings, *Array metadata strings holding arrays) POSTed to /Deliver. The connection is
+// not authorized here, so every deliverable update is held: that exercises decoding, archiving, poisoning and the
+// scheduled copies without Outreach. Deliveries to the sandbox are in DeliverEndToEndTests.
+[Collection(AzuriteCollection.Name)]
+public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private FakeServiceBus _bus = null!;
+    private FunctionsHandler _handler = null!;
+
+    public async Task InitializeAsync()
+    {
+        _bus = await FakeServiceBus.StartAsync();
+        _handler = await StartHandlerAsync(_bus, FunctionsHandler.AzuriteSettings(azurite));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _handler.DisposeAsync();
+        await _bus.DisposeAsync();
+    }
+
+    internal static Task<FunctionsHandler> StartHandlerAsync(FakeServiceBus bus, IDictionary<string, string?> settings, Action<IServiceCollection>? replace = null) =>
+        FunctionsHandler.StartAsync(settings, services =>
+        {
+            services.AddSingleton<ITokenStore>(new InMemoryTokenStore());
+            services.AddSingleton<IConnectionLock>(new InProcessConnectionLock());
+            services.AddSingleton<TokenCredential>(new FakeTokenCredential(TimeProvider.System));
+            services.PostConfigure<ServiceBusRestSenderOptions>(options => options.BaseAddress = bus.BaseAddress);
+            replace?.Invoke(services);
+        });
+
+    private async Task<(HttpStatusCode Status, string Text)> InvokeAsync(string envelope)
+    {
+        using var response = await _handler.InvokeAsync(DeliverFunction.Name, envelope);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static JsonElement[] BatchEntries(ReceivedRequest request)
+    {
+        Assert.Equal(ServiceBusRestSender.BatchContentType, request.Header("Content-Type"));
+        using var document = JsonDocument.Parse(request.Body);
+        return [.. document.RootElement.EnumerateArray().Select(e => e.Clone())];
+    }
+
+    [Fact]
+    public void Envelope_builder_writes_exactly_what_the_golden_batch_holds()
+    {
+        // The golden file was written independently (Newtonsoft-style escaping), as the reference describes the host.
+        using var golden = JsonDocument.Parse(Golden.Read("Deliver", "batch.request.json"));
+        var bodies = JsonSerializer.Deserialize<string[]>(golden.RootElement.GetProperty("Data").GetProperty("messages").GetString()!)!;
+        var counts = new[] { 1, 3, 1, 11, 1, 1 };
+        var messages = bodies.Select((body, i) => new QueueMessage(body, "m-" + (i + 1), counts[i], 101 + i)).ToList();
+
+        var built = JsonNode.Parse(HostEnvelope.ServiceBusBatch(messages));
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Golden.Read("Deliver", "batch.request.json")), built), built!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Golden_batch_archives_undecodable_bodies_poisons_the_exhausted_and_schedules_copies_of_the_held()
+    {
+        var (status, text) = await InvokeAsync(Golden.Read("Deliver", "batch.request.json"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var answer = JsonNode.Parse(text)!;
+        GoldenAnswer.Match("Deliver", "batch", answer);
+        Assert.Empty(answer["Outputs"]!.AsObject());
+
+        // One batch request with a copy of each held update, scheduled at the probe time (now + UnauthorizedHold).
+        var request = Assert.Single(_bus.Requests);
+        Assert.Equal("/prospect-updates/messages", request.PathAndQuery);
+        var entries = BatchEntries(request);
+        var copies = entries.ToDictionary(e => ProspectUpdateFormat.DeserializeQueued(e.GetProperty("Body").GetString()!).Update.ProspectId);
+        Assert.Equal([1L, 2L, 4L], copies.Keys.Order());
+        Assert.Equal(0, ProspectUpdateFormat.DeserializeQueued(copies[1].GetProperty("Body").GetString()!).AttemptsUsed);
+        // m-2 carried 2 attempts and was delivered for the third time: attempt 5, held without counting it: 4 used.
+        Assert.Equal(4, ProspectUpdateFormat.DeserializeQueued(copies[2].GetProperty("Body").GetString()!).AttemptsUsed);
+        foreach (var (prospect, entry) in copies)
+        {
+            var broker = entry.GetProperty("BrokerProperties");
+            Assert.Equal("Mon, 02 Mar 2026 10:35:30 GMT", broker.GetProperty("ScheduledEnqueueTimeUtc").GetString());
+            // The copy expires when the original would have (2026-03-16T10:00:00Z), counted from its scheduled time.
+            Assert.Equal((TimeSpan.FromDays(14) - TimeSpan.FromSeconds(35 * 60 + 30)).TotalSeconds, broker.GetProperty("TimeToLive").GetDouble());
+            Assert.Equal("held", broker.GetProperty("Label").GetString());
+            var previous = entry.GetProperty("UserProperties").GetProperty(SuccessorMessage.PreviousMessageIdProperty).GetString()!;
+            Assert.Equal(SuccessorMessage.IdFor(previous), broker.GetProperty("MessageId").GetString());
+        }
+
+        Assert.Equal("m-1", copies[1].GetProperty("UserProperties").GetProperty("previousMessageId").GetString());
+        Assert.Equal("m-5", copies[4].GetProperty("UserProperties").GetProperty("previousMessageId").GetString());
+    }
+
+    [Fact]
+    public async Task Undecodable_bodies_are_archived_as_blobs_with_their_metadata()
+    {
+        await InvokeAsync(Golden.Read("Deliver", "batch.request.json"));
+
+        var container = _handler.Services.GetRequiredService<ConnectorStorage>().Blobs.GetBlobContainerClient(UndecodableMessageArchive.ContainerName);
+        foreach (var (id, body) in new[] { ("m-3", "not a prospect update {"), ("m-6", "{\"hello\":\"world\"}") })
+        {
+            var content = await container.GetBlobClient($"deliver/2026-03-02/{id}.json").DownloadContentAsync();
+            using var archived = JsonDocument.Parse(content.Value.Content.ToString());
+            Assert.Equal(id, archived.RootElement.GetProperty("messageId").GetString());
+            Assert.Equal(body, archived.RootElement.GetProperty("body").GetString());
+            Assert.Equal(1, archived.RootElement.GetProperty("deliveryCount").GetInt32());
+            Assert.False(string.IsNullOrEmpty(archived.RootElement.GetProperty("reason").GetString()));
+        }
+    }
+
+    [Fact]
+    public async Task Message_delivered_more_often_than_allowed_lands_in_the_failure_ledger()
+    {
+        await InvokeAsync(Golden.Read("Deliver", "batch.request.json"));
+
+        var entries = new List<FailureLedgerEntry>();
+        await foreach (var entry in _handler.Services.GetRequiredService<FailureLedger>().QueryAsync(new FailureQuery(), CancellationToken.None))
+        {
+            entries.Add(entry);
+        }
+
+        var poisoned = Assert.Single(entries);
+        Assert.Equal(FailureKind.Poisoned, poisoned.Kind);
+        Assert.Equal(3, poisoned.ProspectId);
+    }
+
+    [Fact]
+    public async Task Redelivered_batch_sends_copies_with_the_same_message_ids()
+    {
+        var first = JsonNode.Parse(Golden.Read("Deliver", "batch.request.json"))!;
+        var again = first.DeepClone();
+        again["Metadata"]!["DeliveryCountArray"] = "[2,4,2,12,2,2]";
+
+        await InvokeAsync(first.ToJsonString());
+        await InvokeAsync(again.ToJsonString());
+
+        var ids = _bus.Requests.Select(r => BatchEntries(r).Select(e => e.GetProperty("BrokerProperties").GetProperty("MessageId").GetString()).Order().ToList()).ToList();
+        Assert.Equal(2, ids.Count);
+        Assert.Equal(ids[0], ids[1]);
+    }
+
+    [Theory]
+    [InlineData(503)]
+    [InlineData(500)]
+    [InlineData(401)]
+    [InlineData(403)]
+    public async Task Failed_send_of_the_copies_fails_the_invocation_so_service_bus_redelivers(int sendStatus)
+    {
+        _bus.Answers.Enqueue(new FakeAnswer(sendStatus));
+        _bus.Answers.Enqueue(new FakeAnswer(sendStatus));
+
+        var (status, text) = await InvokeAsync(Golden.Read("Deliver", "batch.request.json"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.Contains("could not be sent", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreadable_envelope_fails_the_invocation()
+    {
+        var (status, _) = await InvokeAsync("{\"Data\":{\"messages\":\"[not json\"},\"Metadata\":{\"MessageIdArray\":\"[\\\"a\\\"]\"}}");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.Empty(_bus.Requests);
+    }
+
+    [Fact]
+    public async Task Batch_of_only_undecodable_bodies_succeeds_without_sending()
+    {
+        var envelope = HostEnvelope.ServiceBusBatch([new QueueMessage("garbage", "only-1")]);
+
+        var (status, text) = await InvokeAsync(envelope);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("only-1 is not a prospect update", text, StringComparison.Ordinal);
+        Assert.Empty(_bus.Requests);
+    }
+
+    [Fact]
+    public async Task Emulator_only_settings_start_the_handler_but_fail_a_batch_that_needs_a_copy()
+    {
+        var settings = FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?>
+        {
+            ["ServiceBusConnection:fullyQualifiedNamespace"] = null,
+            ["ServiceBusConnection"] = "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;",
+        });
+        await using var handler = await FunctionsHandler.StartAsync(settings, services =>
+        {
+            services.AddSingleton<ITokenStore>(new InMemoryTokenStore());
+            services.AddSingleton<IConnectionLock>(new InProcessConnectionLock());
+        });
+
+        using var response = await handler.InvokeAsync(DeliverFunction.Name, Golden.Read("Deliver", "batch.request.json"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("ServiceBusConnection__fullyQualifiedNamespace", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rest_sender_settings_are_checked_at_start_when_a_namespace_is_expected()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => FunctionsHandler.StartAsync(
+            FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?> { ["ServiceBusConnection:fullyQualifiedNamespace"] = "https://not-a-host-name/" })));
+
+        Assert.Contains("must be a host name", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Functions_mode_defaults_the_batch_time_limit_inside_the_lock_and_refuses_a_longer_one()
+    {
+        Assert.Equal(FunctionsDeliveryOptions.DefaultMaxBatchDuration, _handler.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.MaxBatchDuration);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => FunctionsHandler.StartAsync(
+            FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?> { ["Delivery:MaxBatchDuration"] = "00:04:00" })));
+        Assert.Contains("Delivery:MaxBatchDuration must be at most", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Copy_ids_are_stable_bounded_and_distinct_per_original()
+    {
+        var id = SuccessorMessage.IdFor("m-1");
+        Assert.Equal(id, SuccessorMessage.IdFor("m-1"));
+        Assert.NotEqual(id, SuccessorMessage.IdFor("m-2"));
+        Assert.Matches("^next-[0-9a-f]{32}$", id);
+        var chain = "m-1";
+        for (var i = 0; i < 500; i++)
+        {
+            chain = SuccessorMessage.IdFor(chain);
+        }
+
+        Assert.Equal(37, chain.Length);
+    }
+
+    [Fact]
+    public void Schedule_rounds_up_to_the_next_whole_second()
+    {
+        var reset = new DateTimeOffset(2026, 3, 2, 10, 0, 3, TimeSpan.Zero);
+        Assert.Equal(reset, SuccessorMessage.RoundUpToSecond(reset));
+        Assert.Equal(reset.AddSeconds(1), SuccessorMessage.RoundUpToSecond(reset.AddMilliseconds(1)));
+    }
+
+    [Fact]
+    public void Copy_due_now_is_sent_for_immediate_delivery()
+    {
+        var now = FunctionsHandler.Now;
+        var update = ProspectUpdateFormat.Deserialize("{\"v\":1,\"p\":9,\"r\":1740910800000,\"f\":{}}");
+
+        var copy = SuccessorMessage.For(new MessageDisposition.DeferUntil("m-9", 2, now), update, "corr", null, now);
+
+        Assert.Null(copy.ScheduledEnqueueTime);
+        Assert.Null(copy.TimeToLive);
+        Assert.Equal(2, ProspectUpdateFormat.DeserializeQueued(copy.Body).AttemptsUsed);
+        Assert.Equal("deferred", copy.Subject);
+        Assert.Equal("corr", copy.CorrelationId);
+        Assert.Throws<ArgumentException>(() => SuccessorMessage.For(new MessageDisposition.Complete("m-9", 1, CompletionReason.Applied), update, null, null, now));
+    }
+
+    [Fact]
+    public void Copy_of_an_update_past_its_expiry_gets_the_minimum_time_to_live()
+    {
+        var now = FunctionsHandler.Now;
+        var update = ProspectUpdateFormat.Deserialize("{\"v\":1,\"p\":9,\"r\":1740910800000,\"f\":{}}");
+
+        var copy = SuccessorMessage.For(new MessageDisposition.Hold("m-9", 0, now.AddMinutes(15)), update, null, now.AddMinutes(5), now);
+
+        Assert.Equal(SuccessorMessage.MinimumTimeToLive, copy.TimeToLive);
+    }
+
+    [Fact]
+    public async Task Function_json_is_a_string_batch_trigger_on_the_configured_queue()
+    {
+        using var definition = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", "Deliver", "function.json")));
+        var trigger = Assert.Single(definition.RootElement.GetProperty("bindings").EnumerateArray());
+        Assert.Equal("serviceBusTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(DeliverFunction.TriggerBinding, trigger.GetProperty("name").GetString());
+        Assert.Equal("%Delivery:QueueName%", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("ServiceBusConnection", trigger.GetProperty("connection").GetString());
+        Assert.Equal("many", trigger.GetProperty("cardinality").GetString());
+        Assert.Equal("string", trigger.GetProperty("dataType").GetString());
+    }
+}
