@@ -52,7 +52,7 @@ public sealed partial class FailureReplay(FailureLedger ledger, ILogger<FailureR
                     var updates = chunk.Select(e => traceParent is null ? e.Update : e.Update with { TraceParent = traceParent }).ToList<ProspectUpdate>();
                     await queue.EnqueueAsync(updates, cancellationToken);
                 }
-                catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or InvalidOperationException)
+                catch (Exception ex) when (ex is RequestFailedException or ServiceBusSendException or HttpRequestException or IOException or InvalidOperationException)
                 {
                     error = $"The update queue refused the replay ({ex.GetType().Name}: {ex.Message}); {matched.Count - replayed.Count} entries stay in the ledger.";
                     LogQueueFailed(ex.GetType().Name, matched.Count - replayed.Count);

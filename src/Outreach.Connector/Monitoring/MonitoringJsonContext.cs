@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Outreach.Connector.Delivery;
 using System.Text.Json.Serialization;
 
 namespace Outreach.Connector.Monitoring;
@@ -8,4 +9,5 @@ namespace Outreach.Connector.Monitoring;
 [JsonSerializable(typeof(ConnectorStatus))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(ReplayResult))]
+[JsonSerializable(typeof(List<DryRunRecord>))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;
