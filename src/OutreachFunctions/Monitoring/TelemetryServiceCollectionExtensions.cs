@@ -38,13 +38,18 @@ public static class TelemetryServiceCollectionExtensions
     /// Adds OpenTelemetry tracing (the connector's source, ASP.NET Core, HttpClient), metrics (the connector's meter, ASP.NET
     /// Core, HttpClient) and logs, exported to Application Insights when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set,
     /// to the console otherwise; <c>Monitoring:Exporter</c> (None, Console, AzureMonitor) overrides the choice. Also registers
-    /// <see cref="ConnectorMetrics"/>. Call once per host.
+    /// <see cref="ConnectorMetrics"/>, and keeps ASP.NET Core's per-request URL log lines (which would carry <c>?key=</c>) out of
+    /// the logs. Call once per host.
     /// </summary>
     public static IServiceCollection AddConnectorTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddConnectorMetrics();
+
+        // ASP.NET Core logs each request's URL with its query string at Information, and browser links carry the
+        // connector's secret as ?key= (connect, status page): keep those lines out of every log sink.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         var exporter = ChooseExporter(configuration);
         if (exporter == TelemetryExporter.None)
         {
