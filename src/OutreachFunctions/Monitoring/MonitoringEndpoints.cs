@@ -58,9 +58,10 @@ public static class MonitoringEndpoints
         group.MapPost(ReplayRoute, async (HttpContext context, FailureReplay replay) =>
             Write(await MonitoringAnswers.ReplayAsync(
                 replay, context.RequestServices.GetService<IUpdateQueue>(), name => context.Request.Query[name].FirstOrDefault(), context.RequestAborted)));
-        group.MapGet(DryRunRoute, async (HttpContext context) =>
+        // Not a lone HttpContext parameter: that lambda would bind as a RequestDelegate and its result would be dropped.
+        group.MapGet(DryRunRoute, async (HttpContext context, CancellationToken cancellationToken) =>
             Write(await MonitoringAnswers.DryRunAsync(
-                context.RequestServices.GetService<IOutreachProspectClient>() as DryRunProspectClient, context.Request.Query["max"].FirstOrDefault(), context.RequestAborted)));
+                context.RequestServices.GetService<IOutreachProspectClient>() as DryRunProspectClient, context.Request.Query["max"].FirstOrDefault(), cancellationToken)));
         return group;
     }
 

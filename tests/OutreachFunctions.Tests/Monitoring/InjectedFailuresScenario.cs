@@ -137,7 +137,8 @@ public sealed class InjectedFailuresScenario
     public static bool IsProspectPatch(RequestLogEntry entry) =>
         entry.Method == "PATCH" && entry.Path.Contains("/prospects/", StringComparison.Ordinal);
 
-    private static JsonObject Profile(string? outreachId, params (string AudienceId, string Status)[] memberships)
+    /// <summary>A profile for the sample mapping carrying the personal-data markers.</summary>
+    public static JsonObject Profile(string? outreachId, params (string AudienceId, string Status)[] memberships)
     {
         var ups = new JsonObject();
         foreach (var (audienceId, status) in memberships)
