@@ -225,8 +225,10 @@ public sealed class DeliveryEngine
                 {
                     if (field.Change.AudienceId is { } audienceId)
                     {
-                        run.Count(Names.AudienceWritten(audienceId, field.Change.Value.AsString() ?? field.Change.Value.Json), 1);
+                        var written = field.Change.Value.AsString() ?? field.Change.Value.Json;
+                        run.Count(Names.AudienceWritten(audienceId, written), 1);
                         run.AudiencesWritten.Add(audienceId);
+                        _metrics?.RecordAudienceWrite(audienceId, written);
                     }
                 }
 

@@ -28,6 +28,7 @@ public sealed class ConnectorMetrics
     private readonly Counter<long> _retried;
     private readonly Counter<long> _deferred;
     private readonly Counter<long> _replayed;
+    private readonly Counter<long> _audienceWrites;
     private readonly Counter<long> _requestsSent;
     private readonly Counter<long> _rateLimited;
     private readonly Gauge<long> _budgetRemaining;
@@ -50,6 +51,7 @@ public sealed class ConnectorMetrics
         _failed = Meter.CreateCounter<long>(I.UpdatesFailed, "{prospect}", "Prospect updates that failed for good, by error id.");
         _retried = Meter.CreateCounter<long>(I.UpdatesRetried, "{update}", "Queue messages retried after a transient failure.");
         _deferred = Meter.CreateCounter<long>(I.UpdatesDeferred, "{update}", "Queue messages deferred (budget, 429) or held (re-authorization).");
+        _audienceWrites = Meter.CreateCounter<long>(I.AudienceWrites, "{field}", "Audience fields written to prospects, by audience and status text.");
         _replayed = Meter.CreateCounter<long>(I.UpdatesReplayed, "{update}", "Failed updates queued again by a replay.");
         _requestsSent = Meter.CreateCounter<long>(I.RequestsSent, "{request}", "PATCH requests sent to Outreach.");
         _rateLimited = Meter.CreateCounter<long>(I.RequestsRateLimited, "{request}", "PATCH requests Outreach answered with 429.");
@@ -111,6 +113,10 @@ public sealed class ConnectorMetrics
             }
         }
     }
+
+    /// <summary>Records one audience field written by an applied PATCH (the value is the mapping's status text, not personal data).</summary>
+    public void RecordAudienceWrite(string audienceId, string value) =>
+        _audienceWrites.Add(1, new KeyValuePair<string, object?>("audience_id", audienceId), new KeyValuePair<string, object?>("value", value));
 
     /// <summary>Records the requests Outreach says are left in its window.</summary>
     public void RecordBudgetRemaining(int remaining) => _budgetRemaining.Record(remaining);

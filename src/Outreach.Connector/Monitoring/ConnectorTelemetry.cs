@@ -67,6 +67,9 @@ public static class ConnectorTelemetry
         /// <summary>Updates deferred by the request budget or a 429, or held while the connection needs re-authorization, by <c>reason</c>.</summary>
         public const string UpdatesDeferred = "outreach.updates.deferred";
 
+        /// <summary>Audience fields written to prospects by applied PATCHes, by <c>audience_id</c> and <c>value</c> (the status text written).</summary>
+        public const string AudienceWrites = "outreach.audience.writes";
+
         /// <summary>Updates put back on the queue from the failure ledger by a replay.</summary>
         public const string UpdatesReplayed = "outreach.updates.replayed";
 
