@@ -105,14 +105,16 @@ public static class DeliveryCounterNames
         var builder = new StringBuilder(prefix);
         foreach (var c in string.IsNullOrEmpty(text) ? "none" : text)
         {
-            builder.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
-            if (builder.Length == 200)
+            if (builder.Length >= 200)
             {
                 break;
             }
+
+            builder.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
         }
 
-        return builder.ToString();
+        // A long prefix (an audience id of 200 characters) must not push the name past a property name's limit.
+        return builder.Length > 200 ? builder.ToString(0, 200) : builder.ToString();
     }
 
     /// <summary>True when <paramref name="name"/> can be stored as a counter.</summary>
