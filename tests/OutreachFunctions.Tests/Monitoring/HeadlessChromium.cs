@@ -12,7 +12,18 @@ public static class HeadlessChromium
     public const string Path = "/usr/bin/chromium";
 
     /// <summary>Loads <paramref name="url"/> and returns the rendered DOM as HTML.</summary>
+    /// <remarks>With OUTREACH_STATUS_SCREENSHOT set to a .png path, also saves a screenshot there, to look at the page.</remarks>
     public static async Task<string> DumpDomAsync(Uri url)
+    {
+        if (Environment.GetEnvironmentVariable("OUTREACH_STATUS_SCREENSHOT") is { Length: > 0 } screenshot)
+        {
+            await RunAsync(url, "--window-size=1280,1700", "--screenshot=" + screenshot);
+        }
+
+        return await RunAsync(url, "--dump-dom");
+    }
+
+    private static async Task<string> RunAsync(Uri url, params string[] output)
     {
         ArgumentNullException.ThrowIfNull(url);
         Assert.True(File.Exists(Path),
@@ -31,14 +42,14 @@ public static class HeadlessChromium
             {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile.FullName,
-                "--virtual-time-budget=10000", "--dump-dom", url.ToString(),
-            })
+                "--virtual-time-budget=10000",
+            }.Concat(output).Append(url.ToString()))
             {
                 start.ArgumentList.Add(argument);
             }
 
             using var process = Process.Start(start) ?? throw new InvalidOperationException("Chromium did not start.");
-            var output = process.StandardOutput.ReadToEndAsync();
+            var standardOutput = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             try
@@ -51,9 +62,9 @@ public static class HeadlessChromium
                 Assert.Fail("Chromium did not finish rendering the page: " + await errors);
             }
 
-            var dom = await output;
-            Assert.True(dom.Length > 0, $"Chromium printed no DOM (exit {process.ExitCode}): {await errors}");
-            return dom;
+            var printed = await standardOutput;
+            Assert.True(printed.Length > 0 || !output.Contains("--dump-dom"), $"Chromium printed no DOM (exit {process.ExitCode}): {await errors}");
+            return printed;
         }
         finally
         {
