@@ -307,6 +307,17 @@ module alerts 'modules/alerts.bicep' = {
   }
 }
 
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    displayName: 'Outreach connector (${environmentName})'
+    nameSeed: resourceToken
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+  }
+}
+
 // ---------- Outputs (azd stores them in the environment; none is secret) ----------
 
 @description('Name of the function app.')

@@ -63,20 +63,58 @@ public static class DeliveryCounterNames
     /// <summary>Profiles ingest found invalid (written by ingest).</summary>
     public const string Invalid = "Invalid";
 
+    /// <summary>Profiles ingest accepted and queued as one update each (written by ingest).</summary>
+    public const string IngestAccepted = "IngestAccepted";
+
+    /// <summary>Export requests ingest refused whole (not JSON, too large…; written by ingest).</summary>
+    public const string IngestRefused = "IngestRefused";
+
+    /// <summary>PATCHes a dry run would have sent (counted instead of <see cref="RequestsSent"/>; <see cref="Applied"/> counts them too).</summary>
+    public const string DryRunApplied = "DryRunApplied";
+
+    /// <summary>Failed updates a replay put back on the queue.</summary>
+    public const string Replayed = "Replayed";
+
+    /// <summary>The prefix of the per-error counters made by <see cref="FailedWith"/>.</summary>
+    public const string FailedPrefix = "Failed_";
+
+    /// <summary>The prefix of the per-reason exclusion counters made by <see cref="ExcludedFor"/>.</summary>
+    public const string ExcludedPrefix = "Excluded_";
+
+    /// <summary>The prefix of the per-audience counters made by <see cref="AudienceWritten"/>.</summary>
+    public const string AudiencePrefix = "Audience_";
+
+    /// <summary>The counter of profiles ingest excluded for one reason: <c>Excluded_no_outreach_identity</c>.</summary>
+    public static string ExcludedFor(string? reason) => Sanitized(ExcludedPrefix, reason);
+
+    /// <summary>
+    /// The counter of applied writes of one audience's field with one value: <c>Audience_{audience id}_{value}</c>, the
+    /// id's and value's characters other than ASCII letters and digits written as <c>_</c>. Compare names built by this
+    /// method rather than splitting them.
+    /// </summary>
+    public static string AudienceWritten(string audienceId, string value) => Sanitized(AudienceWrittenPrefix(audienceId), value);
+
+    /// <summary>The start every <see cref="AudienceWritten"/> name of one audience shares.</summary>
+    public static string AudienceWrittenPrefix(string audienceId) => AudiencePrefix + Sanitized("", audienceId) + "_";
+
     /// <summary>The counter of PATCHes rejected with one Outreach error id: <c>Failed_validationError</c>.</summary>
-    public static string FailedWith(string? errorId)
+    public static string FailedWith(string? errorId) => Sanitized(FailedPrefix, errorId);
+
+    private static string Sanitized(string prefix, string? text)
     {
-        var builder = new StringBuilder("Failed_");
-        foreach (var c in string.IsNullOrEmpty(errorId) ? "none" : errorId)
+        var builder = new StringBuilder(prefix);
+        foreach (var c in string.IsNullOrEmpty(text) ? "none" : text)
         {
-            builder.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
-            if (builder.Length == 200)
+            if (builder.Length >= 200)
             {
                 break;
             }
+
+            builder.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
         }
 
-        return builder.ToString();
+        // A long prefix (an audience id of 200 characters) must not push the name past a property name's limit.
+        return builder.Length > 200 ? builder.ToString(0, 200) : builder.ToString();
     }
 
     /// <summary>True when <paramref name="name"/> can be stored as a counter.</summary>

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
 using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
@@ -34,6 +36,8 @@ public sealed class DeliveryEngine
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryEngine> _logger;
+    private readonly ConnectorMetrics? _metrics;
+    private readonly DeliveryActivityStore? _activity;
 
     /// <summary>Creates the engine of one Outreach connection.</summary>
     public DeliveryEngine(
@@ -46,7 +50,9 @@ public sealed class DeliveryEngine
         Backoff backoff,
         IOptions<DeliveryOptions> options,
         TimeProvider time,
-        ILogger<DeliveryEngine> logger)
+        ILogger<DeliveryEngine> logger,
+        ConnectorMetrics? metrics = null,
+        DeliveryActivityStore? activity = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _outreach = outreach ?? throw new ArgumentNullException(nameof(outreach));
@@ -59,6 +65,8 @@ public sealed class DeliveryEngine
         _options = options.Value;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _metrics = metrics;
+        _activity = activity;
     }
 
     /// <summary>Works on a batch and returns one disposition per message, index-aligned with <paramref name="batch"/>.</summary>
@@ -76,6 +84,10 @@ public sealed class DeliveryEngine
 
         var run = new BatchRun(batch, _time.GetUtcNow());
         run.Count(Names.Received, batch.Count);
+        using var batchActivity = ConnectorTelemetry.ActivitySource.StartActivity(ConnectorTelemetry.Activities.DeliverBatch);
+        batchActivity?.SetTag("outreach.batch.messages", batch.Count);
+        var oldestUpdateAge = batch.Count == 0 ? TimeSpan.Zero : run.StartedAt - batch.Min(m => m.Update.ReceivedAt);
+        _metrics?.RecordQueueLag(oldestUpdateAge);
 
         var deliverable = new List<DeliveryMessage>(batch.Count);
         foreach (var message in batch)
@@ -114,6 +126,7 @@ public sealed class DeliveryEngine
         }
 
         await StoreCountersAsync(run);
+        await RecordActivityAsync(run, oldestUpdateAge);
         var result = new DeliveryBatchResult(run.Dispositions(), run.Stop?.Until, _pause.IsPaused);
         DeliveryLog.BatchDelivered(
             _logger, batch.Count, groups.Count, run.Counted(Names.RequestsSent), result.Count(DispositionKind.Complete),
@@ -124,6 +137,7 @@ public sealed class DeliveryEngine
 
     private async Task DeliverProspectAsync(BatchRun run, CoalescedUpdate group, PermitPurse purse, int prospectsLeft, CancellationToken cancellationToken)
     {
+        using var activity = StartProspectActivity(group);
         if (_pause.HoldsNow(out var probeAt))
         {
             run.Stop = new BatchStop(StopKind.Hold, probeAt);
@@ -168,10 +182,14 @@ public sealed class DeliveryEngine
 
             var attributes = filtered.Fresh.Select(pair => KeyValuePair.Create(pair.Key, pair.Value.Change.Value)).ToList();
             var outcome = await _outreach.PatchProspectAsync(group.ProspectId, attributes, cancellationToken);
-            run.Count(Names.RequestsSent, 1);
+            var dryRun = outcome is PatchOutcome.Applied { StatusCode: DryRunProspectClient.NotSentStatusCode };
+            run.Count(dryRun ? Names.DryRunApplied : Names.RequestsSent, 1);
+            activity?.SetTag("outreach.outcome", outcome.GetType().Name);
             await ObserveRateLimitAsync(outcome.RateLimit, cancellationToken);
             if (outcome.RateLimit.Remaining is { } remaining)
             {
+                _metrics?.RecordBudgetRemaining(remaining);
+
                 // Permits already leased are not revoked by the correction above: when Outreach says fewer requests
                 // remain than we hold (another integration used them), give up the surplus rather than meet a 429.
                 purse.Unused = Math.Min(purse.Unused, Math.Max(0, remaining - _options.SafetyMargin));
@@ -203,6 +221,17 @@ public sealed class DeliveryEngine
                 await RecordVersionsAsync(group, appliedBefore, filtered, cancellationToken);
                 Complete(run, group, CompletionReason.Applied);
                 run.Count(Names.Applied, 1);
+                foreach (var (_, field) in filtered.Fresh)
+                {
+                    if (field.Change.AudienceId is { } audienceId)
+                    {
+                        var written = field.Change.Value.AsString() ?? field.Change.Value.Json;
+                        run.Count(Names.AudienceWritten(audienceId, written), 1);
+                        run.AudiencesWritten.Add(audienceId);
+                        _metrics?.RecordAudienceWrite(audienceId, written);
+                    }
+                }
+
                 run.Count(Names.MessagesApplied, group.Messages.Count);
                 DeliveryLog.Applied(_logger, group.ProspectId, filtered.Fresh.Count, group.Messages.Count);
                 break;
@@ -231,13 +260,14 @@ public sealed class DeliveryEngine
                 DeliveryLog.Rejected(_logger, group.ProspectId, entry.Explanation, rejected.StatusCode, entry.ErrorId, entry.Key);
                 Complete(run, group, CompletionReason.Rejected);
                 run.Count(Names.Failed, 1);
-                run.Count(Names.FailedWith(rejected.FirstError?.Id), 1);
+                run.Count(Names.FailedWith(entry.Key.Partition), 1);
                 run.Count(Names.MessagesFailed, group.Messages.Count);
                 break;
 
             case PatchOutcome.Unauthorized unauthorized:
                 var probeAt = _time.GetUtcNow() + _options.UnauthorizedHold;
                 _pause.Pause(unauthorized.Reason, probeAt);
+                _metrics?.RecordNeedsReauthorization("request_refused");
                 run.Stop = new BatchStop(StopKind.Hold, probeAt);
                 DeliveryLog.Unauthorized(_logger, unauthorized.Reason, run.Undecided, probeAt);
                 ApplyStop(run, group);
@@ -415,8 +445,50 @@ public sealed class DeliveryEngine
         }
     }
 
+    // One span per prospect, a child of the ingest request of the group's last message in batch order, so one trace
+    // follows an update from AEP's POST through the queue to the PATCH; the other updates' traces are linked.
+    private static Activity? StartProspectActivity(CoalescedUpdate group)
+    {
+        if (!ConnectorTelemetry.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
+        var contexts = group.Messages
+            .Select(m => ActivityContext.TryParse(m.Update.TraceParent, null, out var context) ? context : default)
+            .Where(context => context != default)
+            .ToList();
+        var parent = contexts.Count > 0 ? contexts[^1] : default;
+        var links = contexts.Count > 1 ? contexts.SkipLast(1).Distinct().Select(c => new ActivityLink(c)).ToList() : null;
+        var activity = parent == default
+            ? ConnectorTelemetry.ActivitySource.StartActivity(ConnectorTelemetry.Activities.DeliverProspect)
+            : ConnectorTelemetry.ActivitySource.StartActivity(ConnectorTelemetry.Activities.DeliverProspect, ActivityKind.Internal, parent, links: links);
+        activity?.SetTag("outreach.prospect.id", group.ProspectId);
+        activity?.SetTag("outreach.prospect.messages", group.Messages.Count);
+        return activity;
+    }
+
+    private async Task RecordActivityAsync(BatchRun run, TimeSpan oldestUpdateAge)
+    {
+        if (_activity is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _activity.RecordBatchAsync(run.StartedAt, oldestUpdateAge, run.AudiencesWritten, CancellationToken.None);
+        }
+        catch (RequestFailedException ex)
+        {
+            // Monitoring state, like the counters: never a reason to redeliver.
+            DeliveryLog.CountersFailed(_logger, ex);
+        }
+    }
+
     private async Task StoreCountersAsync(BatchRun run)
     {
+        _metrics?.RecordDelivery(run.Counts);
         try
         {
             await _counters.IncrementAsync(run.StartedAt, run.Counts, CancellationToken.None);
@@ -453,6 +525,8 @@ public sealed class DeliveryEngine
         public DateTimeOffset StartedAt { get; } = startedAt;
 
         public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> AudiencesWritten { get; } = new(StringComparer.OrdinalIgnoreCase);
 
         public BatchStop? Stop { get; set; }
 

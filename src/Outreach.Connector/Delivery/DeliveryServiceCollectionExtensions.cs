@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Monitoring;
 
 namespace Outreach.Connector.Delivery;
 
@@ -42,6 +43,8 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<DeliveryCounters>();
         services.TryAddSingleton<ConnectionPause>();
         services.TryAddSingleton<Backoff>();
+        services.AddConnectorMetrics();
+        services.TryAddSingleton<Monitoring.DeliveryActivityStore>();
         services.TryAddSingleton<DeliveryEngine>();
         return services;
     }

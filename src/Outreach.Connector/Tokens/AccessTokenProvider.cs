@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Monitoring;
 
 namespace Outreach.Connector.Tokens;
 
@@ -31,6 +32,7 @@ public sealed class AccessTokenProvider : IAccessTokenProvider, IConnectionStatu
     private readonly TokenOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AccessTokenProvider> _logger;
+    private readonly ConnectorMetrics? _metrics;
     private static readonly AccessTokenResult NoRefreshNeeded = new AccessTokenResult.Unavailable("No refresh needed.", null);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -51,7 +53,8 @@ public sealed class AccessTokenProvider : IAccessTokenProvider, IConnectionStatu
         IOutreachOAuthClient oauth,
         IOptions<TokenOptions> options,
         TimeProvider timeProvider,
-        ILogger<AccessTokenProvider> logger)
+        ILogger<AccessTokenProvider> logger,
+        ConnectorMetrics? metrics = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionName);
         ConnectionName = connectionName;
@@ -61,6 +64,7 @@ public sealed class AccessTokenProvider : IAccessTokenProvider, IConnectionStatu
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _metrics = metrics;
     }
 
     /// <inheritdoc />
@@ -346,6 +350,7 @@ public sealed class AccessTokenProvider : IAccessTokenProvider, IConnectionStatu
         // Not cancellable: once Outreach rotates the refresh token, the answer must be read and persisted.
         var requestedAt = now;
         var result = await _oauth.RefreshAsync(previous.RefreshToken, CancellationToken.None);
+        _metrics?.RecordTokenRefresh(result);
         now = _time.GetUtcNow();
         switch (result)
         {

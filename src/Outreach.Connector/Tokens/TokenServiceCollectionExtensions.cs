@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Monitoring;
 
 namespace Outreach.Connector.Tokens;
 
@@ -43,6 +44,7 @@ public static class TokenServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenOptions>, TokenOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.AddConnectorMetrics();
 
         services.TryAddSingleton(sp =>
         {
@@ -97,7 +99,8 @@ public static class TokenServiceCollectionExtensions
                 sp.GetRequiredService<IOutreachOAuthClient>(),
                 options,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<AccessTokenProvider>>());
+                sp.GetRequiredService<ILogger<AccessTokenProvider>>(),
+                sp.GetService<Monitoring.ConnectorMetrics>());
         });
         services.TryAddSingleton<IAccessTokenProvider>(sp => sp.GetRequiredService<AccessTokenProvider>());
         services.TryAddSingleton<IConnectionStatusSource>(sp => sp.GetRequiredService<AccessTokenProvider>());

@@ -1,0 +1,122 @@
+using System.Globalization;
+using Azure;
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery;
+using Outreach.Connector.Tokens;
+using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+
+namespace Outreach.Connector.Monitoring;
+
+/// <summary>
+/// Decides whether the connector is healthy or degraded, and why: the connection needs (re-)authorization, Outreach's rate
+/// limit paused sending, too many updates failed in the last hour, or updates wait too long.
+/// </summary>
+/// <remarks>
+/// "The last hour" is the current and the previous clock hour of the hourly counters (between 60 and 120 minutes), so
+/// the judgement does not reset at the top of every hour. Storage that cannot be read is itself a reason.
+/// </remarks>
+public sealed class HealthEvaluator(
+    ConnectionPause pause,
+    RequestBudget budget,
+    DeliveryCounters counters,
+    DeliveryActivityStore activity,
+    IOptions<MonitoringOptions> options,
+    TimeProvider time,
+    IConnectionStatusSource? connection = null)
+{
+    private readonly MonitoringOptions _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
+
+    /// <summary>Evaluates health now.</summary>
+    public async Task<HealthReport> EvaluateAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var reasons = new List<HealthReason>();
+        await CheckConnectionAsync(reasons, cancellationToken);
+        try
+        {
+            var status = await budget.ReadStatusAsync(cancellationToken);
+            if (status.BlockedUntil is { } blocked && blocked > now)
+            {
+                reasons.Add(new HealthReason(
+                    "rate_limited",
+                    string.Create(CultureInfo.InvariantCulture, $"Outreach answered 429: sending is paused until {blocked:u}; updates wait in the queue and nothing is lost."),
+                    blocked));
+            }
+
+            var hours = await counters.ReadLastHoursAsync(2, cancellationToken);
+            CheckFailureRate(reasons, hours);
+            var delivery = await activity.ReadAsync(cancellationToken);
+            if (delivery.QueueLag is { } lag && lag > _options.QueueLagThreshold && delivery.LastBatchAt is { } at && now - at < TimeSpan.FromHours(1))
+            {
+                reasons.Add(new HealthReason(
+                    "queue_lag",
+                    $"The oldest update delivered at {at:u} had waited {DeliveryActivityStore.Describe(lag)} (threshold {DeliveryActivityStore.Describe(_options.QueueLagThreshold)}): the queue is behind, usually because of Outreach's rate limit."));
+            }
+        }
+        catch (RequestFailedException ex)
+        {
+            reasons.Add(new HealthReason("storage_unavailable", $"The connector's Table storage could not be read ({ex.Status} {ex.ErrorCode})."));
+        }
+
+        return new HealthReport(reasons.Count == 0 ? HealthReport.Healthy : HealthReport.Degraded, reasons, now);
+    }
+
+    private async Task CheckConnectionAsync(List<HealthReason> reasons, CancellationToken cancellationToken)
+    {
+        if (connection is not null)
+        {
+            try
+            {
+                var report = await connection.GetStatusAsync(cancellationToken);
+                switch (report.Status)
+                {
+                    case ConnectionStatus.NotConnected:
+                        reasons.Add(new HealthReason("not_connected", "Outreach is not connected yet: open the Connect URL and sign in to Outreach."));
+                        return;
+                    case ConnectionStatus.NeedsReauthorization:
+                        reasons.Add(new HealthReason(
+                            "needs_reauthorization",
+                            $"Outreach refused the connection's refresh token ({report.Reason ?? "no reason given"}): open the Connect URL and sign in again. Updates wait in the queue."));
+                        return;
+                }
+            }
+            catch (Exception ex) when (ex is RequestFailedException or IOException or InvalidOperationException)
+            {
+                reasons.Add(new HealthReason("storage_unavailable", $"The token store could not be read ({ex.GetType().Name})."));
+                return;
+            }
+        }
+
+        if (pause.Status is { } paused)
+        {
+            reasons.Add(new HealthReason(
+                "needs_reauthorization",
+                $"Outreach refused the credentials ({paused.Reason}); delivery is paused and tries again at {paused.ProbeAt:u}, or at once after connecting again.",
+                paused.ProbeAt));
+        }
+    }
+
+    private void CheckFailureRate(List<HealthReason> reasons, IReadOnlyList<HourlyCounters> hours)
+    {
+        long failed = 0, decided = 0;
+        foreach (var hour in hours)
+        {
+            failed += hour[Names.Failed] + hour[Names.Poisoned];
+            decided += hour[Names.Failed] + hour[Names.Poisoned] + hour[Names.Applied];
+        }
+
+        if (decided < _options.FailureRateMinimumUpdates)
+        {
+            return;
+        }
+
+        var rate = (double)failed / decided;
+        if (rate > _options.FailureRateThreshold)
+        {
+            reasons.Add(new HealthReason(
+                "failure_rate",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{failed} of {decided} prospect updates failed in the last hour ({rate:P1}, threshold {_options.FailureRateThreshold:P1}): see the failures by error code, fix the cause, then replay.")));
+        }
+    }
+}
