@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 source eng/tools.sh
 
 install_node_tools
+source eng/chromium.sh && install_chromium
 bicep=$(install_bicep)
 
 step "restore"

@@ -2,12 +2,19 @@ using Microsoft.Extensions.Options;
 using Outreach.Connector.Mapping;
 using OutreachFunctions.Functions;
 using OutreachFunctions.Hosting;
+using OutreachFunctions.Monitoring;
 using OutreachFunctions.Standalone;
 
 // One binary, two ways to run (ARCHITECTURE.md): under the Azure Functions host as a custom handler, or as the
 // whole pipeline on one machine. The host sets FUNCTIONS_CUSTOMHANDLER_PORT (older hosts FUNCTIONS_HTTPWORKER_PORT);
 // Connector:Mode can force either.
 var builder = WebApplication.CreateBuilder(args);
+if (ReplayCommand.IsReplay(args))
+{
+    // `OutreachFunctions replay …`: re-queue failed updates from the failure ledger, with the app's own settings.
+    return await ReplayCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error);
+}
+
 var mode = builder.Configuration.GetValue<ConnectorMode?>("Connector:Mode")
     ?? (HandlerPort.IsSet(builder.Configuration) ? ConnectorMode.Functions : ConnectorMode.Standalone);
 

@@ -7,6 +7,9 @@ using Outreach.Connector.Outreach;
 using Outreach.Connector.Storage;
 using OutreachFunctions.Connection;
 
+using Outreach.Connector.Monitoring;
+using OutreachFunctions.Monitoring;
+
 namespace OutreachFunctions.Hosting;
 
 /// <summary>
@@ -51,6 +54,11 @@ public static class ConnectorServices
         services.AddDeliveryEngine(sp => sp.GetRequiredService<ConnectorStorage>().Tables);
         services.AddSingleton<ConnectionResumption>();
         services.AddSingleton<StatusReport>();
+
+        // Telemetry (Application Insights when configured, else the console) and monitoring (run reports, activation
+        // view, health, replay, dry run); monitoring wraps the Outreach client in dry-run mode, so it comes last.
+        services.AddConnectorTelemetry(configuration);
+        services.AddConnectorMonitoring(configuration);
         return services;
     }
 

@@ -4,6 +4,8 @@ using Outreach.Connector.Queueing;
 using Outreach.Connector.Storage;
 using OutreachFunctions.Hosting;
 
+using OutreachFunctions.Monitoring;
+
 namespace OutreachFunctions.Standalone;
 
 /// <summary>
@@ -52,6 +54,7 @@ public static class StandaloneApp
         app.MapIngest();
         app.MapOAuth();
         app.MapStatus();
+        app.MapMonitoring(StandaloneMonitoringAuthorization.IsAuthorized);
         return app;
     }
 }

@@ -3,13 +3,14 @@ using OutreachFunctions.Hosting;
 namespace OutreachFunctions.Standalone;
 
 /// <summary>
-/// <c>GET /api/status</c> in the standalone runtime: the same document as the Functions app's Status function
-/// (<see cref="StatusReport"/>), protected by the ingest bearer secret.
+/// <c>GET /api/status/connection</c> in the standalone runtime: the same document as the Functions app's Status
+/// function (<see cref="StatusReport"/>: connection, pause, budget, raw hourly counters), protected by the ingest bearer
+/// secret. The status page and its run report are at <c>/api/status</c> (<see cref="Monitoring.MonitoringEndpoints"/>).
 /// </summary>
 public static class StatusEndpoint
 {
     /// <summary>The route, the same as the Functions app's.</summary>
-    public const string Route = "/api/status";
+    public const string Route = "/api/status/connection";
 
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder endpoints)

@@ -11,12 +11,8 @@ using OutreachFunctions.Tests.Infrastructure;
 namespace OutreachFunctions.Tests.Monitoring;
 
 /// <summary>
-/// The standalone connector with the monitoring wired as the hosts will wire it (AddConnectorTelemetry,
-/// AddConnectorMonitoring, MapMonitoring), on Azurite and the sandbox, with every log line captured.
+/// The standalone connector with its monitoring, on Azurite and the sandbox, with every log line captured.
 /// </summary>
-/// <remarks>
-/// Once StandaloneApp calls these itself, drop the two calls here (mapping the endpoints twice would make them ambiguous).
-/// </remarks>
 public sealed class MonitoredConnector : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -58,11 +54,11 @@ public sealed class MonitoredConnector : IAsyncDisposable
         {
             ["ConnectorStorage"] = azurite.ConnectionString,
             ["Delivery:QueueName"] = isolation.QueueName,
-            ["Delivery:TablePrefix"] = isolation.TablePrefix,
+            ["Delivery:TablePrefix"] = isolation.NamePrefix,
             ["Tokens:Store"] = "Local",
             ["Tokens:LocalStorePath"] = isolation.TokenFolder,
-            ["Tokens:OAuthStateTableName"] = isolation.TablePrefix + "OAuthStates",
-            ["Tokens:LockContainerName"] = isolation.TablePrefix + "-locks",
+            ["Tokens:OAuthStateTableName"] = isolation.NamePrefix + "OAuthStates",
+            ["Tokens:LockContainerName"] = isolation.NamePrefix + "-locks",
             ["Ingest:BearerSecret"] = StandaloneConnector.Secret,
             ["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json"),
             ["Outreach:RedirectUri"] = new Uri(baseAddress, "api/oauth/callback").ToString(),
@@ -84,13 +80,7 @@ public sealed class MonitoredConnector : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        var configuration = builder.Configuration;
-        var app = StandaloneApp.Build(builder, services =>
-        {
-            services.AddConnectorTelemetry(configuration);
-            services.AddConnectorMonitoring(configuration);
-        });
-        app.MapMonitoring(StandaloneMonitoringAuthorization.IsAuthorized);
+        var app = StandaloneApp.Build(builder);
         await app.StartAsync();
         return new MonitoredConnector(app, baseAddress, isolation, logs);
     }
