@@ -73,6 +73,12 @@ public static class HandlerStartupBenchmark
         start.Environment["Mapping__File"] = "mapping.json";
         start.Environment["Delivery__QueueName"] = "prospect-updates";
         start.Environment["ServiceBusConnection__fullyQualifiedNamespace"] = "sb-bench.servicebus.windows.net";
+        start.Environment["ConnectorStorage__accountName"] = "stbench";
+        start.Environment["Tokens__Store"] = "KeyVault";
+        start.Environment["Tokens__KeyVaultUri"] = "https://kv-bench.vault.azure.net/";
+        start.Environment["Outreach__ClientId"] = "bench-client";
+        start.Environment["Outreach__ClientSecret"] = "bench-placeholder";
+        start.Environment["Outreach__RedirectUri"] = "https://func-bench.azurewebsites.net/api/oauth/callback";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
         start.Environment.Remove("FUNCTIONS_HTTPWORKER_PORT");
