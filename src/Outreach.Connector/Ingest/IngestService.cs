@@ -24,6 +24,9 @@ public sealed partial class IngestService(
     DeliveryCounters? counters = null,
     ConnectorMetrics? metrics = null)
 {
+    // Well inside AEP's 2 s answer limit, after translation and queuing have taken their share.
+    private static readonly TimeSpan CounterWriteBound = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Handles one request body, queuing accepted updates on <paramref name="queue"/>.</summary>
     /// <remarks>
     /// Updates are queued only after the whole body was read and translated, so a malformed body queues nothing. If the
@@ -88,15 +91,24 @@ public sealed partial class IngestService(
             }
         }
 
+        // Not the request's token: AEP hanging up must not lose the counts of updates already queued.
+        var write = counters.IncrementAsync(receivedAt, increments, CancellationToken.None);
         try
         {
-            // Not the request's token: AEP hanging up must not lose the counts of updates already queued.
-            await counters.IncrementAsync(receivedAt, increments, CancellationToken.None);
+            // Bounded: AEP allows 2 s per request and the updates are already queued, so counters (telemetry) never
+            // cost an export its answer; a slow write finishes in the background.
+            await write.WaitAsync(CounterWriteBound, time);
         }
-        catch (Azure.RequestFailedException ex)
+        catch (TimeoutException)
         {
-            // Counters are telemetry: the updates are queued, so AEP must still get its 202.
-            LogCountersFailed(ex.Status);
+            _ = write.ContinueWith(t => LogCountersFailed(t.Exception!.GetBaseException().GetType().Name), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+#pragma warning disable CA1031 // Any failure of a telemetry write (storage, identity, network) is logged, never the request's failure.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogCountersFailed(ex.GetBaseException().GetType().Name);
         }
     }
 
@@ -106,6 +118,6 @@ public sealed partial class IngestService(
     [LoggerMessage(Level = LogLevel.Information, Message = "AEP export: {Accepted} accepted, {Excluded} excluded, {Invalid} invalid")]
     private partial void LogTranslated(int accepted, int excluded, int invalid);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the ingest counters of an export (storage status {Status})")]
-    private partial void LogCountersFailed(int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the ingest counters of an export ({Failure})")]
+    private partial void LogCountersFailed(string failure);
 }

@@ -29,18 +29,21 @@ public sealed class IngestFunctionTests : IAsyncLifetime
         return answer;
     }
 
+    // One golden comparison for every function (GoldenAnswer); the ingest answer's trace ids differ per run, so each
+    // queued update's traceparent is checked for its W3C shape and then compared as a placeholder.
     private static void MatchGoldenAnswer(string name, HostAnswer answer)
     {
-        var file = name + ".response.json";
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        var normalized = answer.Json.DeepClone();
+        if (normalized["Outputs"]?["updates"] is JsonArray updates)
         {
-            var source = Path.Combine(RepositoryRoot.Path, "tests", "OutreachFunctions.Tests", "Functions", "Golden", "Ingest", file);
-            File.WriteAllText(source, answer.Json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
-            return;
+            foreach (var update in updates.OfType<JsonObject>().Where(u => u.ContainsKey("tp")))
+            {
+                Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", update["tp"]!.GetValue<string>());
+                update["tp"] = "<traceparent>";
+            }
         }
 
-        var expected = JsonNode.Parse(Golden.Read("Ingest", file));
-        Assert.True(JsonNode.DeepEquals(expected, answer.Json), $"The answer differs from Golden/Ingest/{file}:\n{answer.Text}");
+        GoldenAnswer.Match("Ingest", name, normalized);
     }
 
     private static List<ProspectUpdate> RoundTrip(JsonArray messages) =>
