@@ -5,6 +5,7 @@ using OutreachFunctions.Functions.Connect;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
 using OutreachFunctions.Functions.KeepAlive;
+using OutreachFunctions.Functions.Monitoring;
 using OutreachFunctions.Functions.Status;
 using OutreachFunctions.Hosting;
 
@@ -19,8 +20,8 @@ namespace OutreachFunctions.Functions;
 /// initialization timeout (30 s on Flex Consumption), so the handler answers <c>GET /</c> as soon as it listens. Settings
 /// are validated at start (mapping, ingest limits, the binding settings, storage, Outreach, tokens, delivery, the REST
 /// sender) and a bad one stops the process with a message naming it; the host logs the handler's output. The services shared with the standalone runtime come from
-/// <see cref="ConnectorServices.AddConnectorServices"/>; the functions are Ingest, Deliver, Connect, Callback, KeepAlive
-/// and Status (docs/functions.md).
+/// <see cref="ConnectorServices.AddConnectorServices"/>; the functions are Ingest, Deliver, Connect, Callback, KeepAlive,
+/// Status and the monitoring functions StatusPage, StatusData, Health, Replay and DryRun (docs/functions.md).
 /// </remarks>
 public static class FunctionsApp
 {
@@ -58,6 +59,10 @@ public static class FunctionsApp
         services.AddSingleton<UndecodableMessageArchive>();
         services.AddSingleton<ServiceBusBatchDelivery>();
 
+        // The Replay function's queue: the update queue through the same REST sender. Registered as its own type, not
+        // as IUpdateQueue: Ingest queues through the host's output binding, and nothing else should pick this up.
+        services.AddTransient<ServiceBusUpdateQueue>();
+
         replaceServices?.Invoke(services);
         var app = builder.Build();
         app.MapGet("/", () => Results.Text("Outreach connector (Azure Functions custom handler)"));
@@ -67,6 +72,7 @@ public static class FunctionsApp
         app.MapCallbackFunction();
         app.MapKeepAliveFunction();
         app.MapStatusFunction();
+        app.MapMonitoringFunctions();
         return app;
     }
 }

@@ -4,7 +4,6 @@ using Outreach.Connector.Delivery;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Storage;
-using Outreach.Connector.Updates;
 
 namespace OutreachFunctions.Monitoring;
 
@@ -132,22 +131,12 @@ public static class ReplayCommand
         if (useServiceBus)
         {
             services.AddServiceBusRestSender(configuration);
-            services.AddSingleton<IUpdateQueue, ServiceBusReplayQueue>();
+            services.AddSingleton<IUpdateQueue, ServiceBusUpdateQueue>();
         }
         else
         {
             services.AddSingleton<IUpdateQueue>(sp => new StorageQueueUpdateQueue(
                 storage.Queues.GetQueueClient(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.QueueName)));
-        }
-    }
-
-    // Sends replayed updates through the Service Bus REST API, one batch per call; a refused batch stops the replay.
-    private sealed class ServiceBusReplayQueue(ServiceBusRestSender sender) : IUpdateQueue
-    {
-        public async Task EnqueueAsync(IReadOnlyList<ProspectUpdate> updates, CancellationToken cancellationToken)
-        {
-            var messages = updates.Select(u => new ServiceBusOutgoingMessage(ProspectUpdateFormat.SerializeToString(u))).ToList();
-            (await sender.SendBatchAsync(messages, cancellationToken)).EnsureSent();
         }
     }
 }

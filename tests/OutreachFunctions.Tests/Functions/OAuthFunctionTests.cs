@@ -170,7 +170,7 @@ public sealed class OAuthFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
     [Theory]
     [InlineData("Connect", "function", "oauth/connect")]
     [InlineData("Callback", "anonymous", "oauth/callback")]
-    [InlineData(StatusFunction.Name, "admin", "status")]
+    [InlineData(StatusFunction.Name, "admin", "status/connection")]
     public void Http_functions_have_their_auth_level_route_and_get_only(string function, string authLevel, string route)
     {
         using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", function, "function.json")));

@@ -10,6 +10,7 @@ using OutreachFunctions.Functions.Connect;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
 using OutreachFunctions.Functions.KeepAlive;
+using OutreachFunctions.Functions.Monitoring;
 using OutreachFunctions.Functions.Status;
 using OutreachFunctions.Tests.Functions.Infrastructure;
 using Xunit.Abstractions;
@@ -37,7 +38,12 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
         output.WriteLine(package.PackagingLog);
         var names = FunctionNames().ToList();
         Assert.Equal(
-            new[] { CallbackFunction.Name, ConnectFunction.Name, DeliverFunction.Name, IngestFunction.Name, KeepAliveFunction.Name, StatusFunction.Name },
+            new[]
+            {
+                CallbackFunction.Name, ConnectFunction.Name, DeliverFunction.Name, MonitoringFunctions.DryRun, MonitoringFunctions.Health,
+                IngestFunction.Name, KeepAliveFunction.Name, MonitoringFunctions.Replay, StatusFunction.Name, MonitoringFunctions.StatusData,
+                MonitoringFunctions.StatusPage,
+            }.Order(StringComparer.Ordinal),
             names.Order(StringComparer.Ordinal));
         foreach (var name in names)
         {

@@ -50,7 +50,14 @@ public static class HostEnvelope
     }
 
     /// <summary>An <c>httpTrigger</c> GET without a body (Connect, Callback, Status), <c>Data.req</c> as the host writes it.</summary>
-    public static string HttpGet(string path, IReadOnlyDictionary<string, string>? query = null, string methodName = "Connect")
+    public static string HttpGet(string path, IReadOnlyDictionary<string, string>? query = null, string methodName = "Connect") =>
+        Http("GET", path, query, methodName);
+
+    /// <summary>
+    /// An <c>httpTrigger</c> request without a body (a POST with an empty body, such as Replay's, arrives without
+    /// <c>Body</c>: the host adds it only for a Content-Length above 0), <c>Data.req</c> as the host writes it.
+    /// </summary>
+    public static string Http(string method, string path, IReadOnlyDictionary<string, string>? query = null, string methodName = "Connect")
     {
         query ??= new Dictionary<string, string>();
         var queryString = string.Join('&', query.Select(q => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(q.Value)));
@@ -68,7 +75,7 @@ public static class HostEnvelope
                 ["req"] = new JsonObject
                 {
                     ["Url"] = url,
-                    ["Method"] = "GET",
+                    ["Method"] = method,
                     ["Query"] = queryObject,
                     ["Headers"] = new JsonObject
                     {
