@@ -8,7 +8,7 @@ using Outreach.Connector.Tokens;
 namespace OutreachFunctions.Hosting;
 
 /// <summary>
-/// The read-only status document an operator reads at <c>GET /api/status</c> (Functions: the Status function, admin
+/// The read-only status document an operator reads at <c>GET /api/status/connection</c> (Functions: the Status function, admin
 /// key; standalone: the ingest bearer secret): the Outreach connection, whether delivery is paused, the shared request
 /// budget and the hourly counters of the last day. Never holds a token or a secret.
 /// </summary>
