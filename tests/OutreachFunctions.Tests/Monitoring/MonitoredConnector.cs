@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Web;
 using Outreach.Connector.Monitoring;
 using Outreach.Testing;
 using OutreachFunctions.Monitoring;
@@ -46,31 +44,15 @@ public sealed class MonitoredConnector : IAsyncDisposable
     public static async Task<MonitoredConnector> StartAsync(AzuriteFixture azurite, SandboxServer sandbox, IDictionary<string, string?>? settings = null)
     {
         var isolation = ConnectorIsolation.CreateNew();
-        var port = LoopbackPort.GetFree();
-        var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
+        var baseAddress = SandboxConnectorSettings.LoopbackBase(LoopbackPort.GetFree());
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls(baseAddress.ToString());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectorStorage"] = azurite.ConnectionString,
-            ["Delivery:QueueName"] = isolation.QueueName,
-            ["Delivery:TablePrefix"] = isolation.NamePrefix,
-            ["Tokens:Store"] = "Local",
-            ["Tokens:LocalStorePath"] = isolation.TokenFolder,
-            ["Tokens:OAuthStateTableName"] = isolation.NamePrefix + "OAuthStates",
-            ["Tokens:LockContainerName"] = isolation.NamePrefix + "-locks",
-            ["Ingest:BearerSecret"] = StandaloneConnector.Secret,
-            ["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json"),
-            ["Outreach:RedirectUri"] = new Uri(baseAddress, "api/oauth/callback").ToString(),
-            ["Outreach:ApiBaseUrl"] = sandbox.ApiBaseAddress.ToString(),
-            ["Outreach:AuthorizeUrl"] = sandbox.AuthorizeUri.ToString(),
-            ["Outreach:TokenUrl"] = sandbox.TokenUri.ToString(),
-            ["Outreach:ClientId"] = sandbox.ClientId,
-            ["Outreach:ClientSecret"] = sandbox.ClientSecret,
-            ["Drain:IdlePollInterval"] = "00:00:00.050",
-            ["Drain:MaxIdlePollInterval"] = "00:00:00.500",
-            ["Monitoring:Exporter"] = "None",
-        });
+        var defaults = SandboxConnectorSettings.Create(
+            azurite.ConnectionString, sandbox, baseAddress, StandaloneConnector.Secret, isolation.TokenFolder, isolation.NamePrefix);
+        defaults["Drain:IdlePollInterval"] = "00:00:00.050";
+        defaults["Drain:MaxIdlePollInterval"] = "00:00:00.500";
+        defaults["Monitoring:Exporter"] = "None";
+        builder.Configuration.AddInMemoryCollection(defaults);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -86,18 +68,7 @@ public sealed class MonitoredConnector : IAsyncDisposable
     }
 
     /// <summary>Connects to the sandbox through the real OAuth authorization-code flow.</summary>
-    public async Task ConnectAsync(SandboxServer sandbox)
-    {
-        ArgumentNullException.ThrowIfNull(sandbox);
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
-        var start = await browser.GetAsync(new Uri("/api/oauth/connect?key=" + StandaloneConnector.Secret, UriKind.Relative));
-        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
-        var query = HttpUtility.ParseQueryString(start.Headers.Location!.Query);
-        var code = await sandbox.AuthorizeAsync(query["state"]!, query["redirect_uri"]);
-        var callback = await browser.GetAsync(new Uri(
-            $"/api/oauth/callback?code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(query["state"]!)}", UriKind.Relative));
-        Assert.True(callback.StatusCode == HttpStatusCode.OK, await callback.Content.ReadAsStringAsync());
-    }
+    public Task ConnectAsync(SandboxServer sandbox) => ConnectorAuthorization.ConnectAsync(BaseAddress, StandaloneConnector.Secret, sandbox);
 
     /// <summary>The status report as the endpoint serves it.</summary>
     public async Task<ConnectorStatus> GetStatusAsync()
