@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Queueing;
 using Outreach.Connector.Updates;
 
 namespace OutreachFunctions.Standalone;
@@ -111,7 +112,7 @@ public sealed partial class QueueDrainService(
             {
                 // Not an update this version reads: keep it for inspection, out of the way of the others.
                 LogUndecodable(message.MessageId, ex.Message);
-                await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
+                await poison.SendMessageAsync(message.Body, timeToLive: StorageQueueUpdateQueue.NeverExpires, cancellationToken: cancellationToken);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 continue;
             }
@@ -155,7 +156,10 @@ public sealed partial class QueueDrainService(
                     ? TimeSpan.Zero
                     : Clamp((disposition.NotBefore ?? time.GetUtcNow()) - time.GetUtcNow());
                 await queue.SendMessageAsync(
-                    ProspectUpdateFormat.SerializeToString(update, disposition.AttemptsUsed), visibilityTimeout: delay, cancellationToken: cancellationToken);
+                    ProspectUpdateFormat.SerializeToString(update, disposition.AttemptsUsed),
+                    visibilityTimeout: delay,
+                    timeToLive: StorageQueueUpdateQueue.NeverExpires,
+                    cancellationToken: cancellationToken);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 break;
         }

@@ -42,6 +42,16 @@ public sealed class IngestEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Queued_updates_never_expire_so_a_long_pause_loses_nothing()
+    {
+        await _connector.Client.PostAsync("/api/profiles", Json(Sample("single-profile.json")));
+
+        var queue = new QueueClient(azurite.ConnectionString, _connector.QueueName);
+        var message = Assert.Single((await queue.PeekMessagesAsync(32)).Value);
+        Assert.True(message.ExpiresOn > DateTimeOffset.UtcNow.AddYears(100), $"the message expires at {message.ExpiresOn:O}");
+    }
+
+    [Fact]
     public async Task Mixed_request_queues_the_valid_profile_and_explains_the_others()
     {
         var response = await _connector.Client.PostAsync("/api/profiles", Json(Sample("mixed-valid-and-invalid.json")));
