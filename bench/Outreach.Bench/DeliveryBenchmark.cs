@@ -141,6 +141,7 @@ public static class DeliveryBenchmark
             ["Delivery:BurstPermits"] = SafetyMargin.ToString(CultureInfo.InvariantCulture),
             ["Delivery:PacingMode"] = pacing ?? "Spread",
             ["Drain:Enabled"] = pacing is null ? "false" : "true",
+            ["Monitoring:Exporter"] = "None",
             ["Drain:IdlePollInterval"] = "00:00:00.050",
             ["Drain:MaxIdlePollInterval"] = "00:00:00.200",
             ["Tokens:Store"] = "Local",
