@@ -47,11 +47,11 @@ public static class DeliveryBenchmark
             "Delivery: engine vs naive baseline (one PATCH per message, sleep until reset on 429)",
             "system", "budget used (full windows)", "429s", "requests per update", "backlog drained in s",
             "latency p50 ms", "latency p95 ms", "peak heap MiB", "peak working set MiB");
-        table.Add("naive baseline", $"{naive.BudgetUsed:P1}", naive.TooManyRequests, naive.RequestsPerUpdate, naive.DrainSeconds,
+        table.Add("naive baseline", Share(naive.BudgetUsed), naive.TooManyRequests, naive.RequestsPerUpdate, naive.DrainSeconds,
             naive.LatencyP50, naive.LatencyP95, naive.PeakHeapMiB, naive.PeakWorkingSetMiB);
         foreach (var (name, m) in new[] { ("engine, Spread pacing (default)", spread), ("engine, Burst pacing", burst) })
         {
-            table.Add(name, $"{m.BudgetUsed:P1}", m.TooManyRequests, m.RequestsPerUpdate, m.DrainSeconds, m.LatencyP50, m.LatencyP95, m.PeakHeapMiB, m.PeakWorkingSetMiB);
+            table.Add(name, Share(m.BudgetUsed), m.TooManyRequests, m.RequestsPerUpdate, m.DrainSeconds, m.LatencyP50, m.LatencyP95, m.PeakHeapMiB, m.PeakWorkingSetMiB);
             table.Add("  ratio to baseline", $"{m.BudgetUsed / naive.BudgetUsed:0.00}x", "-", $"{m.RequestsPerUpdate / naive.RequestsPerUpdate:0.00}x",
                 $"{m.DrainSeconds / naive.DrainSeconds:0.00}x", $"{m.LatencyP50 / naive.LatencyP50:0.00}x", $"{m.LatencyP95 / naive.LatencyP95:0.00}x",
                 $"{m.PeakHeapMiB / naive.PeakHeapMiB:0.00}x", $"{m.PeakWorkingSetMiB / naive.PeakWorkingSetMiB:0.00}x");
@@ -77,13 +77,13 @@ public static class DeliveryBenchmark
         await using var sandbox = await SandboxServer.StartAsync(sandboxOptions);
         var port = LoopbackPort.GetFree();
         var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
-        var queueName = "bench" + Guid.NewGuid().ToString("N")[..12];
-        await using var app = BuildConnector(azurite, sandbox, baseAddress, queueName, pacing);
+        var namePrefix = "bench" + Guid.NewGuid().ToString("N")[..12];
+        await using var app = BuildConnector(azurite, sandbox, baseAddress, namePrefix, pacing);
         await app.StartAsync();
         await ConnectorAuthorization.ConnectAsync(baseAddress, Secret, sandbox);
         using var client = new HttpClient { BaseAddress = baseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
-        var queue = new QueueClient(azurite.ConnectionString, queueName);
+        var queue = new QueueClient(azurite.ConnectionString, app.Configuration["Delivery:QueueName"]);
 
         await using var memory = new MemorySampler();
         var started = DateTimeOffset.UtcNow;
@@ -125,39 +125,24 @@ public static class DeliveryBenchmark
             memory.PeakWorkingSetMiB);
     }
 
-    private static WebApplication BuildConnector(AzuriteServer azurite, SandboxServer sandbox, Uri baseAddress, string queueName, string? pacing)
+    private static WebApplication BuildConnector(AzuriteServer azurite, SandboxServer sandbox, Uri baseAddress, string namePrefix, string? pacing)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(baseAddress.ToString());
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectorStorage"] = azurite.ConnectionString,
-            ["Delivery:QueueName"] = queueName,
-            ["Delivery:TablePrefix"] = queueName,
-            ["Delivery:RequestsPerWindow"] = Limit.ToString(CultureInfo.InvariantCulture),
-            ["Delivery:Window"] = Window.ToString("c", CultureInfo.InvariantCulture),
-            ["Delivery:SafetyMargin"] = SafetyMargin.ToString(CultureInfo.InvariantCulture),
-            ["Delivery:BurstPermits"] = SafetyMargin.ToString(CultureInfo.InvariantCulture),
-            ["Delivery:PacingMode"] = pacing ?? "Spread",
-            ["Drain:Enabled"] = pacing is null ? "false" : "true",
-            ["Monitoring:Exporter"] = "None",
-            ["Drain:IdlePollInterval"] = "00:00:00.050",
-            ["Drain:MaxIdlePollInterval"] = "00:00:00.200",
-            ["Tokens:Store"] = "Local",
-            ["Tokens:LocalStorePath"] = Directory.CreateTempSubdirectory("bench-tokens-").FullName,
-            ["Tokens:MintingInterval"] = "00:00:00",
-            ["Tokens:OAuthStateTableName"] = queueName + "States",
-            ["Tokens:LockContainerName"] = queueName + "-locks",
-            ["Ingest:BearerSecret"] = Secret,
-            ["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json"),
-            ["Outreach:ApiBaseUrl"] = sandbox.ApiBaseAddress.ToString(),
-            ["Outreach:AuthorizeUrl"] = sandbox.AuthorizeUri.ToString(),
-            ["Outreach:TokenUrl"] = sandbox.TokenUri.ToString(),
-            ["Outreach:ClientId"] = sandbox.ClientId,
-            ["Outreach:ClientSecret"] = sandbox.ClientSecret,
-            ["Outreach:RedirectUri"] = new Uri(baseAddress, "api/oauth/callback").ToString(),
-        });
+        var settings = SandboxConnectorSettings.Create(
+            azurite.ConnectionString, sandbox, baseAddress, Secret, Directory.CreateTempSubdirectory("bench-tokens-").FullName, namePrefix);
+        settings["Delivery:RequestsPerWindow"] = Limit.ToString(CultureInfo.InvariantCulture);
+        settings["Delivery:Window"] = Window.ToString("c", CultureInfo.InvariantCulture);
+        settings["Delivery:SafetyMargin"] = SafetyMargin.ToString(CultureInfo.InvariantCulture);
+        settings["Delivery:BurstPermits"] = SafetyMargin.ToString(CultureInfo.InvariantCulture);
+        settings["Delivery:PacingMode"] = pacing ?? "Spread";
+        settings["Drain:Enabled"] = pacing is null ? "false" : "true";
+        settings["Drain:IdlePollInterval"] = "00:00:00.050";
+        settings["Drain:MaxIdlePollInterval"] = "00:00:00.200";
+        settings["Tokens:MintingInterval"] = "00:00:00";
+        settings["Monitoring:Exporter"] = "None";
+        builder.Configuration.AddInMemoryCollection(settings);
         return StandaloneApp.Build(builder);
     }
 
@@ -215,6 +200,9 @@ public static class DeliveryBenchmark
             .ToList();
         return full.Count == 0 ? double.NaN : full.Average() / Limit;
     }
+
+    // A workload too small to fill a whole window has no budget figure: say so instead of printing NaN.
+    private static string Share(double share) => double.IsNaN(share) ? "n/a (no full window)" : share.ToString("P1", CultureInfo.InvariantCulture);
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
