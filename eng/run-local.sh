@@ -9,4 +9,5 @@ source eng/tools.sh
 install_node_tools
 step "build"
 dotnet build tools/Outreach.LocalRun --nologo -v quiet -c Release
-exec dotnet run --project tools/Outreach.LocalRun --no-build -c Release -- "$@"
+# Run the built app directly (not through `dotnet run`) so Ctrl+C and SIGTERM reach it and it stops everything it started.
+exec dotnet tools/Outreach.LocalRun/bin/Release/net10.0/Outreach.LocalRun.dll "$@"

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Outreach.LocalRun;
 using Outreach.Sandbox.Configuration;
@@ -13,6 +14,13 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
+
+// SIGTERM (a supervisor, `timeout`, `kill`) stops everything as cleanly as Ctrl+C does.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 
 Console.WriteLine("Starting Azurite…");
 await using var azurite = await AzuriteServer.StartAsync();
@@ -30,6 +38,10 @@ settings["Mapping:File"] = options.MappingFile;
 settings["Logging:LogLevel:Default"] = "Information";
 settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning";
 settings["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning";
+
+// The console exporter prints every metric every minute, which buries the walkthrough; the status page shows the
+// numbers. `Monitoring__Exporter=Console bash eng/run-local.sh` brings the raw telemetry back.
+settings["Monitoring:Exporter"] = builder.Configuration["Monitoring:Exporter"] ?? "None";
 builder.Configuration.AddInMemoryCollection(settings);
 Console.WriteLine($"Starting the connector on {options.ConnectorUrl}…");
 await using var connector = StandaloneApp.Build(builder);
