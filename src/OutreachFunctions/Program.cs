@@ -5,7 +5,7 @@ using OutreachFunctions.Hosting;
 using OutreachFunctions.Monitoring;
 using OutreachFunctions.Standalone;
 
-// One binary, two ways to run (ARCHITECTURE.md): under the Azure Functions host as a custom handler, or as the
+// One binary, two ways to run (docs/architecture.md): under the Azure Functions host as a custom handler, or as the
 // whole pipeline on one machine. The host sets FUNCTIONS_CUSTOMHANDLER_PORT (older hosts FUNCTIONS_HTTPWORKER_PORT);
 // Connector:Mode can force either.
 var builder = WebApplication.CreateBuilder(args);

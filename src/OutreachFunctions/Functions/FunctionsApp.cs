@@ -13,7 +13,7 @@ namespace OutreachFunctions.Functions;
 
 /// <summary>
 /// Builds the app in Functions mode: the custom handler the Functions host starts and calls over HTTP on
-/// <c>127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT</c> (azure-functions.md §1, §2).
+/// <c>127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT</c> (docs/reference/functions-host.md §1, §2).
 /// </summary>
 /// <remarks>
 /// Start-up does no network I/O before Kestrel listens: the host polls <c>GET /</c> every 25 ms and gives up after its

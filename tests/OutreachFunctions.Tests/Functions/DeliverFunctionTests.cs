@@ -15,7 +15,7 @@ using OutreachFunctions.Tests.Infrastructure;
 
 namespace OutreachFunctions.Tests.Functions;
 
-// The Deliver function as the Functions host calls it: golden batch envelopes (azure-functions.md §2.2–2.3: Data a
+// The Deliver function as the Functions host calls it: golden batch envelopes (docs/reference/functions-host.md §2.2–2.3: Data a
 // string holding an array of body strings, *Array metadata strings holding arrays) POSTed to /Deliver. The connection is
 // not authorized here, so every deliverable update is held: that exercises decoding, archiving, poisoning and the
 // scheduled copies without Outreach. Deliveries to the sandbox are in DeliverEndToEndTests.

@@ -8,8 +8,8 @@ using OutreachFunctions.Tests.Functions.Infrastructure;
 
 namespace OutreachFunctions.Tests.Functions;
 
-// The Ingest function as the Functions host calls it: golden envelopes (azure-functions.md §2.1) POSTed to /Ingest on a
-// loopback handler; the answers are compared with golden answers (azure-functions.md §3) and checked field by field.
+// The Ingest function as the Functions host calls it: golden envelopes (docs/reference/functions-host.md §2.1) POSTed to /Ingest on a
+// loopback handler; the answers are compared with golden answers (docs/reference/functions-host.md §3) and checked field by field.
 // Set UPDATE_GOLDEN=1 to rewrite the golden answers after an intended change, then review the diff.
 public sealed class IngestFunctionTests : IAsyncLifetime
 {

@@ -171,7 +171,7 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
         }
     }
 
-    // The host polls GET / every 25 ms and takes any answer as ready (azure-functions.md §1); it gives up after its
+    // The host polls GET / every 25 ms and takes any answer as ready (docs/reference/functions-host.md §1); it gives up after its
     // initialization timeout. The 60 s bound here only keeps a broken build from hanging the run.
     private static async Task<HttpResponseMessage> PollLikeTheHostAsync(HttpClient client, Process process, StringBuilder log)
     {

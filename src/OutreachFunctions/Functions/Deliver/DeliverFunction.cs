@@ -10,7 +10,7 @@ namespace OutreachFunctions.Functions.Deliver;
 /// <remarks>
 /// <para>Answer 200 (an <c>{"Outputs":{},"Logs":[…]}</c> body): the invocation succeeded and the host completes every
 /// message of the batch; what must be delivered later was already re-enqueued as scheduled copies.</para>
-/// <para>Answer 500: the invocation failed (azure-functions.md §3: the host's <c>EnsureSuccessStatusCode</c> throws),
+/// <para>Answer 500: the invocation failed (docs/reference/functions-host.md §3: the host's <c>EnsureSuccessStatusCode</c> throws),
 /// so the Service Bus extension abandons every message of the batch; the broker redelivers them with DeliveryCount
 /// raised and dead-letters them after the queue's <c>maxDeliveryCount</c>. The handler answers 500 when it cannot read
 /// the envelope, when the engine throws, or when <see cref="ServiceBusBatchDelivery"/> could not keep something it
