@@ -286,7 +286,7 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Function_json_is_a_string_batch_trigger_on_the_configured_queue()
     {
-        using var definition = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", "Deliver", "function.json")));
+        using var definition = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", "Deliver", "function.json")));
         var trigger = Assert.Single(definition.RootElement.GetProperty("bindings").EnumerateArray());
         Assert.Equal("serviceBusTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal(DeliverFunction.TriggerBinding, trigger.GetProperty("name").GetString());

@@ -259,7 +259,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [InlineData(MonitoringFunctions.DryRun, "admin", "get", "ops/dryrun")]
     public void Monitoring_functions_have_their_auth_level_route_and_method(string function, string authLevel, string method, string route)
     {
-        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", function, "function.json")));
+        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", function, "function.json")));
         var bindings = definition.RootElement.GetProperty("bindings").EnumerateArray().ToList();
         Assert.Equal(2, bindings.Count);
         var trigger = bindings.Single(b => b.GetProperty("type").GetString() == "httpTrigger");
@@ -275,7 +275,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public void No_function_route_is_in_the_hosts_reserved_space()
     {
-        foreach (var folder in Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions")))
+        foreach (var folder in Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions")))
         {
             using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "function.json")));
             foreach (var binding in definition.RootElement.GetProperty("bindings").EnumerateArray())

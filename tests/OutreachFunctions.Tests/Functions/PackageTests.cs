@@ -30,7 +30,7 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
     }
 
     private static IEnumerable<string> FunctionNames() =>
-        Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions")).Select(Path.GetFileName)!;
+        Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions")).Select(Path.GetFileName)!;
 
     [Fact]
     public void Every_function_folder_is_next_to_host_json()
@@ -49,7 +49,7 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
         {
             var packaged = Path.Combine(PackagedApp.Folder, name, "function.json");
             Assert.True(File.Exists(packaged), $"{name}/function.json is missing from the package");
-            Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", name, "function.json")), File.ReadAllText(packaged));
+            Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", name, "function.json")), File.ReadAllText(packaged));
         }
 
         Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")), File.ReadAllText(Path.Combine(PackagedApp.Folder, "host.json")));
