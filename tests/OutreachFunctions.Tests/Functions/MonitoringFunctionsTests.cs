@@ -254,7 +254,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [InlineData(MonitoringFunctions.StatusPage, "admin", "get", "status")]
     [InlineData(MonitoringFunctions.StatusData, "admin", "get", "status/data")]
     [InlineData(StatusFunction.Name, "admin", "get", "status/connection")]
-    [InlineData(MonitoringFunctions.Health, "function", "get", "health")]
+    [InlineData(MonitoringFunctions.Health, "function", "get,head", "health")]
     [InlineData(MonitoringFunctions.Replay, "admin", "post", "ops/replay")]
     [InlineData(MonitoringFunctions.DryRun, "admin", "get", "ops/dryrun")]
     public void Monitoring_functions_have_their_auth_level_route_and_method(string function, string authLevel, string method, string route)
@@ -266,7 +266,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
         Assert.Equal(HttpFunction.TriggerBinding, trigger.GetProperty("name").GetString());
         Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
         Assert.Equal(route, trigger.GetProperty("route").GetString());
-        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(method.Split(','), trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(HttpFunction.ResponseBinding, bindings.Single(b => b.GetProperty("type").GetString() == "http").GetProperty("name").GetString());
     }
 

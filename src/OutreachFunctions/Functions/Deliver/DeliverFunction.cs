@@ -4,7 +4,7 @@ using OutreachFunctions.Functions.Protocol;
 namespace OutreachFunctions.Functions.Deliver;
 
 /// <summary>
-/// The <c>Deliver</c> function (functions/Deliver/function.json): a <c>serviceBusTrigger</c> on the update queue with
+/// The <c>Deliver</c> function (function-definitions/Deliver/function.json): a <c>serviceBusTrigger</c> on the update queue with
 /// <c>cardinality: many</c> and <c>dataType: string</c>; the host POSTs each batch here, to <c>/Deliver</c>.
 /// </summary>
 /// <remarks>
@@ -19,7 +19,7 @@ namespace OutreachFunctions.Functions.Deliver;
 /// </remarks>
 public static partial class DeliverFunction
 {
-    /// <summary>The function's name: its folder under functions/ and the handler path the host POSTs to.</summary>
+    /// <summary>The function's name: its folder under function-definitions/ and the handler path the host POSTs to.</summary>
     public const string Name = "Deliver";
 
     /// <summary>The <c>serviceBusTrigger</c> binding.</summary>
