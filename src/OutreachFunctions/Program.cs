@@ -18,9 +18,19 @@ var mode = ConnectorModeSelection.Resolve(builder.Configuration);
 if (mode == ConnectorMode.Standalone)
 {
     // Standalone refuses to start on a bad setting, with the list of settings to fix and no stack trace.
+    WebApplication standalone;
     try
     {
-        await StandaloneApp.Build(builder).RunAsync();
+        standalone = StandaloneApp.Build(builder);
+    }
+    catch (InvalidOperationException ex)
+    {
+        return CannotStart(mode, [SettingsProblems.FromMessage(ex.Message)]);
+    }
+
+    try
+    {
+        await standalone.RunAsync();
         return 0;
     }
     catch (Exception ex) when (SettingsProblems.FromException(ex) is { Count: > 0 } problems)

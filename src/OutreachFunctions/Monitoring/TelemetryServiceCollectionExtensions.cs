@@ -13,7 +13,10 @@ namespace OutreachFunctions.Monitoring;
 /// <summary>Where telemetry goes.</summary>
 public enum TelemetryExporter
 {
-    /// <summary>Nowhere (the connector still counts in Table storage): <c>Monitoring:Exporter=None</c>.</summary>
+    /// <summary>
+    /// Nowhere (the connector still counts in Table storage): <c>Monitoring:Exporter=None</c>. Spans are still created, so
+    /// the trace context still travels with each queued update and into the log scopes.
+    /// </summary>
     None,
 
     /// <summary>Traces and metrics to standard output; logs stay with the app's console logger.</summary>
@@ -52,10 +55,6 @@ public static class TelemetryServiceCollectionExtensions
         // connector's secret as ?key= (connect, status page): keep those lines out of every log sink.
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         var exporter = ChooseExporter(configuration);
-        if (exporter == TelemetryExporter.None)
-        {
-            return services;
-        }
 
         var connectionString = configuration[ConnectionStringSetting];
         var credential = exporter == TelemetryExporter.AzureMonitor ? Credential(configuration[AuthenticationSetting]) : null;
@@ -74,7 +73,7 @@ public static class TelemetryServiceCollectionExtensions
                 {
                     tracing.AddAzureMonitorTraceExporter(Configure);
                 }
-                else
+                else if (exporter == TelemetryExporter.Console)
                 {
                     tracing.AddConsoleExporter();
                 }
@@ -86,7 +85,7 @@ public static class TelemetryServiceCollectionExtensions
                 {
                     metrics.AddAzureMonitorMetricExporter(Configure);
                 }
-                else
+                else if (exporter == TelemetryExporter.Console)
                 {
                     metrics.AddConsoleExporter();
                 }
