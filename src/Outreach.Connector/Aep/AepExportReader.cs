@@ -8,7 +8,7 @@ namespace Outreach.Connector.Aep;
 /// <summary>
 /// Reads the body of an AEP HTTP API destination request: a single profile object, a JSON array of profiles, or
 /// <c>{"profiles": [...]}</c> (Adobe batches up to ten profiles per call but does not document the batch shape, so
-/// all three are accepted: aep-and-peers.md §1.2).
+/// all three are accepted: docs/reference/aep.md §1.2).
 /// </summary>
 /// <remarks>
 /// The body is read once into pooled memory with a hard size limit (nothing beyond the limit is buffered), then

@@ -55,6 +55,10 @@ public sealed class HealthEvaluator(
                     $"The oldest update delivered at {at:u} had waited {DeliveryActivityStore.Describe(lag)} (threshold {DeliveryActivityStore.Describe(_options.QueueLagThreshold)}): the queue is behind, usually because of Outreach's rate limit."));
             }
         }
+        catch (Exception ex) when (StorageFailure.IsUnreachable(ex))
+        {
+            reasons.Add(new HealthReason(StorageFailure.UnreachableCode, $"The connector's storage could not be reached ({StorageFailure.Describe(ex)}): check ConnectorStorage__accountName and the network."));
+        }
         catch (RequestFailedException ex)
         {
             reasons.Add(new HealthReason("storage_unavailable", $"The connector's Table storage could not be read ({ex.Status} {ex.ErrorCode})."));
@@ -81,6 +85,11 @@ public sealed class HealthEvaluator(
                             $"Outreach refused the connection's refresh token ({report.Reason ?? "no reason given"}): open the Connect URL and sign in again. Updates wait in the queue."));
                         return;
                 }
+            }
+            catch (Exception ex) when (StorageFailure.IsUnreachable(ex))
+            {
+                reasons.Add(new HealthReason(StorageFailure.UnreachableCode, $"The token store could not be reached ({StorageFailure.Describe(ex)})."));
+                return;
             }
             catch (Exception ex) when (ex is RequestFailedException or IOException or InvalidOperationException)
             {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Outreach.Connector.Queueing;
 
 /// <summary>
-/// Sends messages to a Service Bus queue through its REST API (azure-functions.md §9), for what the Functions output
+/// Sends messages to a Service Bus queue through its REST API (docs/reference/functions-host.md §9), for what the Functions output
 /// binding cannot do from a custom handler: set <c>MessageId</c>, schedule a message (<c>ScheduledEnqueueTimeUtc</c>),
 /// set a time to live or application properties. Delivery uses it to re-enqueue a rate-limited update at the reset time.
 /// </summary>

@@ -7,7 +7,7 @@ namespace Outreach.Connector.Queueing;
 /// Bound from the same settings the Functions host's Service Bus bindings use (see <see cref="Bind"/>), so the app has
 /// one namespace setting: <c>ServiceBusConnection__fullyQualifiedNamespace</c>, <c>ServiceBusConnection__clientId</c>
 /// (the user-assigned identity) and <c>Delivery__QueueName</c>. The identity needs the role Azure Service Bus Data
-/// Sender. The local emulator has no HTTP API (azure-functions.md §7), so this sender needs a real namespace.
+/// Sender. The local emulator has no HTTP API (docs/reference/functions-host.md §7), so this sender needs a real namespace.
 /// </remarks>
 public sealed class ServiceBusRestSenderOptions
 {

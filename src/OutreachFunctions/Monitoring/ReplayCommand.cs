@@ -5,6 +5,8 @@ using Outreach.Connector.Monitoring;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Storage;
 
+using OutreachFunctions.Hosting;
+
 namespace OutreachFunctions.Monitoring;
 
 /// <summary>
@@ -88,11 +90,13 @@ public static class ReplayCommand
         ReplayResult result;
         try
         {
-            result = await provider.GetRequiredService<FailureReplay>().ReplayAsync(query, provider.GetRequiredService<IUpdateQueue>(), listOnly, cancellationToken);
+            // Listing only reads the ledger: the queue (and its sender settings) is only needed to replay.
+            var queue = listOnly ? null : provider.GetRequiredService<IUpdateQueue>();
+            result = await provider.GetRequiredService<FailureReplay>().ReplayAsync(query, queue, listOnly, cancellationToken);
         }
         catch (OptionsValidationException ex)
         {
-            await error.WriteLineAsync(string.Join(Environment.NewLine, ex.Failures));
+            await error.WriteLineAsync(string.Join(Environment.NewLine, SettingsProblems.FromException(ex).Select(p => p.Problem)));
             return 2;
         }
 

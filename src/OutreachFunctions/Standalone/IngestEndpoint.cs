@@ -32,7 +32,7 @@ public static class IngestEndpoint
         }
         catch (Azure.RequestFailedException)
         {
-            // The queue is unavailable: nothing is lost because AEP retries a 503 (aep-and-peers.md §1.6).
+            // The queue is unavailable: nothing is lost because AEP retries a 503 (docs/reference/aep.md §1.6).
             response = IngestResponse.Error(StatusCodes.Status503ServiceUnavailable, "queue_unavailable", "The update queue is unavailable; retry later.");
         }
 

@@ -34,7 +34,9 @@ public static class OAuthEndpoints
         }
 
         var start = await flow.StartAsync(context.RequestAborted);
-        return Results.Redirect(start.AuthorizationUrl.ToString());
+
+        // AbsoluteUri keeps the escaping (%20 between scopes); Uri.ToString() would unescape it to raw spaces.
+        return Results.Redirect(start.AuthorizationUrl.AbsoluteUri);
     }
 
     private static async Task<IResult> CallbackAsync(HttpContext context, ConnectionResumption resumption)

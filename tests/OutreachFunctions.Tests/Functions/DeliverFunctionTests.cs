@@ -17,7 +17,7 @@ using OutreachFunctions.Tests.Infrastructure;
 
 namespace OutreachFunctions.Tests.Functions;
 
-// The Deliver function as the Functions host calls it: golden batch envelopes (azure-functions.md §2.2–2.3: Data a
+// The Deliver function as the Functions host calls it: golden batch envelopes (docs/reference/functions-host.md §2.2–2.3: Data a
 // string holding an array of body strings, *Array metadata strings holding arrays) POSTed to /Deliver. The connection is
 // not authorized here, so every deliverable update is held: that exercises decoding, archiving, poisoning and the
 // scheduled copies without Outreach. Deliveries to the sandbox are in DeliverEndToEndTests.
@@ -288,7 +288,7 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Function_json_is_a_string_batch_trigger_on_the_configured_queue()
     {
-        using var definition = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", "Deliver", "function.json")));
+        using var definition = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", "Deliver", "function.json")));
         var trigger = Assert.Single(definition.RootElement.GetProperty("bindings").EnumerateArray());
         Assert.Equal("serviceBusTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal(DeliverFunction.TriggerBinding, trigger.GetProperty("name").GetString());

@@ -8,8 +8,8 @@ using OutreachFunctions.Tests.Functions.Infrastructure;
 
 namespace OutreachFunctions.Tests.Functions;
 
-// The Ingest function as the Functions host calls it: golden envelopes (azure-functions.md §2.1) POSTed to /Ingest on a
-// loopback handler; the answers are compared with golden answers (azure-functions.md §3) and checked field by field.
+// The Ingest function as the Functions host calls it: golden envelopes (docs/reference/functions-host.md §2.1) POSTed to /Ingest on a
+// loopback handler; the answers are compared with golden answers (docs/reference/functions-host.md §3) and checked field by field.
 // Set UPDATE_GOLDEN=1 to rewrite the golden answers after an intended change, then review the diff.
 public sealed class IngestFunctionTests : IAsyncLifetime
 {
@@ -125,6 +125,31 @@ public sealed class IngestFunctionTests : IAsyncLifetime
 
         Assert.Equal(400, answer.ResponseStatus);
         Assert.Equal("empty_body", answer.ResponseBody.GetProperty("error").GetProperty("code").GetString());
+        Assert.Empty(answer.Messages(IngestFunction.UpdatesBinding));
+    }
+
+    [Fact]
+    public async Task Chunked_request_whose_body_the_host_dropped_answers_411_asking_for_Content_Length()
+    {
+        // The host copies a body only when Content-Length > 0, so a chunked export arrives with no Body at all.
+        var answer = await InvokeGoldenAsync("chunked-body");
+
+        Assert.Equal(411, answer.ResponseStatus);
+        var error = answer.ResponseBody.GetProperty("error");
+        Assert.Equal("length_required", error.GetProperty("code").GetString());
+        Assert.Contains("Content-Length", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(answer.Messages(IngestFunction.UpdatesBinding));
+    }
+
+    [Fact]
+    public async Task Body_less_POST_whose_headers_say_nothing_about_its_length_answers_411()
+    {
+        // Data.req as the host writes it for a POST without Body and without Content-Length or Transfer-Encoding headers.
+        using var response = await _handler.InvokeAsync(IngestFunction.Name, HostEnvelope.Http("POST", "/api/profiles", methodName: IngestFunction.Name));
+        var answer = await HostAnswer.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(411, answer.ResponseStatus);
         Assert.Empty(answer.Messages(IngestFunction.UpdatesBinding));
     }
 

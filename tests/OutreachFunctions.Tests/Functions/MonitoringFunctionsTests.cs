@@ -231,7 +231,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     }
 
     [Fact]
-    public async Task Replay_with_emulator_only_settings_says_the_REST_API_is_missing()
+    public async Task Replay_with_emulator_only_settings_lists_without_a_sender_and_says_the_REST_API_is_missing_to_replay()
     {
         var settings = FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?>
         {
@@ -243,30 +243,75 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
             services.AddSingleton<ITokenStore>(new InMemoryTokenStore());
             services.AddSingleton<IConnectionLock>(new InProcessConnectionLock());
         });
+        var missingField = new PatchOutcome.Permanent(
+            422, [new OutreachError("validationError", "Validation Error", "custom3 does not exist", "/data/attributes/custom3")], RateLimitSnapshot.None);
+        var update = new ProspectUpdate(
+            7,
+            new Dictionary<string, FieldChange> { ["custom3"] = new(FieldValue.FromString("realized"), FunctionsHandler.Now.AddMinutes(-30), Webinar) },
+            FunctionsHandler.Now.AddMinutes(-30));
+        await handler.Services.GetRequiredService<FailureLedger>().RecordRejectionAsync(update, missingField, ["m7"], 1, CancellationToken.None);
 
-        var answer = await InvokeAsync(handler, MonitoringFunctions.Replay, "POST", "ops/replay", new Dictionary<string, string> { ["listOnly"] = "true" });
+        // Listing only reads the ledger: no sender needed.
+        var listed = await InvokeAsync(handler, MonitoringFunctions.Replay, "POST", "ops/replay", new Dictionary<string, string> { ["listOnly"] = "true" });
+        Assert.True(listed.StatusCode == 200, listed.Body);
+        Assert.Equal([7L], ReadReplay(listed).Entries.Select(e => e.ProspectId));
 
-        Assert.Equal(501, answer.StatusCode);
-        Assert.Contains("ServiceBusConnection__fullyQualifiedNamespace", answer.Body, StringComparison.Ordinal);
+        var replayed = await InvokeAsync(handler, MonitoringFunctions.Replay, "POST", "ops/replay", new Dictionary<string, string> { ["errorId"] = "validationError" });
+        Assert.Equal(501, replayed.StatusCode);
+        Assert.Contains("ServiceBusConnection__fullyQualifiedNamespace", replayed.Body, StringComparison.Ordinal);
+
+        // A malformed query is a 400 before anything else, sender or not.
+        var malformed = await InvokeAsync(handler, MonitoringFunctions.Replay, "POST", "ops/replay", new Dictionary<string, string> { ["max"] = "0" });
+        Assert.Equal(400, malformed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_answers_HEAD_as_it_answers_GET()
+    {
+        var health = await InvokeAsync(_handler, MonitoringFunctions.Health, "HEAD", "health");
+
+        Assert.Equal(503, health.StatusCode);
+        Assert.Equal("not_connected", Assert.Single(JsonSerializer.Deserialize(health.Body, MonitoringJsonContext.Default.HealthReport)!.Reasons).Code);
+    }
+
+    [Fact]
+    public async Task Health_with_unreachable_storage_is_503_degraded_storage_unreachable()
+    {
+        // Port 9 on loopback: nothing listens, so every storage call is refused.
+        const string Unreachable = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        await using var handler = await FunctionsHandler.StartAsync(new Dictionary<string, string?> { ["ConnectorStorage"] = Unreachable }, services =>
+        {
+            services.AddSingleton<ITokenStore>(new InMemoryTokenStore());
+            services.AddSingleton<IConnectionLock>(new InProcessConnectionLock());
+        });
+
+        var health = await InvokeAsync(handler, MonitoringFunctions.Health, "GET", "health");
+
+        Assert.Equal(503, health.StatusCode);
+        var report = JsonSerializer.Deserialize(health.Body, MonitoringJsonContext.Default.HealthReport)!;
+        Assert.Equal(HealthReport.Degraded, report.Status);
+        Assert.Contains(report.Reasons, reason => reason.Code == "storage_unreachable");
     }
 
     [Theory]
     [InlineData(MonitoringFunctions.StatusPage, "admin", "get", "status")]
     [InlineData(MonitoringFunctions.StatusData, "admin", "get", "status/data")]
     [InlineData(StatusFunction.Name, "admin", "get", "status/connection")]
-    [InlineData(MonitoringFunctions.Health, "function", "get", "health")]
+    [InlineData(MonitoringFunctions.Health, "function", "get,head", "health")]
     [InlineData(MonitoringFunctions.Replay, "admin", "post", "ops/replay")]
     [InlineData(MonitoringFunctions.DryRun, "admin", "get", "ops/dryrun")]
     public void Monitoring_functions_have_their_auth_level_route_and_method(string function, string authLevel, string method, string route)
     {
-        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", function, "function.json")));
+        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", function, "function.json")));
         var bindings = definition.RootElement.GetProperty("bindings").EnumerateArray().ToList();
         Assert.Equal(2, bindings.Count);
         var trigger = bindings.Single(b => b.GetProperty("type").GetString() == "httpTrigger");
         Assert.Equal(HttpFunction.TriggerBinding, trigger.GetProperty("name").GetString());
         Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
         Assert.Equal(route, trigger.GetProperty("route").GetString());
-        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(method.Split(','), trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(HttpFunction.ResponseBinding, bindings.Single(b => b.GetProperty("type").GetString() == "http").GetProperty("name").GetString());
     }
 
@@ -275,7 +320,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public void No_function_route_is_in_the_hosts_reserved_space()
     {
-        foreach (var folder in Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions")))
+        foreach (var folder in Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions")))
         {
             using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "function.json")));
             foreach (var binding in definition.RootElement.GetProperty("bindings").EnumerateArray())

@@ -173,7 +173,7 @@ public sealed class OAuthFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData(StatusFunction.Name, "admin", "status/connection")]
     public void Http_functions_have_their_auth_level_route_and_get_only(string function, string authLevel, string route)
     {
-        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", function, "function.json")));
+        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", function, "function.json")));
         var bindings = definition.RootElement.GetProperty("bindings").EnumerateArray().ToList();
         Assert.Equal(2, bindings.Count);
         var trigger = bindings.Single(b => b.GetProperty("type").GetString() == "httpTrigger");

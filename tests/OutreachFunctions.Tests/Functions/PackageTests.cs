@@ -30,7 +30,7 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
     }
 
     private static IEnumerable<string> FunctionNames() =>
-        Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions")).Select(Path.GetFileName)!;
+        Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions")).Select(Path.GetFileName)!;
 
     [Fact]
     public void Every_function_folder_is_next_to_host_json()
@@ -49,7 +49,7 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
         {
             var packaged = Path.Combine(PackagedApp.Folder, name, "function.json");
             Assert.True(File.Exists(packaged), $"{name}/function.json is missing from the package");
-            Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", name, "function.json")), File.ReadAllText(packaged));
+            Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", name, "function.json")), File.ReadAllText(packaged));
         }
 
         Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")), File.ReadAllText(Path.Combine(PackagedApp.Folder, "host.json")));
@@ -171,7 +171,7 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
         }
     }
 
-    // The host polls GET / every 25 ms and takes any answer as ready (azure-functions.md §1); it gives up after its
+    // The host polls GET / every 25 ms and takes any answer as ready (docs/reference/functions-host.md §1); it gives up after its
     // initialization timeout. The 60 s bound here only keeps a broken build from hanging the run.
     private static async Task<HttpResponseMessage> PollLikeTheHostAsync(HttpClient client, Process process, StringBuilder log)
     {

@@ -9,7 +9,7 @@ using OutreachFunctions.Tests.Functions.Infrastructure;
 
 namespace OutreachFunctions.Tests.Functions;
 
-// The REST sender against a loopback fake that checks the documented request (azure-functions.md §9).
+// The REST sender against a loopback fake that checks the documented request (docs/reference/functions-host.md §9).
 public sealed class ServiceBusRestSenderTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Reset = new(2026, 3, 2, 11, 0, 0, TimeSpan.Zero);

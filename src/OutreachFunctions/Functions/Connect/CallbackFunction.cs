@@ -5,7 +5,7 @@ using OutreachFunctions.Functions.Protocol;
 namespace OutreachFunctions.Functions.Connect;
 
 /// <summary>
-/// The <c>Callback</c> function (functions/Callback/function.json): <c>GET /api/oauth/callback</c> with
+/// The <c>Callback</c> function (function-definitions/Callback/function.json): <c>GET /api/oauth/callback</c> with
 /// <c>authLevel: anonymous</c>, because Outreach redirects the person's browser here with <c>code</c> and
 /// <c>state</c> (or <c>error</c>) and no function key. The OAuth <c>state</c> protects it: single use, short-lived,
 /// issued by Connect. Renders the same page as the standalone callback (<see cref="AuthorizationPage"/>), whose text

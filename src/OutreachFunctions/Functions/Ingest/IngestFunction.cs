@@ -1,23 +1,24 @@
 using System.Globalization;
 using System.Text;
 using Outreach.Connector.Ingest;
+using OutreachFunctions.Functions.Http;
 using OutreachFunctions.Functions.Protocol;
 
 namespace OutreachFunctions.Functions.Ingest;
 
 /// <summary>
-/// The <c>Ingest</c> function (functions/Ingest/function.json): AEP posts exports to <c>/api/profiles</c>, the host
+/// The <c>Ingest</c> function (function-definitions/Ingest/function.json): AEP posts exports to <c>/api/profiles</c>, the host
 /// authenticates the function key and POSTs the envelope here, to <c>/Ingest</c>.
 /// </summary>
 /// <remarks>
 /// Runs the same <see cref="IngestService"/> as the standalone endpoint; the queue is the invocation's Service Bus
 /// output binding (<see cref="UpdatesBinding"/>), one JSON object per accepted profile. The host always gets 200; AEP
-/// gets the ingest answer (202/400/413/422) through the <see cref="ResponseBinding"/> output. When the handler fails, AEP
+/// gets the ingest answer (202/400/411/413/422) through the <see cref="ResponseBinding"/> output. When the handler fails, AEP
 /// gets 500 and no message is sent, so its retry loses nothing.
 /// </remarks>
 public static partial class IngestFunction
 {
-    /// <summary>The function's name: its folder under functions/ and the handler path the host POSTs to.</summary>
+    /// <summary>The function's name: its folder under function-definitions/ and the handler path the host POSTs to.</summary>
     public const string Name = "Ingest";
 
     /// <summary>The <c>httpTrigger</c> binding.</summary>
@@ -47,6 +48,14 @@ public static partial class IngestFunction
         {
             using var invocation = await InvocationRequest.ReadAsync(context.Request.Body, context.RequestAborted);
             var request = invocation.GetHttpRequest(TriggerBinding);
+            if (DroppedBody.WasDropped(request))
+            {
+                SetResponse(result, IngestResponse.Error(StatusCodes.Status411LengthRequired, DroppedBody.ErrorCode, DroppedBody.Message));
+                result.Log("Ingest answered 411: the request had no Content-Length (chunked body), so the host passed no body.");
+                await FunctionsResponse.WriteAsync(context, result);
+                return;
+            }
+
             await using var body = request.Body is null ? Stream.Null : new MemoryStream(Encoding.UTF8.GetBytes(request.Body), writable: false);
             var (translation, response) = await ingest.AcceptAsync(body, new OutputBindingUpdateQueue(result, UpdatesBinding), context.RequestAborted);
             SetResponse(result, response);

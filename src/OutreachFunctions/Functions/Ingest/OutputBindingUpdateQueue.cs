@@ -10,7 +10,7 @@ namespace OutreachFunctions.Functions.Ingest;
 /// </summary>
 /// <remarks>
 /// Nothing is sent here: the host sends the collected messages when the invocation succeeds, before AEP gets its
-/// answer. The binding cannot set a MessageId (azure-functions.md §4), so the broker's duplicate detection does not
+/// answer. The binding cannot set a MessageId (docs/reference/functions-host.md §4), so the broker's duplicate detection does not
 /// catch an AEP retry of the same export; delivery is idempotent instead (it drops field values it already applied).
 /// </remarks>
 public sealed class OutputBindingUpdateQueue(InvocationResult result, string bindingName) : IUpdateQueue
