@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Outreach.Connector.Aep;
 using Outreach.Connector.Mapping;
@@ -83,10 +84,13 @@ public sealed record IngestResponse(int StatusCode, byte[] Body)
             writer.WriteEndObject();
         }));
 
+    // Messages read as written (an apostrophe, not \u0027): the body is JSON for programs and people, never HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static byte[] Write(Action<Utf8JsonWriter> members)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             members(writer);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Outreach.Connector.Ingest;
 using Outreach.Connector.Queueing;
 
@@ -16,7 +17,7 @@ public static class IngestEndpoint
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, BearerSecretCheck authorization, IngestService ingest, IUpdateQueue queue)
+    private static async Task HandleAsync(HttpContext context, BearerSecretCheck authorization, IngestRequestCheck requestCheck, IngestService ingest, IUpdateQueue queue)
     {
         if (!authorization.IsAuthorized(context.Request.Headers.Authorization))
         {
@@ -25,10 +26,30 @@ public static class IngestEndpoint
             return;
         }
 
+        if (requestCheck.Refusal(context.Request.ContentType, context.Request.ContentLength) is { } refusal)
+        {
+            await WriteAsync(context, refusal);
+            return;
+        }
+
+        // The reader enforces Ingest:MaxBodyBytes itself (413 with the limit); the server's own limit would throw first
+        // on a larger setting, so it is lifted for this route.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+
         IngestResponse response;
         try
         {
             (_, response) = await ingest.AcceptAsync(context.Request.Body, queue, context.RequestAborted);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The client broke the framing (a body shorter or longer than it declared): its error, not ours.
+            response = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? requestCheck.TooLarge()
+                : IngestResponse.Error(StatusCodes.Status400BadRequest, "body_unreadable", "The request body could not be read: " + ex.Message);
         }
         catch (Azure.RequestFailedException)
         {
