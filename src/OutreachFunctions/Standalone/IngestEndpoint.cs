@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Outreach.Connector.Ingest;
+using Outreach.Connector.Monitoring;
 using Outreach.Connector.Queueing;
 
 namespace OutreachFunctions.Standalone;
@@ -60,10 +61,14 @@ public static class IngestEndpoint
         await WriteAsync(context, response);
     }
 
+    // Every 4xx is counted by reason for the status page and metrics; 5xx are ours and logged elsewhere.
     private static Task WriteAsync(HttpContext context, IngestResponse response)
     {
-        context.Response.StatusCode = response.StatusCode;
-        context.Response.ContentType = IngestResponse.ContentType;
-        return context.Response.Body.WriteAsync(response.Body, context.RequestAborted).AsTask();
+        if (response is { StatusCode: >= 400 and < 500, ErrorCode: { } reason })
+        {
+            context.RequestServices.GetService<IngestRefusals>()?.Record(response.StatusCode, reason);
+        }
+
+        return JsonError.WriteAsync(context, response);
     }
 }
