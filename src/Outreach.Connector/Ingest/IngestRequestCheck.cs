@@ -27,15 +27,15 @@ public sealed class IngestRequestCheck(IOptions<AepReaderOptions> options)
     /// <param name="contentLength">The declared <c>Content-Length</c>; null when chunked or absent.</param>
     public IngestResponse? Refusal(string? contentType, long? contentLength)
     {
-        if (contentLength > _options.MaxBodyBytes)
+        if (!IsJson(contentType, out var problem))
         {
-            return TooLarge();
+            return IngestResponse.Error(
+                (int)HttpStatusCode.UnsupportedMediaType,
+                AepBodyErrorCodes.UnsupportedMediaType,
+                problem + " Send the export as application/json (UTF-8).");
         }
 
-        return IsJson(contentType, out var problem) ? null : IngestResponse.Error(
-            (int)HttpStatusCode.UnsupportedMediaType,
-            AepBodyErrorCodes.UnsupportedMediaType,
-            problem + " Send the export as application/json (UTF-8).");
+        return contentLength > _options.MaxBodyBytes ? TooLarge() : null;
     }
 
     /// <summary>The 413 answer, also used when the server stops a body that is larger than it declared.</summary>

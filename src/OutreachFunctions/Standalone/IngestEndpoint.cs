@@ -27,17 +27,18 @@ public static class IngestEndpoint
             return;
         }
 
+        // The reader enforces Ingest:MaxBodyBytes itself (413 with the limit); the server's own limit would throw first on a
+        // larger setting, so it is lifted for this route, before a refusal too: the server then drains the unread body
+        // instead of dropping the connection, and the client reads the 413.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+
         if (requestCheck.Refusal(context.Request.ContentType, context.Request.ContentLength) is { } refusal)
         {
             await WriteAsync(context, refusal);
             return;
-        }
-
-        // The reader enforces Ingest:MaxBodyBytes itself (413 with the limit); the server's own limit would throw first
-        // on a larger setting, so it is lifted for this route.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = null;
         }
 
         IngestResponse response;
