@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using Outreach.Connector.Mapping;
 using OutreachFunctions.Functions;
 using OutreachFunctions.Hosting;
 using OutreachFunctions.Monitoring;
@@ -20,8 +18,15 @@ var mode = builder.Configuration.GetValue<ConnectorMode?>("Connector:Mode")
 
 if (mode == ConnectorMode.Standalone)
 {
-    await StandaloneApp.Build(builder).RunAsync();
-    return 0;
+    try
+    {
+        await StandaloneApp.Build(builder).RunAsync();
+        return 0;
+    }
+    catch (Exception ex) when (SettingsProblems.From(ex) is { Count: > 0 } problems)
+    {
+        return SettingsProblems.Report("The connector cannot start; fix these settings:", problems, Console.Error);
+    }
 }
 
 // The host logs the handler's output: a configuration problem is printed as the list of settings to fix rather than a
@@ -41,31 +46,10 @@ try
     await functions.RunAsync();
     return 0;
 }
-catch (Exception ex) when (ConfigurationProblems(ex) is { Count: > 0 } problems)
+catch (Exception ex) when (SettingsProblems.From(ex) is { Count: > 0 } problems)
 {
     return CannotStart(problems);
 }
 
-// Start-up validation throws one OptionsValidationException per options type, wrapped in an AggregateException when
-// several fail; anything else is a bug and keeps its stack trace.
-static List<string> ConfigurationProblems(Exception exception)
-{
-    var inner = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];
-    if (!inner.All(e => e is OptionsValidationException or InvalidMappingException))
-    {
-        return [];
-    }
-
-    return [.. inner.SelectMany(e => e is OptionsValidationException validation ? validation.Failures : [e.Message])];
-}
-
-static int CannotStart(IEnumerable<string> problems)
-{
-    Console.Error.WriteLine("The connector cannot start in Functions mode; fix these settings:");
-    foreach (var problem in problems)
-    {
-        Console.Error.WriteLine("  - " + problem);
-    }
-
-    return 2;
-}
+static int CannotStart(IEnumerable<string> problems) =>
+    SettingsProblems.Report("The connector cannot start in Functions mode; fix these settings:", problems, Console.Error);
