@@ -95,7 +95,7 @@ public sealed class OutreachAuthorizationFlow(
 
             case TokenEndpointResult.InvalidGrant invalid:
                 FlowLog.Failed(logger, connectionName, $"code refused ({invalid.Error ?? "no error code"})");
-                return new AuthorizationCompletion.Failed("Outreach refused the authorization code (expired or used); authorize again.", Retryable: true);
+                return new AuthorizationCompletion.CodeRefused(invalid.StatusCode, invalid.Error);
 
             case TokenEndpointResult.MintingLimited limited:
                 return new AuthorizationCompletion.Failed($"Outreach throttled token minting; authorize again after {limited.RetryAt:O}.", Retryable: true);
@@ -131,6 +131,11 @@ public abstract record AuthorizationCompletion
 
     /// <summary>The person declined, or Outreach returned an error (<c>access_denied</c> …).</summary>
     public sealed record Denied(string Error) : AuthorizationCompletion;
+
+    /// <summary>Outreach's token endpoint refused the code (expired, already used, or not for this app): the caller's request was bad, not us.</summary>
+    /// <param name="StatusCode">The HTTP status Outreach answered.</param>
+    /// <param name="Error">The OAuth <c>error</c> code Outreach sent, if any.</param>
+    public sealed record CodeRefused(int StatusCode, string? Error) : AuthorizationCompletion;
 
     /// <summary>The exchange or the storing failed; <paramref name="Retryable"/> when starting again may work.</summary>
     public sealed record Failed(string Reason, bool Retryable) : AuthorizationCompletion;

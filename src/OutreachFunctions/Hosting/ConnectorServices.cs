@@ -49,6 +49,7 @@ public static class ConnectorServices
 
         services.AddAepIngestTranslation(configuration);
         services.AddSingleton<IngestService>();
+        services.AddSingleton<IngestRequestCheck>();
 
         services.AddOutreachClient(configuration);
         services.AddDeliveryEngine(sp => sp.GetRequiredService<ConnectorStorage>().Tables);

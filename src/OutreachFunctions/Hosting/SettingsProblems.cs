@@ -38,7 +38,10 @@ public static partial class SettingsProblems
     public static SettingsProblem FromMessage(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var problem = InAppSettingSpelling(message.Trim());
+        // DataAnnotations wrap the message in "DataAnnotation validation failed for 'Type' members: 'X' with the error: '…'.";
+        // the inner sentence is what the person needs.
+        var wrapped = DataAnnotationWrapper().Match(message.Trim());
+        var problem = InAppSettingSpelling(wrapped.Success ? wrapped.Groups["error"].Value : message.Trim());
         var setting = AppSettingName().Match(problem);
         return new SettingsProblem(setting.Success ? setting.Value : Unnamed, problem);
     }
@@ -58,7 +61,12 @@ public static partial class SettingsProblems
         }
 
         return [.. inner
-            .SelectMany(e => e is OptionsValidationException validation ? validation.Failures : [e.Message])
+            .SelectMany(e => e switch
+            {
+                OptionsValidationException validation => validation.Failures,
+                InvalidMappingException mapping => mapping.Problems,
+                _ => [e.Message],
+            })
             .Distinct(StringComparer.Ordinal)
             .Select(FromMessage)];
     }
@@ -69,6 +77,9 @@ public static partial class SettingsProblems
         ArgumentNullException.ThrowIfNull(problems);
         return problems.Select(problem => "  - " + problem.Problem);
     }
+
+    [GeneratedRegex(@"^DataAnnotation validation failed for '[^']*' members: '[^']*' with the error: '(?<error>.*)'\.?$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex DataAnnotationWrapper();
 
     // Section:Key (and deeper), each part starting with a letter, so URLs (https://) and times (00:01:00) stay as they are.
     [GeneratedRegex(@"(?<![\w:/])[A-Za-z][A-Za-z0-9_]*(?::[A-Za-z][A-Za-z0-9_]*)+(?![\w/])", RegexOptions.CultureInvariant)]

@@ -1,3 +1,4 @@
+using Outreach.Connector.Ingest;
 using Outreach.Connector.Tokens;
 using OutreachFunctions.Connection;
 
@@ -30,7 +31,9 @@ public static class OAuthEndpoints
         var presented = context.Request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : "Bearer " + context.Request.Query["key"];
         if (!secret.IsAuthorized(presented))
         {
-            return Results.Text("Open the Connect link with ?key=<the ingest secret>.", "text/plain", statusCode: StatusCodes.Status401Unauthorized);
+            var refusal = IngestResponse.Error(StatusCodes.Status401Unauthorized, "unauthorized", "Open the Connect link with ?key=<the ingest secret>.");
+            await JsonError.WriteAsync(context, refusal);
+            return Results.Empty;
         }
 
         var start = await flow.StartAsync(context.RequestAborted);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Outreach.Connector.Ingest;
+using Outreach.Connector.Monitoring;
 using OutreachFunctions.Functions.Http;
 using OutreachFunctions.Functions.Protocol;
 
@@ -37,7 +38,7 @@ public static partial class IngestFunction
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, IngestService ingest, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, IngestService ingest, IngestRequestCheck requestCheck, IngestRefusals refusals, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(IngestFunction).FullName!);
         var result = new InvocationResult();
@@ -50,15 +51,23 @@ public static partial class IngestFunction
             var request = invocation.GetHttpRequest(TriggerBinding);
             if (DroppedBody.WasDropped(request))
             {
-                SetResponse(result, IngestResponse.Error(StatusCodes.Status411LengthRequired, DroppedBody.ErrorCode, DroppedBody.Message));
+                SetResponse(result, IngestResponse.Error(StatusCodes.Status411LengthRequired, DroppedBody.ErrorCode, DroppedBody.Message), refusals);
                 result.Log("Ingest answered 411: the request had no Content-Length (chunked body), so the host passed no body.");
+                await FunctionsResponse.WriteAsync(context, result);
+                return;
+            }
+
+            if (requestCheck.Refusal(request.Header("Content-Type"), contentLength: null) is { } refusal)
+            {
+                SetResponse(result, refusal, refusals);
+                result.Log("Ingest answered " + refusal.StatusCode.ToString(CultureInfo.InvariantCulture) + ": " + refusal.ErrorCode + ".");
                 await FunctionsResponse.WriteAsync(context, result);
                 return;
             }
 
             await using var body = request.Body is null ? Stream.Null : new MemoryStream(Encoding.UTF8.GetBytes(request.Body), writable: false);
             var (translation, response) = await ingest.AcceptAsync(body, new OutputBindingUpdateQueue(result, UpdatesBinding), context.RequestAborted);
-            SetResponse(result, response);
+            SetResponse(result, response, refusals);
             result.Log(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Ingest answered {response.StatusCode}: {translation.AcceptedCount} accepted, {translation.ExcludedCount} excluded, {translation.InvalidCount} invalid{(translation.BodyError is { } e ? ", body refused: " + e.Code : "")}."));
@@ -81,8 +90,15 @@ public static partial class IngestFunction
         await FunctionsResponse.WriteAsync(context, result);
     }
 
-    private static void SetResponse(InvocationResult result, IngestResponse response) =>
+    private static void SetResponse(InvocationResult result, IngestResponse response, IngestRefusals? refusals = null)
+    {
+        if (response is { StatusCode: >= 400 and < 500, ErrorCode: { } reason })
+        {
+            refusals?.Record(response.StatusCode, reason);
+        }
+
         result.SetHttpResponse(ResponseBinding, response.StatusCode, Encoding.UTF8.GetString(response.Body), IngestResponse.ContentType);
+    }
 
     // A failed invocation must send no message: AEP gets a 5xx and retries the whole export.
     private static void Fail(InvocationResult result, string code, string message, string logLine)
