@@ -18,8 +18,8 @@ namespace OutreachFunctions.Functions;
 /// <remarks>
 /// Start-up does no network I/O before Kestrel listens: the host polls <c>GET /</c> every 25 ms and gives up after its
 /// initialization timeout (30 s on Flex Consumption), so the handler answers <c>GET /</c> as soon as it listens. Settings
-/// are validated at start (mapping, ingest limits, the binding settings, storage, Outreach, tokens, delivery, the REST
-/// sender) and a bad one stops the process with a message naming it; the host logs the handler's output. The services shared with the standalone runtime come from
+/// are validated at start (mapping, ingest limits, the binding settings, storage, Outreach, tokens, delivery, the
+/// Service Bus sender) and a bad one stops the process with a message naming it; the host logs the handler's output. The services shared with the standalone runtime come from
 /// <see cref="ConnectorServices.AddConnectorServices"/>; the functions are Ingest, Deliver, Connect, Callback, KeepAlive,
 /// Status and the monitoring functions StatusPage, StatusData, Health, Replay and DryRun (docs/functions.md).
 /// </remarks>
@@ -51,16 +51,16 @@ public static class FunctionsApp
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<FunctionsSettings>, FunctionsSettingsValidator>();
 
-        // Deliver re-enqueues through the REST API, so its settings are checked at start. Not when the only Service
-        // Bus setting is a connection string: that is the local emulator, which has no REST API; the handler still
-        // starts (Ingest and Deliver's immediate outcomes work), and a batch that needs a copy sent fails and is
-        // redelivered, with the settings problem in the log.
-        services.AddServiceBusRestSender(configuration, validateOnStart: !FunctionsSettings.IsEmulatorOnly(configuration));
+        // One ServiceBusClient and sender for the update queue (the app's identity, or the emulator's connection
+        // string locally): Ingest sends the accepted updates, Deliver its scheduled copies, Replay the replayed
+        // updates. Its settings are checked at start; nothing connects before the first send.
+        services.AddServiceBusSender(configuration, validateOnStart: true);
         services.AddSingleton<UndecodableMessageArchive>();
         services.AddSingleton<ServiceBusBatchDelivery>();
 
-        // The Replay function's queue: the update queue through the same REST sender. Registered as its own type, not
-        // as IUpdateQueue: Ingest queues through the host's output binding, and nothing else should pick this up.
+        // Two queues over the one sender, each its own type rather than IUpdateQueue so neither is picked up by
+        // accident: Ingest's (content-derived message ids, deduplicated by the queue) and Replay's (fresh ids).
+        services.AddSingleton<ServiceBusIngestQueue>();
         services.AddTransient<ServiceBusUpdateQueue>();
 
         replaceServices?.Invoke(services);

@@ -130,7 +130,7 @@ public static class ReplayCommand
         };
         if (useServiceBus)
         {
-            services.AddServiceBusRestSender(configuration);
+            services.AddServiceBusSender(configuration);
             services.AddSingleton<IUpdateQueue, ServiceBusUpdateQueue>();
         }
         else

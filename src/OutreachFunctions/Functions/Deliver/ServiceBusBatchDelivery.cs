@@ -166,10 +166,10 @@ public sealed partial class ServiceBusBatchDelivery(
             return null;
         }
 
-        ServiceBusRestSender sender;
+        IServiceBusMessageSender sender;
         try
         {
-            sender = services.GetRequiredService<ServiceBusRestSender>();
+            sender = services.GetRequiredService<IServiceBusMessageSender>();
         }
         catch (OptionsValidationException ex)
         {
