@@ -227,7 +227,8 @@ public sealed class IngestFunctionTests : IAsyncLifetime
         await InvokeGoldenAsync("batch-of-ten");
 
         // AEP's retry carries every id again; the queue's duplicate detection drops those it already holds.
-        var retry = _handler.Bus.Sends.SelectMany(b => b).Select(m => m.MessageId).ToList();
+        var retry = _handler.Bus.Sends.Skip(1).SelectMany(b => b).Select(m => m.MessageId).ToList();
+        Assert.Equal(10, retry.Count);
         Assert.Equal(firstAttempt, retry.Take(firstAttempt.Count));
     }
 }
