@@ -173,7 +173,7 @@ public sealed partial class ServiceBusBatchDelivery(
         }
         catch (OptionsValidationException ex)
         {
-            // Locally with the emulator's connection string only: there is no REST API to send to.
+            // The Service Bus settings are wrong (checked at start too); the failures name them.
             return string.Join(" ", ex.Failures);
         }
 

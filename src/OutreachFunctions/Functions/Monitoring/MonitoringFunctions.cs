@@ -65,9 +65,9 @@ public static class MonitoringFunctions
         }
         catch (OptionsValidationException ex)
         {
-            // Locally with the emulator's connection string only: the REST API replay sends through does not exist there.
+            // The Service Bus settings are wrong (checked at start too); the failures name them.
             return Task.FromResult(MonitoringAnswers.Error(
-                StatusCodes.Status501NotImplemented, "no_update_queue", "Replay sends through the Service Bus REST API: " + string.Join(" ", ex.Failures)));
+                StatusCodes.Status501NotImplemented, "no_update_queue", "Replay sends through the Service Bus client: " + string.Join(" ", ex.Failures)));
         }
 
         return MonitoringAnswers.ReplayAsync(services.GetRequiredService<FailureReplay>(), queue, name => Query(request, name), cancellationToken);
