@@ -20,8 +20,8 @@ namespace OutreachFunctions.Functions;
 /// <remarks>
 /// Start-up does no network I/O before Kestrel listens: the host polls <c>GET /</c> every 25 ms and gives up after its
 /// initialization timeout (30 s on Flex Consumption), so the handler answers <c>GET /</c> as soon as it listens. Settings
-/// are validated at start (mapping, ingest limits, the binding settings, storage, Outreach, tokens, delivery, the REST
-/// sender), but a bad one never stops the handler: it listens anyway and answers every function with the settings to
+/// are validated at start (mapping, ingest limits, the binding settings, storage, Outreach, tokens, delivery, the Service
+/// Bus sender), but a bad one never stops the handler: it listens anyway and answers every function with the settings to
 /// fix (<see cref="SettingsCheck"/>, <see cref="MisconfiguredAnswers"/>), because a handler that exits takes the whole
 /// function app down (docs/reference/functions-host.md §12). The services shared with the standalone runtime come from
 /// <see cref="ConnectorServices.AddConnectorServices"/>; the functions are Ingest, Deliver, Connect, Callback, KeepAlive,
@@ -87,15 +87,17 @@ public static class FunctionsApp
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<FunctionsSettings>, FunctionsSettingsValidator>();
 
-        // Deliver re-enqueues through the REST API, so its settings are checked at start. Not when the only Service
-        // Bus setting is a connection string: that is the local emulator, which has no REST API; the handler still
-        // starts (Ingest and Deliver's immediate outcomes work), and a batch that needs a copy sent fails and is
-        // redelivered, with the settings problem in the log.
-        services.AddServiceBusRestSender(configuration, validateOnStart: !FunctionsSettings.IsEmulatorOnly(configuration));
+        // One ServiceBusClient and sender for the update queue (the app's identity, or the emulator's connection
+        // string locally): Ingest sends the accepted updates, Deliver its scheduled copies, Replay the replayed
+        // updates. Its settings are checked at start; nothing connects before the first send.
+        services.AddServiceBusSender(configuration, validateOnStart: true);
         services.AddSingleton<UndecodableMessageArchive>();
         services.AddSingleton<ServiceBusBatchDelivery>();
 
-        // The Replay function's queue: the update queue through the same REST sender, none with the emulator only.
-        ReplayQueue.AddReplayQueue(services, FunctionsSettings.IsEmulatorOnly(configuration));
+        // Two queues over the one sender, each its own type rather than IUpdateQueue so neither is picked up by
+        // accident: Ingest's (content-derived message ids, deduplicated by the queue) and Replay's (fresh ids).
+        services.AddSingleton<ServiceBusIngestQueue>();
+        services.AddTransient<ServiceBusUpdateQueue>();
+        services.AddTransient(sp => new ReplayQueue(sp.GetRequiredService<ServiceBusUpdateQueue>()));
     }
 }

@@ -34,7 +34,7 @@ public static class ConnectorServices
 
         services.AddSingleton(TimeProvider.System);
 
-        // One Entra ID credential for Key Vault (token store) and the Service Bus REST sender. In Azure the app runs
+        // One Entra ID credential for Key Vault (token store) and the Service Bus client. In Azure the app runs
         // as a user-assigned identity, which DefaultAzureCredential only uses when told its client id; registered
         // before AddOutreachClient so its DefaultAzureCredential fallback is not used.
         services.TryAddSingleton<TokenCredential>(_ => ConnectorStorage.Credential(ManagedIdentityClientId(configuration)));

@@ -16,7 +16,7 @@ namespace OutreachFunctions.Monitoring;
 /// <remarks>
 /// A sub-command of the app rather than a separate tool: it needs exactly the app's settings (storage, table prefix,
 /// queue) and adapters, and ships inside the package already. The queue: the Storage queue <c>Delivery:QueueName</c> on
-/// <c>ConnectorStorage</c> (standalone), or Service Bus through the REST sender (<c>ServiceBusConnection__fullyQualifiedNamespace</c>)
+/// <c>ConnectorStorage</c> (standalone), or Service Bus through the client library (<c>ServiceBusConnection__fullyQualifiedNamespace</c>)
 /// when that setting is present or <c>--queue servicebus</c> is given. In Azure the admin endpoint does the same.
 /// </remarks>
 public static class ReplayCommand
@@ -134,7 +134,7 @@ public static class ReplayCommand
         };
         if (useServiceBus)
         {
-            services.AddServiceBusRestSender(configuration);
+            services.AddServiceBusSender(configuration);
             services.AddSingleton<IUpdateQueue, ServiceBusUpdateQueue>();
         }
         else

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
+using Azure.Messaging.ServiceBus;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Ledger;
@@ -25,7 +25,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
     private const string Audience = "aaaaaaaa-1111-4000-8000-000000000001";
     private static readonly string[] Statuses = ["realized", "existing", "exited"];
     private SandboxServer _sandbox = null!;
-    private FakeServiceBus _bus = null!;
+    private readonly RecordingServiceBus _bus = new();
     private FunctionsHandler _handler = null!;
     private Dictionary<string, string?> _settings = null!;
     private long _sequence;
@@ -36,7 +36,6 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         var sandboxOptions = FastSandbox();
         sandboxOptions.OAuth.MintingInterval = TimeSpan.Zero;
         _sandbox = await SandboxServer.StartAsync(sandboxOptions);
-        _bus = await FakeServiceBus.StartAsync();
         _settings = FunctionsHandler.Merge(
             FunctionsHandler.AzuriteSettings(azurite), FunctionsHandler.SandboxSettings(_sandbox), FastDelivery(), new Dictionary<string, string?> { ["Tokens:MintingInterval"] = "00:00:00" });
         _handler = await DeliverFunctionTests.StartHandlerAsync(_bus, _settings, services => services.AddSingleton<TimeProvider>(TimeProvider.System));
@@ -46,7 +45,6 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task DisposeAsync()
     {
         await _handler.DisposeAsync();
-        await _bus.DisposeAsync();
         await _sandbox.DisposeAsync();
     }
 
@@ -79,26 +77,13 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         }
     }
 
-    private static List<Copy> Copies(ReceivedRequest request)
-    {
-        Assert.Equal("/prospect-updates/messages", request.PathAndQuery);
-        Assert.Equal(ServiceBusRestSender.BatchContentType, request.Header("Content-Type"));
-        Assert.Equal("Bearer token-1", request.Header("Authorization"));
-        using var document = JsonDocument.Parse(request.Body);
-        return [.. document.RootElement.EnumerateArray().Select(entry =>
-        {
-            var broker = entry.GetProperty("BrokerProperties");
-            var scheduled = broker.TryGetProperty("ScheduledEnqueueTimeUtc", out var s)
-                ? DateTimeOffset.ParseExact(s.GetString()!, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
-                : (DateTimeOffset?)null;
-            return new Copy(entry.GetProperty("Body").GetString()!, broker.GetProperty("MessageId").GetString()!, scheduled, broker.GetProperty("Label").GetString()!);
-        })];
-    }
+    private static List<Copy> Copies(IReadOnlyList<ServiceBusMessage> batch) =>
+        [.. batch.Select(m => new Copy(m.Body.ToString(), m.MessageId, m.ScheduledEnqueueTime == default ? null : m.ScheduledEnqueueTime, m.Subject))];
 
     // Plays the broker: delivers the copies when they are due, and whatever those deliveries re-enqueue, until none is left.
     private async Task DeliverCopiesUntilDoneAsync(List<Copy> pending)
     {
-        var seen = _bus.Requests.Count;
+        var seen = _bus.Sends.Count;
         for (var round = 0; pending.Count > 0; round++)
         {
             Assert.True(round < 20, "copies kept being re-enqueued");
@@ -110,8 +95,8 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
             var (status, text) = await DeliverAsync([.. pending.Select(c => Message(c.Body, c.MessageId))]);
             Assert.True(status == HttpStatusCode.OK, text);
-            pending = [.. _bus.Requests.Skip(seen).SelectMany(Copies)];
-            seen = _bus.Requests.Count;
+            pending = [.. _bus.Sends.Skip(seen).SelectMany(Copies)];
+            seen = _bus.Sends.Count;
         }
     }
 
@@ -126,7 +111,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.True(status == HttpStatusCode.OK, text);
         Assert.Contains("31 updates: 30 complete, 1 poisoned (failure ledger), 0 deferred, 0 to retry, 0 held.", text, StringComparison.Ordinal);
         await AssertSandboxHoldsAsync(Enumerable.Range(1, 30).Select(i => (long)i));
-        Assert.Empty(_bus.Requests);
+        Assert.Empty(_bus.Attempts);
         var ledger = new List<FailureLedgerEntry>();
         await foreach (var entry in _handler.Services.GetRequiredService<FailureLedger>().QueryAsync(new FailureQuery(), CancellationToken.None))
         {
@@ -152,7 +137,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
         Assert.True(status == HttpStatusCode.OK, text);
         Assert.True((await _sandbox.GetCountersAsync()).ByStatus.GetValueOrDefault("429") > 0, "the forced window produced no 429");
-        var copies = Copies(Assert.Single(_bus.Requests));
+        var copies = Copies(Assert.Single(_bus.Sends));
         Assert.Equal(20, copies.Count);
         var blockedUntil = (await _handler.Services.GetRequiredService<RequestBudget>().ReadStatusAsync(CancellationToken.None)).BlockedUntil!.Value;
         Assert.True(blockedUntil >= reset, $"budget blocked until {blockedUntil:O}, before the reset {reset:O}");
@@ -180,7 +165,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         var (status, text) = await DeliverAsync(messages);
 
         Assert.True(status == HttpStatusCode.OK, text);
-        var copies = Copies(Assert.Single(_bus.Requests));
+        var copies = Copies(Assert.Single(_bus.Sends));
         Assert.Equal(5, copies.Count);
         Assert.All(copies, copy =>
         {
@@ -199,7 +184,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         // Outreach refuses the connection: every update is held and must be re-enqueued at the probe time.
         await _sandbox.RevokeUserAsync();
         var messages = Enumerable.Range(301, 10).Select(id => Message(Update(id, minute: 4), "ingest-" + id)).ToList();
-        _bus.Answers.Enqueue(new FakeAnswer(503, Headers: new Dictionary<string, string> { ["Retry-After"] = "2" }));
+        _bus.Failures.Enqueue(new ServiceBusException("The namespace is busy.", ServiceBusFailureReason.ServiceBusy));
 
         var (failed, reason) = await DeliverAsync(messages);
 
@@ -211,7 +196,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
         Assert.True(status == HttpStatusCode.OK, text);
         Assert.True(text.Contains("outreach.connection.needs_reauthorization", StringComparison.Ordinal), text);
-        var attempts = _bus.Requests.Select(Copies).ToList();
+        var attempts = _bus.Attempts.Select(Copies).ToList();
         Assert.Equal(2, attempts.Count);
         Assert.Equal(attempts[0].Select(c => c.MessageId).Order(StringComparer.Ordinal), attempts[1].Select(c => c.MessageId).Order(StringComparer.Ordinal));
         var probeAt = _handler.Services.GetRequiredService<ConnectionPause>().Status!.ProbeAt;
@@ -260,5 +245,5 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         await AssertSandboxHoldsAsync(Enumerable.Range(411, 5).Select(i => (long)i));
     }
 
-    private sealed record Copy(string Body, string MessageId, DateTimeOffset? ScheduledAt, string Subject);
+    private sealed record Copy(string Body, string MessageId, DateTimeOffset? ScheduledAt, string? Subject);
 }

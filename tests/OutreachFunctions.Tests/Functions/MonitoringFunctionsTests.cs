@@ -17,27 +17,19 @@ using OutreachFunctions.Tests.Infrastructure;
 namespace OutreachFunctions.Tests.Functions;
 
 // The monitoring functions in envelope mode: the host always gets 200 and the caller's answer is in Outputs.res, the
-// same answers MonitoringAnswers gives the standalone routes. Replay sends through the loopback Service Bus REST fake.
+// same answers MonitoringAnswers gives the standalone routes. Replay sends through the mocked Service Bus client.
 [Collection(AzuriteCollection.Name)]
 public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private const string Webinar = "cccccccc-3333-4000-8000-000000000003";
     private const string EmulatorConnectionString = "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;";
 
-    private FakeServiceBus _bus = null!;
+    private readonly RecordingServiceBus _bus = new();
     private FunctionsHandler _handler = null!;
 
-    public async Task InitializeAsync()
-    {
-        _bus = await FakeServiceBus.StartAsync();
-        _handler = await DeliverFunctionTests.StartHandlerAsync(_bus, FunctionsHandler.AzuriteSettings(azurite));
-    }
+    public async Task InitializeAsync() => _handler = await DeliverFunctionTests.StartHandlerAsync(_bus, FunctionsHandler.AzuriteSettings(azurite));
 
-    public async Task DisposeAsync()
-    {
-        await _handler.DisposeAsync();
-        await _bus.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _handler.DisposeAsync();
 
     private static async Task<HttpFunctionAnswer> InvokeAsync(
         FunctionsHandler handler, string function, string method, string route, IReadOnlyDictionary<string, string>? query = null)
@@ -174,12 +166,12 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
         var result = ReadReplay(answer);
         Assert.Equal((3, 0, true, null), (result.Matched, result.Replayed, result.ListOnly, result.Error));
         Assert.Equal([1L, 2L, 3L], result.Entries.Select(e => e.ProspectId).Order());
-        Assert.Empty(_bus.Requests);
+        Assert.Empty(_bus.Attempts);
         Assert.Equal(4, (await LedgerEntriesAsync()).Count);
     }
 
     [Fact]
-    public async Task Replay_sends_one_batch_to_the_update_queue_through_the_REST_API_then_removes_the_entries()
+    public async Task Replay_sends_one_batch_to_the_update_queue_through_the_client_then_removes_the_entries()
     {
         var failed = await FileFailuresAsync();
 
@@ -188,12 +180,11 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
         Assert.True(answer.StatusCode == 200, answer.Body);
         var result = ReadReplay(answer);
         Assert.Equal((3, 3, false, null), (result.Matched, result.Replayed, result.ListOnly, result.Error));
-        var request = Assert.Single(_bus.Requests);
-        Assert.Equal(("POST", "/prospect-updates/messages"), (request.Method, request.PathAndQuery));
-        Assert.Equal(ServiceBusRestSender.BatchContentType, request.Header("Content-Type"));
-        Assert.StartsWith("Bearer token-", request.Header("Authorization"), StringComparison.Ordinal);
-        using var batch = JsonDocument.Parse(request.Body);
-        var sent = batch.RootElement.EnumerateArray().Select(e => ProspectUpdateFormat.Deserialize(e.GetProperty("Body").GetString()!)).ToList();
+        var batch = Assert.Single(_bus.Sends);
+        var sent = batch.Select(m => ProspectUpdateFormat.Deserialize(m.Body.ToString())).ToList();
+        // Fresh ids, never the ingest ids: a replay inside the duplicate detection window must not be dropped.
+        Assert.All(batch, m => Assert.StartsWith("replay-", m.MessageId, StringComparison.Ordinal));
+        Assert.Equal(3, batch.Select(m => m.MessageId).Distinct().Count());
         Assert.Equal(failed.Select(u => u.ProspectId), sent.Select(u => u.ProspectId).Order());
         Assert.All(sent, u => Assert.Equal(failed[0].Fields["custom3"], u.Fields["custom3"]));
         var left = Assert.Single(await LedgerEntriesAsync());
@@ -204,7 +195,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     public async Task Replay_refused_by_Service_Bus_keeps_every_entry_and_answers_503_with_the_reason()
     {
         await FileFailuresAsync();
-        _bus.Answers.Enqueue(new FakeAnswer(403, "<Error><Code>403</Code><Detail>The quota was exceeded.</Detail></Error>"));
+        _bus.Failures.Enqueue(new ServiceBusException("The quota was exceeded.", ServiceBusFailureReason.QuotaExceeded));
 
         var answer = await ReplayAsync(new Dictionary<string, string> { ["errorId"] = "validationError" });
 
@@ -213,7 +204,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
         Assert.Equal((3, 0), (result.Matched, result.Replayed));
         Assert.Contains("The quota was exceeded.", result.Error, StringComparison.Ordinal);
         Assert.Contains("3 entries stay in the ledger", result.Error, StringComparison.Ordinal);
-        Assert.Single(_bus.Requests);
+        Assert.Single(_bus.Attempts);
         Assert.Equal(4, (await LedgerEntriesAsync()).Count);
     }
 
@@ -226,12 +217,12 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
 
         Assert.Equal(400, answer.StatusCode);
         Assert.Equal("invalid_replay_query", JsonDocument.Parse(answer.Body).RootElement.GetProperty("error").GetProperty("code").GetString());
-        Assert.Empty(_bus.Requests);
+        Assert.Empty(_bus.Attempts);
         Assert.Equal(4, (await LedgerEntriesAsync()).Count);
     }
 
     [Fact]
-    public async Task Replay_with_emulator_only_settings_lists_without_a_sender_and_says_the_REST_API_is_missing_to_replay()
+    public async Task Replay_lists_from_the_ledger_alone_and_refuses_a_malformed_query_first()
     {
         var settings = FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?>
         {
@@ -256,11 +247,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
         Assert.True(listed.StatusCode == 200, listed.Body);
         Assert.Equal([7L], ReadReplay(listed).Entries.Select(e => e.ProspectId));
 
-        var replayed = await InvokeAsync(handler, MonitoringFunctions.Replay, "POST", "ops/replay", new Dictionary<string, string> { ["errorId"] = "validationError" });
-        Assert.Equal(501, replayed.StatusCode);
-        Assert.Contains("ServiceBusConnection__fullyQualifiedNamespace", replayed.Body, StringComparison.Ordinal);
-
-        // A malformed query is a 400 before anything else, sender or not.
+        // A malformed query is a 400 before anything else.
         var malformed = await InvokeAsync(handler, MonitoringFunctions.Replay, "POST", "ops/replay", new Dictionary<string, string> { ["max"] = "0" });
         Assert.Equal(400, malformed.StatusCode);
     }

@@ -167,14 +167,14 @@ public sealed partial class ServiceBusBatchDelivery(
             return null;
         }
 
-        ServiceBusRestSender sender;
+        IServiceBusMessageSender sender;
         try
         {
-            sender = services.GetRequiredService<ServiceBusRestSender>();
+            sender = services.GetRequiredService<IServiceBusMessageSender>();
         }
         catch (OptionsValidationException ex)
         {
-            // Locally with the emulator's connection string only: there is no REST API to send to.
+            // The Service Bus settings are wrong (checked at start too); the failures name them.
             return string.Join(" ", ex.Failures);
         }
 

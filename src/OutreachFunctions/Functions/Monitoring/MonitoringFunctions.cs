@@ -53,7 +53,7 @@ public static class MonitoringFunctions
             RunAsync(context, loggers, Health, (_, cancellationToken) => MonitoringAnswers.HealthAsync(health, cancellationToken)));
         endpoints.MapPost("/" + Replay, (HttpContext context, ILoggerFactory loggers, FailureReplay replay, ReplayQueue queue) =>
             RunAsync(context, loggers, Replay, (request, cancellationToken) =>
-                MonitoringAnswers.ReplayAsync(replay, queue.Queue, name => Query(request, name), cancellationToken, queue.Missing)));
+                MonitoringAnswers.ReplayAsync(replay, queue.Queue, name => Query(request, name), cancellationToken)));
         endpoints.MapPost("/" + DryRun, (HttpContext context, ILoggerFactory loggers, IOutreachProspectClient client) =>
             RunAsync(context, loggers, DryRun, (request, cancellationToken) =>
                 MonitoringAnswers.DryRunAsync(client as DryRunProspectClient, Query(request, "max"), cancellationToken)));
