@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Ingest;
 using Outreach.Connector.Mapping;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using I = Outreach.Connector.Monitoring.ConnectorTelemetry.Instruments;
 using Names = Outreach.Connector.Delivery.DeliveryCounterNames;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Monitoring;
+using Outreach.Connector.Outreach;
 
 namespace Outreach.Connector.Tokens;
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Monitoring;
+using Outreach.Connector.Outreach;
 
 namespace Outreach.Connector.Tokens;
 

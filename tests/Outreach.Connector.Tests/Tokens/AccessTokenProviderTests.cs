@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using Outreach.Testing;
 
