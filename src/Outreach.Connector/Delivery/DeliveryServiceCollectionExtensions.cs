@@ -41,7 +41,6 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<RequestBudget>();
         services.TryAddSingleton<FailureLedger>();
         services.TryAddSingleton<DeliveryCounters>();
-        services.TryAddSingleton<ConnectionPause>();
         services.TryAddSingleton<Backoff>();
         services.AddConnectorMetrics();
         services.TryAddSingleton<Monitoring.DeliveryActivityStore>();
