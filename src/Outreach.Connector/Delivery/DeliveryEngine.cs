@@ -11,6 +11,7 @@ using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
+using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
@@ -38,7 +39,7 @@ public sealed class DeliveryEngine
     private readonly RequestBudget _budget;
     private readonly FailureLedger _ledger;
     private readonly DeliveryCounters _counters;
-    private readonly ConnectionPause _pause;
+    private readonly IConnectionState _pause;
     private readonly Backoff _backoff;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
@@ -53,7 +54,7 @@ public sealed class DeliveryEngine
         RequestBudget budget,
         FailureLedger ledger,
         DeliveryCounters counters,
-        ConnectionPause pause,
+        IConnectionState pause,
         Backoff backoff,
         IOptions<DeliveryOptions> options,
         TimeProvider time,

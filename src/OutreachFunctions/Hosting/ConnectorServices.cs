@@ -5,7 +5,6 @@ using Outreach.Connector.Ingest;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Storage;
-using OutreachFunctions.Connection;
 
 using Outreach.Connector.Monitoring;
 using OutreachFunctions.Monitoring;
@@ -53,7 +52,6 @@ public static class ConnectorServices
 
         services.AddOutreachClient(configuration);
         services.AddDeliveryEngine(sp => sp.GetRequiredService<ConnectorStorage>().Tables);
-        services.AddSingleton<ConnectionResumption>();
         services.AddSingleton<StatusReport>();
 
         // Telemetry (Application Insights when configured, else the console) and monitoring (run reports, activation

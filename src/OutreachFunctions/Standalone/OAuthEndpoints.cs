@@ -42,10 +42,10 @@ public static class OAuthEndpoints
         return Results.Redirect(start.AuthorizationUrl.AbsoluteUri);
     }
 
-    private static async Task<IResult> CallbackAsync(HttpContext context, ConnectionResumption resumption)
+    private static async Task<IResult> CallbackAsync(HttpContext context, OutreachAuthorizationFlow flow)
     {
         var query = context.Request.Query;
-        var completion = await resumption.CompleteAsync(query["code"], query["state"], query["error"], context.RequestAborted);
+        var completion = await flow.CompleteAsync(query["code"], query["state"], query["error"], context.RequestAborted);
         var (status, html) = AuthorizationPage.For(completion);
         return Results.Content(html, AuthorizationPage.ContentType, statusCode: status);
     }

@@ -5,6 +5,7 @@ using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 using Outreach.Sandbox.Faults;
 using Outreach.Testing;
@@ -199,7 +200,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         var attempts = _bus.Attempts.Select(Copies).ToList();
         Assert.Equal(2, attempts.Count);
         Assert.Equal(attempts[0].Select(c => c.MessageId).Order(StringComparer.Ordinal), attempts[1].Select(c => c.MessageId).Order(StringComparer.Ordinal));
-        var probeAt = _handler.Services.GetRequiredService<ConnectionPause>().Status!.ProbeAt;
+        var probeAt = _handler.Services.GetRequiredService<IConnectionState>().Status!.ProbeAt;
         Assert.All(attempts[1], copy =>
         {
             Assert.Equal("held", copy.Subject);
@@ -211,7 +212,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
         // Connecting again resumes delivery at once; the broker would deliver the held copies at the probe time.
         await FunctionsConnection.ConnectAsync(_handler, _sandbox);
-        Assert.False(_handler.Services.GetRequiredService<ConnectionPause>().IsPaused);
+        Assert.False(_handler.Services.GetRequiredService<IConnectionState>().IsPaused);
         var (resumed, resumedText) = await DeliverAsync([.. attempts[1].Select(c => Message(c.Body, c.MessageId))]);
 
         Assert.True(resumed == HttpStatusCode.OK, resumedText);
@@ -223,8 +224,13 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         // Under Flex Consumption, Deliver and the HTTP functions run on different instances: only the token store and
         // the tables are shared. This second handler is the Deliver instance; _handler serves Connect and Callback.
-        // StatusRecheckInterval 0: the instance's token cache re-reads the store at once (30 s by default).
-        var settings = FunctionsHandler.Merge(_settings, new Dictionary<string, string?> { ["Tokens:StatusRecheckInterval"] = "00:00:00" });
+        // A 100 ms poll interval (15 s by default): connecting takes longer, so the Deliver instance re-reads the shared
+        // connection state on its next batch.
+        var settings = FunctionsHandler.Merge(_settings, new Dictionary<string, string?>
+        {
+            ["Tokens:StatusRecheckInterval"] = "00:00:00",
+            ["Tokens:ConnectionPollInterval"] = "00:00:00.100",
+        });
         await using var deliverInstance = await DeliverFunctionTests.StartHandlerAsync(_bus, settings, services =>
         {
             services.AddSingleton<TimeProvider>(TimeProvider.System);
@@ -234,7 +240,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         var (held, heldText) = await DeliverAsync([.. Enumerable.Range(401, 5).Select(id => Message(Update(id, minute: 5), "ingest-" + id))], deliverInstance);
         Assert.True(held == HttpStatusCode.OK, heldText);
         Assert.Contains("5 held", heldText, StringComparison.Ordinal);
-        Assert.True(deliverInstance.Services.GetRequiredService<ConnectionPause>().IsPaused);
+        Assert.True(deliverInstance.Services.GetRequiredService<IConnectionState>().IsPaused);
 
         await FunctionsConnection.ConnectAsync(_handler, _sandbox);
         var (status, text) = await DeliverAsync([.. Enumerable.Range(411, 5).Select(id => Message(Update(id, minute: 5), "ingest-" + id))], deliverInstance);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Web;
 using Microsoft.Extensions.Time.Testing;
-using Outreach.Connector.Delivery;
 using Outreach.Connector.Tokens;
 using Outreach.Sandbox.Configuration;
 using Outreach.Testing;
@@ -74,7 +73,7 @@ public sealed class OAuthFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Valid_state_connects_stores_the_tokens_and_resumes_delivery()
     {
-        var pause = _handler.Services.GetRequiredService<ConnectionPause>();
+        var pause = _handler.Services.GetRequiredService<IConnectionState>();
         var (state, code, _) = await FunctionsConnection.StartAsync(_handler, _sandbox);
 
         var page = await CallbackAsync(new Dictionary<string, string> { ["code"] = code, ["state"] = state });

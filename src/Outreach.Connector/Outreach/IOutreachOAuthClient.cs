@@ -1,4 +1,4 @@
-namespace Outreach.Connector.Tokens;
+namespace Outreach.Connector.Outreach;
 
 /// <summary>Talks to Outreach's OAuth server: builds the authorization URL, exchanges codes and refreshes tokens.</summary>
 public interface IOutreachOAuthClient

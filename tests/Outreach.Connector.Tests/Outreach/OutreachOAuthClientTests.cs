@@ -3,11 +3,10 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Outreach.Connector.Outreach;
-using Outreach.Connector.Tests.Outreach;
 using Outreach.Connector.Tokens;
 using Outreach.Testing;
 
-namespace Outreach.Connector.Tests.Tokens;
+namespace Outreach.Connector.Tests.Outreach;
 
 public sealed class OutreachOAuthClientTests
 {

@@ -1,4 +1,4 @@
-namespace Outreach.Connector.Tokens;
+namespace Outreach.Connector.Outreach;
 
 /// <summary>The closed set of results of one request to Outreach's token endpoint (code exchange or refresh).</summary>
 public abstract record TokenEndpointResult

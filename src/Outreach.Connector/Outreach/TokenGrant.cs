@@ -1,4 +1,4 @@
-namespace Outreach.Connector.Tokens;
+namespace Outreach.Connector.Outreach;
 
 /// <summary>What Outreach's token endpoint issued. <see cref="ToString"/> redacts both tokens.</summary>
 /// <param name="AccessToken">The new access token. Never log it.</param>

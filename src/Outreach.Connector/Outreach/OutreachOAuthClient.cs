@@ -5,9 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Outreach;
 
-namespace Outreach.Connector.Tokens;
+namespace Outreach.Connector.Outreach;
 
 /// <summary>Outreach's OAuth 2.0 client: authorization URL, code exchange and refresh, with results as values.</summary>
 /// <remarks>
