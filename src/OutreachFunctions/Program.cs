@@ -18,6 +18,9 @@ var mode = builder.Configuration.GetValue<ConnectorMode?>("Connector:Mode")
 
 if (mode == ConnectorMode.Standalone)
 {
+    // The host logs a failed start with its stack trace before rethrowing; settings problems are printed below as a
+    // list instead, and any other failure still ends with the runtime's unhandled-exception trace.
+    builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     try
     {
         await StandaloneApp.Build(builder).RunAsync();
