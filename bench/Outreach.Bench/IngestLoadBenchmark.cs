@@ -29,7 +29,9 @@ public static class IngestLoadBenchmark
     private const string Secret = "bench-secret-0123456789-abcdefghijklmnop";
 
     /// <summary>Runs the baseline and the connector and prints the table and a one-line summary.</summary>
-    public static async Task RunAsync(TextWriter output)
+    /// <param name="output">Where the table goes.</param>
+    /// <param name="drain">False runs the connector without its drain, to separate ingest's own cost from the drain's competition.</param>
+    public static async Task RunAsync(TextWriter output, bool drain = true)
     {
         await using var azurite = await AzuriteServer.StartAsync();
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
@@ -42,7 +44,7 @@ public static class IngestLoadBenchmark
 
         await using var baseline = await StartBaselineAsync();
         var connectorBase = SandboxConnectorSettings.LoopbackBase(LoopbackPort.GetFree());
-        await using var connector = BuildConnector(azurite, sandbox, connectorBase);
+        await using var connector = BuildConnector(azurite, sandbox, connectorBase, drain);
         await connector.StartAsync();
         await ConnectorAuthorization.ConnectAsync(connectorBase, Secret, sandbox);
 
@@ -51,7 +53,7 @@ public static class IngestLoadBenchmark
         await connector.StopAsync();
 
         var table = new ResultTable(
-            $"Ingest under load: {Exports} exports of {ProfilesPerExport} valid profiles, {Concurrency} at a time, drain running",
+            $"Ingest under load: {Exports} exports of {ProfilesPerExport} valid profiles, {Concurrency} at a time, drain {(drain ? "running" : "off")}",
             "endpoint", "answered", "non-2xx", "p50 ms", "p99 ms", "max ms", "exports/s");
         table.Add("baseline (reads the body, answers 202)", baselineRun.Answered, baselineRun.Failed, baselineRun.P50, baselineRun.P99, baselineRun.Max, baselineRun.Throughput);
         table.Add("connector POST /api/profiles", connectorRun.Answered, connectorRun.Failed, connectorRun.P50, connectorRun.P99, connectorRun.Max, connectorRun.Throughput);
@@ -141,7 +143,7 @@ public static class IngestLoadBenchmark
         return app;
     }
 
-    private static WebApplication BuildConnector(AzuriteServer azurite, SandboxServer sandbox, Uri baseAddress)
+    private static WebApplication BuildConnector(AzuriteServer azurite, SandboxServer sandbox, Uri baseAddress, bool drain)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(baseAddress.ToString());
@@ -149,7 +151,7 @@ public static class IngestLoadBenchmark
         var settings = SandboxConnectorSettings.Create(
             azurite.ConnectionString, sandbox, baseAddress, Secret, Directory.CreateTempSubdirectory("bench-tokens-").FullName,
             "load" + Guid.NewGuid().ToString("N")[..12]);
-        settings["Drain:Enabled"] = "true";
+        settings["Drain:Enabled"] = drain ? "true" : "false";
         settings["Tokens:MintingInterval"] = "00:00:00";
         settings["Monitoring:Exporter"] = "None";
         builder.Configuration.AddInMemoryCollection(settings);

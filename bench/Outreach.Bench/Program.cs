@@ -1,7 +1,7 @@
 using Outreach.Bench;
 
 // Benchmarks print a table of measured figures, each with a ratio against a baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load|delivery [prospects]|startup|all>
+// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|startup|all>
 var which = args.Length > 0 ? args[0] : "all";
 switch (which)
 {
@@ -9,7 +9,7 @@ switch (which)
         IngestBenchmark.Run(Console.Out);
         break;
     case "ingest-load":
-        await IngestLoadBenchmark.RunAsync(Console.Out);
+        await IngestLoadBenchmark.RunAsync(Console.Out, drain: !args.Contains("--no-drain"));
         break;
     case "delivery":
         await DeliveryBenchmark.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 600);

@@ -68,7 +68,7 @@ public sealed class SettingsProblemsTests
 
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("fix these settings", printed, StringComparison.Ordinal);
-        Assert.Contains("Ingest__BearerSecret must be at least 32 characters", printed, StringComparison.Ordinal);
+        Assert.Contains("Outreach__ClientId is required", printed, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", printed, StringComparison.Ordinal);
     }
