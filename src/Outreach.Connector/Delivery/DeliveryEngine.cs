@@ -3,6 +3,7 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.DryRun;
@@ -46,6 +47,7 @@ public sealed class DeliveryEngine
     private readonly ILogger<DeliveryEngine> _logger;
     private readonly ConnectorMetrics? _metrics;
     private readonly DeliveryActivityStore? _activity;
+    private readonly ProspectClaimStore? _claims;
 
     /// <summary>Creates the engine of one Outreach connection.</summary>
     public DeliveryEngine(
@@ -60,7 +62,8 @@ public sealed class DeliveryEngine
         TimeProvider time,
         ILogger<DeliveryEngine> logger,
         ConnectorMetrics? metrics = null,
-        DeliveryActivityStore? activity = null)
+        DeliveryActivityStore? activity = null,
+        ProspectClaimStore? claims = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _outreach = outreach ?? throw new ArgumentNullException(nameof(outreach));
@@ -75,6 +78,7 @@ public sealed class DeliveryEngine
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _metrics = metrics;
         _activity = activity;
+        _claims = claims;
     }
 
     /// <summary>Works on a batch and returns one disposition per message, index-aligned with <paramref name="batch"/>.</summary>
@@ -114,11 +118,18 @@ public sealed class DeliveryEngine
         var groups = Coalescer.Coalesce(deliverable);
         run.Count(Names.Coalesced, deliverable.Count - groups.Count);
         var purse = new PermitPurse();
+
+        // One writer per prospect across every drainer: held from the version check through the send to the recording.
+        var claims = _claims is null ? null : await _claims.ClaimAsync(groups.Select(g => g.ProspectId), cancellationToken);
         try
         {
             for (var i = 0; i < groups.Count; i++)
             {
-                if (run.Stop is null)
+                if (run.Stop is null && claims is not null && !await claims.HoldsForWriteAsync(groups[i].ProspectId, cancellationToken))
+                {
+                    DeferClaimedElsewhere(run, groups[i], claims.ConflictRetryAt);
+                }
+                else if (run.Stop is null)
                 {
                     await DeliverProspectAsync(run, groups[i], purse, groups.Count - i, cancellationToken);
                 }
@@ -131,6 +142,10 @@ public sealed class DeliveryEngine
         finally
         {
             await ReturnUnusedPermitsAsync(purse);
+            if (claims is not null)
+            {
+                await claims.DisposeAsync();
+            }
         }
 
         await StoreCountersAsync(run);
@@ -396,6 +411,16 @@ public sealed class DeliveryEngine
                     RetryLater(run, message, "delivery state storage failed", null);
                     break;
             }
+        }
+    }
+
+    // Another drainer writes to this prospect now: wait briefly, without using an attempt, and keep the order.
+    private static void DeferClaimedElsewhere(BatchRun run, CoalescedUpdate group, DateTimeOffset until)
+    {
+        foreach (var message in group.Messages)
+        {
+            run.Decide(message, new MessageDisposition.DeferUntil(message.MessageId, message.DeliveryAttempt - 1, until));
+            run.Count(Names.Deferred, 1);
         }
     }
 
