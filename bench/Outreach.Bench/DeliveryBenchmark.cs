@@ -26,10 +26,10 @@ public static class DeliveryBenchmark
     // 300 per minute (5 requests/s) is twice Outreach's real rate (10,000 per hour) and a quarter of what one drainer
     // sends against Azurite (about 20 requests/s, measured with Burst pacing), so the table measures pacing rather than
     // the drainer's own speed. The safety margin is 1 %, as in production (100 of 10,000).
-    private const int Limit = 300;
+    internal const int Limit = 300;
     private const int SafetyMargin = 3;
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
-    private const string Secret = "bench-secret-0123456789-abcdefghijklmnop";
+    internal static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
+    internal const string Secret = "bench-secret-0123456789-abcdefghijklmnop";
 
     /// <summary>Runs both systems and prints the table.</summary>
     public static async Task RunAsync(TextWriter output, int prospects = 600)
@@ -125,13 +125,14 @@ public static class DeliveryBenchmark
             memory.PeakWorkingSetMiB);
     }
 
-    private static WebApplication BuildConnector(AzuriteServer azurite, SandboxServer sandbox, Uri baseAddress, string namePrefix, string? pacing)
+    internal static WebApplication BuildConnector(
+        AzuriteServer azurite, SandboxServer sandbox, Uri baseAddress, string namePrefix, string? pacing, string? tokenFolder = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(baseAddress.ToString());
         builder.Logging.ClearProviders();
         var settings = SandboxConnectorSettings.Create(
-            azurite.ConnectionString, sandbox, baseAddress, Secret, Directory.CreateTempSubdirectory("bench-tokens-").FullName, namePrefix);
+            azurite.ConnectionString, sandbox, baseAddress, Secret, tokenFolder ?? Directory.CreateTempSubdirectory("bench-tokens-").FullName, namePrefix);
         settings["Delivery:RequestsPerWindow"] = Limit.ToString(CultureInfo.InvariantCulture);
         settings["Delivery:Window"] = Window.ToString("c", CultureInfo.InvariantCulture);
         settings["Delivery:SafetyMargin"] = SafetyMargin.ToString(CultureInfo.InvariantCulture);
@@ -146,7 +147,7 @@ public static class DeliveryBenchmark
         return StandaloneApp.Build(builder);
     }
 
-    private static async Task PostAsync(HttpClient client, string body)
+    internal static async Task PostAsync(HttpClient client, string body)
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using var response = await client.PostAsync(new Uri("/api/profiles", UriKind.Relative), content);
@@ -160,7 +161,7 @@ public static class DeliveryBenchmark
 
     // Drained = the queue is empty and, for the naive drainer, its loop has ended; the engine is given the same
     // one-second quiet period the naive drainer uses before it stops.
-    private static async Task WaitUntilDrainedAsync(QueueClient queue, Task? naiveRun)
+    internal static async Task WaitUntilDrainedAsync(QueueClient queue, Task? naiveRun)
     {
         if (naiveRun is not null)
         {
@@ -183,7 +184,7 @@ public static class DeliveryBenchmark
 
     // Windows are aligned to the sandbox's fixed windows: count successful PATCHes per window that began after the
     // backlog started and ended before the last request, i.e. the windows the backlog kept full of demand.
-    private static double BudgetUsed(List<RequestLogEntry> patches, DateTimeOffset started)
+    internal static double BudgetUsed(List<RequestLogEntry> patches, DateTimeOffset started)
     {
         if (patches.Count == 0)
         {
@@ -202,7 +203,7 @@ public static class DeliveryBenchmark
     }
 
     // A workload too small to fill a whole window has no budget figure: say so instead of printing NaN.
-    private static string Share(double share) => double.IsNaN(share) ? "n/a (no full window)" : share.ToString("P1", CultureInfo.InvariantCulture);
+    internal static string Share(double share) => double.IsNaN(share) ? "n/a (no full window)" : share.ToString("P1", CultureInfo.InvariantCulture);
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];

@@ -2,6 +2,7 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
@@ -37,6 +38,7 @@ public sealed class DeliveryEngine
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryEngine> _logger;
     private readonly IDeliveryObserver _observer;
+    private readonly ProspectClaimStore? _claims;
 
     /// <summary>Creates the engine of one Outreach connection.</summary>
     public DeliveryEngine(
@@ -49,7 +51,8 @@ public sealed class DeliveryEngine
         IOptions<DeliveryOptions> options,
         TimeProvider time,
         ILogger<DeliveryEngine> logger,
-        IDeliveryObserver observer)
+        IDeliveryObserver observer,
+        ProspectClaimStore? claims = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _outreach = outreach ?? throw new ArgumentNullException(nameof(outreach));
@@ -62,6 +65,7 @@ public sealed class DeliveryEngine
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _observer = observer ?? throw new ArgumentNullException(nameof(observer));
+        _claims = claims;
     }
 
     /// <summary>Works on a batch and returns one disposition per message, index-aligned with <paramref name="batch"/>.</summary>
@@ -98,11 +102,18 @@ public sealed class DeliveryEngine
 
         var groups = Coalescer.Coalesce(deliverable);
         run.Count(Names.Coalesced, deliverable.Count - groups.Count);
-        await using (var purse = _budget.OpenPurse(_logger))
+        // One writer per prospect across every drainer: held from the version check through the send to the recording.
+        var claims = _claims is null ? null : await _claims.ClaimAsync(groups.Select(g => g.ProspectId), cancellationToken);
+        try
         {
+            await using var purse = _budget.OpenPurse(_logger);
             for (var i = 0; i < groups.Count; i++)
             {
-                if (run.Stop is null)
+                if (run.Stop is null && claims is not null && !await claims.HoldsForWriteAsync(groups[i].ProspectId, cancellationToken))
+                {
+                    DeferClaimedElsewhere(run, groups[i], claims.ConflictRetryAt);
+                }
+                else if (run.Stop is null)
                 {
                     await DeliverProspectAsync(run, groups[i], purse, groups.Count - i, cancellationToken);
                 }
@@ -110,6 +121,13 @@ public sealed class DeliveryEngine
                 {
                     ApplyStop(run, groups[i]);
                 }
+            }
+        }
+        finally
+        {
+            if (claims is not null)
+            {
+                await claims.DisposeAsync();
             }
         }
 
@@ -309,6 +327,16 @@ public sealed class DeliveryEngine
 
         run.Decide(message, new MessageDisposition.RetryLater(message.MessageId, message.DeliveryAttempt, retryAt, retryAt - now, reason));
         run.Count(Names.Retried, 1);
+    }
+
+    // Another drainer writes to this prospect now: wait briefly, without using an attempt, and keep the order.
+    private static void DeferClaimedElsewhere(BatchRun run, CoalescedUpdate group, DateTimeOffset until)
+    {
+        foreach (var message in group.Messages)
+        {
+            run.Decide(message, new MessageDisposition.DeferUntil(message.MessageId, message.DeliveryAttempt - 1, until));
+            run.Count(Names.Deferred, 1);
+        }
     }
 
     private void ApplyStop(BatchRun run, CoalescedUpdate group) =>

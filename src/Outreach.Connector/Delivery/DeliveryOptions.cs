@@ -81,7 +81,7 @@ public sealed class DeliveryOptions
 
     /// <summary>
     /// Prefix of the delivery tables (letters and digits, starting with a letter): <c>{prefix}FieldVersions</c>,
-    /// <c>{prefix}RequestBudget</c>, <c>{prefix}FailureLedger</c>, <c>{prefix}DeliveryCounters</c>.
+    /// <c>{prefix}RequestBudget</c>, <c>{prefix}FailureLedger</c>, <c>{prefix}DeliveryCounters</c>, <c>{prefix}ProspectClaims</c>.
     /// </summary>
     public string TablePrefix { get; set; } = "outreach";
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
@@ -48,6 +49,9 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<FailureLedger>();
         services.TryAddSingleton<DeliveryCounters>();
         services.TryAddSingleton<Backoff>();
+        services.AddOptions<ProspectClaimOptions>().BindConfiguration(ProspectClaimOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProspectClaimOptions>, ProspectClaimOptionsValidator>());
+        services.TryAddSingleton<ProspectClaimStore>();
         services.AddConnectorMetrics();
         services.TryAddSingleton<Monitoring.DeliveryActivityStore>();
         services.TryAddSingleton<IDeliveryObserver, DeliveryTelemetry>();

@@ -27,6 +27,7 @@ public sealed class DeliveryTables
         RequestBudget = service.GetTableClient(prefix + "RequestBudget");
         FailureLedger = service.GetTableClient(prefix + "FailureLedger");
         DeliveryCounters = service.GetTableClient(prefix + "DeliveryCounters");
+        ProspectClaims = service.GetTableClient(prefix + "ProspectClaims");
     }
 
     /// <summary>Applied field versions, one entity per prospect.</summary>
@@ -40,6 +41,9 @@ public sealed class DeliveryTables
 
     /// <summary>Hourly counters.</summary>
     public TableClient DeliveryCounters { get; }
+
+    /// <summary>Which drainer may write to which prospect right now (see <see cref="Claims.ProspectClaimStore"/>).</summary>
+    public TableClient ProspectClaims { get; }
 
     /// <summary>Returns the table after making sure it exists (one create call per table and process, retried after a failure).</summary>
     public async Task<TableClient> ReadyAsync(TableClient table, CancellationToken cancellationToken)
