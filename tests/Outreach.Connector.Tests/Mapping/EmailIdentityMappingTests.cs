@@ -163,4 +163,18 @@ public sealed class EmailIdentityMappingTests
         var problem = Assert.Single(DestinationMappingValidator.Problems(EmailMapping(outreachIdNamespace: "email")));
         Assert.Contains("one namespace cannot hold both emails and Outreach ids", problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Sample_email_mapping_is_valid_and_its_sample_export_names_the_prospect_by_email()
+    {
+        var mapping = new DestinationMapping();
+        MappingServiceCollectionExtensions.LoadFile(PathOf("mapping-email.json"), mapping);
+        Assert.Empty(DestinationMappingValidator.Problems(mapping));
+
+        var translation = Translator(mapping).Translate(Export("email-only-profile.json"), ReceivedAt);
+        var update = Assert.IsType<ProfileOutcome.Accepted>(Assert.Single(translation.Outcomes)).Update;
+
+        Assert.Equal("prospect2@example.test", update.Email);
+        Assert.Equal(["custom1", "custom3", "firstName", "lastName"], update.Fields.Keys.Order(StringComparer.Ordinal));
+    }
 }
