@@ -1,7 +1,10 @@
 namespace Outreach.Connector.EmailMatching;
 
 /// <summary>Settings of email → prospect resolution at delivery (configuration section <c>EmailResolution</c>).</summary>
-/// <remarks>Used only when the mapping's <c>identityMatch</c> is <c>email</c>; how duplicates are treated is the mapping's <c>DuplicateEmails</c>.</remarks>
+/// <remarks>
+/// Used only when the mapping's <c>identityMatch</c> is <c>email</c>; how duplicates are treated is the mapping's
+/// <c>DuplicateEmails</c>, and whether one lookup may carry several emails is <c>Outreach__EmailFilterMultiValue</c>.
+/// </remarks>
 public sealed class EmailResolutionOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
@@ -16,9 +19,6 @@ public sealed class EmailResolutionOptions
     /// <summary>Longest allowed lifetime of a "no prospect has this email" answer in the cache.</summary>
     public static readonly TimeSpan MaxNegativeCacheTtl = TimeSpan.FromDays(1);
 
-    /// <summary>Most emails one lookup may carry.</summary>
-    public const int MaxEmailsPerLookup = 50;
-
     /// <summary>
     /// How long the prospect ids found for an email are reused without asking Outreach again. A prospect deleted or
     /// merged in the meantime answers the PATCH with 404, which drops the entry and resolves the email again.
@@ -30,13 +30,6 @@ public sealed class EmailResolutionOptions
     /// create the prospect any time.
     /// </summary>
     public TimeSpan NegativeCacheTtl { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>
-    /// Emails per lookup request. 1 (the default) sends <c>filter[emails]=…</c>; more sends the multi-value form
-    /// <c>filter[emails][]=…&amp;filter[emails][]=…</c>, which Outreach documents for other filters but not for emails
-    /// (UNCONFIRMED): raise it only after the probe command reports that it works.
-    /// </summary>
-    public int EmailsPerLookup { get; set; } = 1;
 
     /// <summary>
     /// Optional secret (at least 16 characters) that turns the email hash into HMAC-SHA256, so cache keys and ledger

@@ -27,11 +27,6 @@ public sealed class EmailResolutionOptionsValidator : IValidateOptions<EmailReso
             failures.Add("EmailResolution__NegativeCacheTtl must not be longer than EmailResolution__CacheTtl.");
         }
 
-        if (options.EmailsPerLookup is < 1 or > EmailResolutionOptions.MaxEmailsPerLookup)
-        {
-            failures.Add($"EmailResolution__EmailsPerLookup must be between 1 and {EmailResolutionOptions.MaxEmailsPerLookup}.");
-        }
-
         if (!string.IsNullOrEmpty(options.HashKey) && options.HashKey.Length < MinHashKeyLength)
         {
             failures.Add($"EmailResolution__HashKey must be at least {MinHashKeyLength} characters when set.");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Mapping;
+using Outreach.Connector.Outreach;
 
 namespace Outreach.Connector.EmailMatching;
 
@@ -12,8 +13,8 @@ namespace Outreach.Connector.EmailMatching;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Unknown emails are looked up <see cref="EmailResolutionOptions.EmailsPerLookup"/> at a time (one by default; the
-/// multi-value form is UNCONFIRMED). Each answer is cached, "no prospect" included (for the shorter negative lifetime),
+/// Unknown emails are looked up as many at a time as the lookup client allows (one unless
+/// <c>Outreach__EmailFilterMultiValue</c> is on; the multi-value form is UNCONFIRMED). Each answer is cached, "no prospect" included (for the shorter negative lifetime),
 /// and the mapping's <see cref="DuplicateEmailRule"/> turns several prospects into one, all, or an exclusion.
 /// </para>
 /// <para>
@@ -28,10 +29,9 @@ public sealed partial class EmailResolver
 
     private readonly EmailProspectCache _cache;
     private readonly EmailHasher _hasher;
-    private readonly IProspectEmailLookup _lookup;
+    private readonly IOutreachEmailLookup _lookup;
     private readonly RequestBudget _budget;
     private readonly DuplicateEmailRule _duplicates;
-    private readonly EmailResolutionOptions _options;
     private readonly DeliveryOptions _delivery;
     private readonly TimeProvider _time;
     private readonly ILogger<EmailResolver> _logger;
@@ -40,23 +40,20 @@ public sealed partial class EmailResolver
     public EmailResolver(
         EmailProspectCache cache,
         EmailHasher hasher,
-        IProspectEmailLookup lookup,
+        IOutreachEmailLookup lookup,
         RequestBudget budget,
         CompiledMapping mapping,
-        IOptions<EmailResolutionOptions> options,
         IOptions<DeliveryOptions> delivery,
         TimeProvider time,
         ILogger<EmailResolver> logger)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(delivery);
         _cache = cache ?? throw new ArgumentNullException(nameof(cache));
         _hasher = hasher ?? throw new ArgumentNullException(nameof(hasher));
         _lookup = lookup ?? throw new ArgumentNullException(nameof(lookup));
         _budget = budget ?? throw new ArgumentNullException(nameof(budget));
         _duplicates = mapping.DuplicateEmails;
-        _options = options.Value;
         _delivery = delivery.Value;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -128,22 +125,24 @@ public sealed partial class EmailResolver
     // Looks up the unknown emails in chunks, one permit per request; returns the number of requests sent.
     private async Task<int> LookUpAsync(List<string> unknown, Dictionary<string, EmailResolution> results, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
-        var chunks = unknown.Chunk(_options.EmailsPerLookup).ToList();
-        var sent = 0;
-        var permits = new PermitLease(_budget);
+        var chunks = unknown.Chunk(Math.Max(1, _lookup.MaxEmailsPerRequest)).ToList();
+        var permits = new PermitLease(_budget, _delivery, _time, LookupDeadline(startedAt));
         try
         {
             for (var i = 0; i < chunks.Count; i++)
             {
-                var stop = await permits.TakeAsync(chunks.Count - i, Math.Min(_delivery.MaxPermitsPerLease, chunks.Count - i), LookupDeadline(startedAt), _delivery.MaxWaitForPermit, _time, cancellationToken);
-                if (stop is not null)
+                permits.StillNeeded = chunks.Count - i;
+                EmailLookupOutcome outcome;
+                try
                 {
-                    MarkRest(chunks, i, results, stop);
+                    outcome = await _lookup.FindAsync(chunks[i], permits.TakeAsync, cancellationToken);
+                }
+                catch (PermitUnavailableException ex)
+                {
+                    MarkRest(chunks, i, results, new EmailResolution.NotYet(ResolutionWait.Defer, ex.NextPermitAt, ex.Message));
                     break;
                 }
 
-                var outcome = await _lookup.FindAsync(chunks[i], cancellationToken);
-                sent++;
                 await ObserveAsync(outcome, cancellationToken);
                 var rest = await RecordAsync(chunks[i], outcome, results, cancellationToken);
                 if (rest is not null)
@@ -158,25 +157,28 @@ public sealed partial class EmailResolver
             await permits.ReturnUnusedAsync();
         }
 
-        return sent;
+        return permits.Taken;
     }
 
     // Records one answer; returns the resolution for the chunks not yet looked up when sending must stop.
     private async Task<EmailResolution.NotYet?> RecordAsync(string[] chunk, EmailLookupOutcome outcome, Dictionary<string, EmailResolution> results, CancellationToken cancellationToken)
     {
-        switch (outcome)
+        if (outcome is EmailLookupOutcome.Found found)
         {
-            case EmailLookupOutcome.Found found:
-                foreach (var email in chunk)
-                {
-                    var ids = found.ProspectIdsByEmail.TryGetValue(email, out var list) ? list : [];
-                    var stored = await _cache.StoreAsync(_hasher.Hash(email), ids.ToList(), cancellationToken);
-                    results[email] = Apply(stored.ProspectIds);
-                }
+            foreach (var email in chunk)
+            {
+                var ids = found.ProspectIds.TryGetValue(email, out var list) ? list : [];
+                var stored = await _cache.StoreAsync(_hasher.Hash(email), [.. ids], cancellationToken);
+                results[email] = Apply(stored.ProspectIds);
+            }
 
-                return null;
+            return null;
+        }
 
-            case EmailLookupOutcome.RateLimited limited:
+        var failure = ((EmailLookupOutcome.Failed)outcome).Failure;
+        switch (failure)
+        {
+            case OutreachCallOutcome.RateLimited limited:
             {
                 var until = await _budget.BlockAsync(limited.RetryAt, cancellationToken);
                 var notYet = new EmailResolution.NotYet(ResolutionWait.Defer, until, "Outreach answered 429 to an email lookup.");
@@ -184,19 +186,19 @@ public sealed partial class EmailResolver
                 return notYet;
             }
 
-            case EmailLookupOutcome.Transient transient:
+            case OutreachCallOutcome.Transient transient:
             {
                 var notYet = new EmailResolution.NotYet(ResolutionWait.Retry, transient.RetryAt, $"Email lookup failed: {transient.Reason}");
                 Mark(chunk, results, notYet);
                 return notYet;
             }
 
-            case EmailLookupOutcome.Permanent permanent:
-                LogLookupRefused(_logger, permanent.StatusCode, permanent.Error?.Id ?? "", chunk.Length);
-                Mark(chunk, results, new EmailResolution.Rejected(permanent.StatusCode, permanent.Error));
+            case OutreachCallOutcome.Permanent permanent:
+                LogLookupRefused(_logger, permanent.StatusCode, permanent.FirstError?.Id ?? "", chunk.Length);
+                Mark(chunk, results, new EmailResolution.Rejected(permanent.StatusCode, permanent.FirstError));
                 return null;
 
-            case EmailLookupOutcome.Unauthorized unauthorized:
+            case OutreachCallOutcome.Unauthorized unauthorized:
             {
                 var notYet = new EmailResolution.NotYet(ResolutionWait.Hold, _time.GetUtcNow() + _delivery.UnauthorizedHold, unauthorized.Reason);
                 Mark(chunk, results, notYet);
@@ -204,7 +206,7 @@ public sealed partial class EmailResolver
             }
 
             default:
-                throw new InvalidOperationException($"Unknown lookup outcome {outcome.GetType().Name}.");
+                throw new InvalidOperationException($"Unexpected lookup failure {failure.GetType().Name}.");
         }
     }
 
@@ -222,9 +224,15 @@ public sealed partial class EmailResolver
 
     private async Task ObserveAsync(EmailLookupOutcome outcome, CancellationToken cancellationToken)
     {
+        var rateLimit = outcome switch
+        {
+            EmailLookupOutcome.Found found => found.RateLimit,
+            EmailLookupOutcome.Failed failed => failed.Failure.RateLimit,
+            _ => RateLimitSnapshot.None,
+        };
         try
         {
-            await _budget.ObserveAsync(outcome.RateLimit, cancellationToken);
+            await _budget.ObserveAsync(rateLimit, cancellationToken);
         }
         catch (RequestFailedException)
         {

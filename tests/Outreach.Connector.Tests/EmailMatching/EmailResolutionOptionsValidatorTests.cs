@@ -20,15 +20,13 @@ public sealed class EmailResolutionOptionsValidatorTests
         {
             CacheTtl = TimeSpan.FromSeconds(5),
             NegativeCacheTtl = TimeSpan.FromDays(2),
-            EmailsPerLookup = 0,
             HashKey = "short",
         }).ToList();
 
-        Assert.Equal(4, failures.Count);
+        Assert.Equal(3, failures.Count);
         Assert.StartsWith("EmailResolution__CacheTtl must be between", failures[0], StringComparison.Ordinal);
         Assert.StartsWith("EmailResolution__NegativeCacheTtl must be between", failures[1], StringComparison.Ordinal);
-        Assert.StartsWith("EmailResolution__EmailsPerLookup must be between 1 and 50", failures[2], StringComparison.Ordinal);
-        Assert.StartsWith("EmailResolution__HashKey must be at least 16", failures[3], StringComparison.Ordinal);
+        Assert.StartsWith("EmailResolution__HashKey must be at least 16", failures[2], StringComparison.Ordinal);
     }
 
     [Fact]

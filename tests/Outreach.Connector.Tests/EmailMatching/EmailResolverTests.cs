@@ -31,7 +31,8 @@ public sealed class EmailResolverTests(AzuriteFixture azurite)
                 BurstPermits = 1,
                 MaxWaitForPermit = TimeSpan.Zero,
             };
-            Options = new EmailResolutionOptions { EmailsPerLookup = emailsPerLookup };
+            Options = new EmailResolutionOptions();
+            Lookup.MaxEmailsPerRequest = emailsPerLookup;
             var delivery = Microsoft.Extensions.Options.Options.Create(Delivery);
             var options = Microsoft.Extensions.Options.Options.Create(Options);
             Service = new TableServiceClient(azurite.ConnectionString);
@@ -42,7 +43,7 @@ public sealed class EmailResolverTests(AzuriteFixture azurite)
             mapping.IdentityNamespace = "Email";
             mapping.DuplicateEmails = duplicates;
             Resolver = new EmailResolver(
-                Cache, EmailHasher.Unkeyed, Lookup, Budget, CompiledMapping.Compile(mapping), options, delivery, Time, NullLogger<EmailResolver>.Instance);
+                Cache, EmailHasher.Unkeyed, Lookup, Budget, CompiledMapping.Compile(mapping), delivery, Time, NullLogger<EmailResolver>.Instance);
         }
 
         public DeliveryOptions Delivery { get; }
@@ -173,6 +174,19 @@ public sealed class EmailResolverTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Lookup_refused_for_good_is_rejected_and_the_other_emails_are_still_looked_up()
+    {
+        var harness = new Harness(azurite);
+        harness.Lookup.Prospects[Bob] = [8];
+        harness.Lookup.Failure = emails => emails[0] == Ada ? new OutreachCallOutcome.Permanent(403, [new OutreachError("unauthorizedOauthScope", null, null, null)], RateLimitSnapshot.None) : null;
+
+        var batch = await harness.ResolveAsync(Ada, Bob);
+
+        Assert.Equal(403, Assert.IsType<EmailResolution.Rejected>(batch.Resolutions[Ada]).StatusCode);
+        Assert.IsType<EmailResolution.Resolved>(batch.Resolutions[Bob]);
+    }
+
+    [Fact]
     public async Task Spent_budget_defers_the_unknown_emails_without_a_request()
     {
         var harness = new Harness(azurite, permits: 1);
@@ -192,7 +206,7 @@ public sealed class EmailResolverTests(AzuriteFixture azurite)
     {
         var harness = new Harness(azurite);
         var retryAt = harness.Time.GetUtcNow().AddMinutes(5);
-        harness.Lookup.Override = _ => new EmailLookupOutcome.RateLimited(retryAt, RateLimitSnapshot.None);
+        harness.Lookup.Failure = _ => new OutreachCallOutcome.RateLimited(retryAt, null, RateLimitSnapshot.None);
 
         var batch = await harness.ResolveAsync(Ada, Bob);
 
@@ -206,10 +220,10 @@ public sealed class EmailResolverTests(AzuriteFixture azurite)
     public async Task Transient_failure_retries_and_refused_credentials_hold()
     {
         var harness = new Harness(azurite);
-        harness.Lookup.Override = _ => new EmailLookupOutcome.Transient("Outreach answered 503.", null, RateLimitSnapshot.None);
+        harness.Lookup.Failure = _ => new OutreachCallOutcome.Transient(503, "Outreach answered 503.", null, RateLimitSnapshot.None);
         Assert.Equal(ResolutionWait.Retry, Assert.IsType<EmailResolution.NotYet>((await harness.ResolveAsync(Ada)).Resolutions[Ada]).Wait);
 
-        harness.Lookup.Override = _ => new EmailLookupOutcome.Unauthorized("revoked", RateLimitSnapshot.None);
+        harness.Lookup.Failure = _ => new OutreachCallOutcome.Unauthorized("revoked", RateLimitSnapshot.None);
         Assert.Equal(ResolutionWait.Hold, Assert.IsType<EmailResolution.NotYet>((await harness.ResolveAsync(Ada)).Resolutions[Ada]).Wait);
     }
 
