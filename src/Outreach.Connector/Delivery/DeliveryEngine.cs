@@ -2,10 +2,17 @@ using System.Diagnostics;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.DryRun;
+using Outreach.Connector.Delivery.Ledger;
+using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Delivery;
 

@@ -3,6 +3,11 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Ledger;
+using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Monitoring;
 
 namespace Outreach.Connector.Delivery;

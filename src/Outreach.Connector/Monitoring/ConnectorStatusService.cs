@@ -1,8 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.DryRun;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Mapping;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Monitoring;
 

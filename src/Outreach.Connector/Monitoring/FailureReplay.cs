@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Azure;
 using Microsoft.Extensions.Logging;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Updates;
 

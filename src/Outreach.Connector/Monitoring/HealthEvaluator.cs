@@ -2,8 +2,10 @@ using System.Globalization;
 using Azure;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Tokens;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Monitoring;
 

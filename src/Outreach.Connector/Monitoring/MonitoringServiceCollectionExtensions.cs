@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.DryRun;
 
 namespace Outreach.Connector.Monitoring;
 

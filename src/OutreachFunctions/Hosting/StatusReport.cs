@@ -3,6 +3,8 @@ using System.Text.Json;
 using Azure;
 using Azure.Identity;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Tokens;
 
 namespace OutreachFunctions.Hosting;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Queueing;
 

@@ -1,4 +1,4 @@
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Queueing;

@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Updates;
 

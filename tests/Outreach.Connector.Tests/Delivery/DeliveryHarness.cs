@@ -4,6 +4,11 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Ledger;
+using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
 using Outreach.Testing;
 

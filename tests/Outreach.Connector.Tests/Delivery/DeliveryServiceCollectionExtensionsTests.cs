@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Moq;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Testing;

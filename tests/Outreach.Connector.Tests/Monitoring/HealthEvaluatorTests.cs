@@ -1,11 +1,10 @@
 using Moq;
-using Outreach.Connector.Delivery;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Tests.Delivery;
 using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Tokens;
 using Outreach.Testing;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Tests.Monitoring;
 

@@ -1,4 +1,5 @@
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Sandbox.Faults;
 using Outreach.Testing;
 using OutreachFunctions.Tests.Infrastructure;

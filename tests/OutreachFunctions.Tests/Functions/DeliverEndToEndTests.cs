@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Updates;
 using Outreach.Sandbox.Faults;

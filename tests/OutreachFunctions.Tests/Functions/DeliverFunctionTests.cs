@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Azure.Core;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Ledger;
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Storage;
 using Outreach.Connector.Tokens;

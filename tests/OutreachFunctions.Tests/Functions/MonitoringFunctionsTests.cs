@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Queueing;

@@ -6,6 +6,7 @@ using Azure;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Updates;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Queueing;
