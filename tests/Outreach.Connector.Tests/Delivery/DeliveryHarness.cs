@@ -8,6 +8,7 @@ using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Telemetry;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
 using Outreach.Testing;
@@ -42,7 +43,7 @@ internal sealed class DeliveryHarness
         Counters = new DeliveryCounters(Tables, options, Time);
         Pause = new ConnectionPause(Time);
         Backoff = new Backoff(Options, new Random(7));
-        Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Counters, Pause, Backoff, options, Time, Logger);
+        Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Pause, Backoff, options, Time, Logger, new DeliveryTelemetry(Counters, Logger));
     }
 
     public DeliveryOptions Options { get; }
