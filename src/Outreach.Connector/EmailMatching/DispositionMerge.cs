@@ -1,4 +1,5 @@
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Outcomes;
 
 namespace Outreach.Connector.EmailMatching;
 

@@ -21,6 +21,7 @@ public static class EmailMatchingServiceCollectionExtensions
         services.TryAddSingleton<EmailHasher>();
         services.TryAddSingleton<EmailProspectCache>();
         services.TryAddSingleton<EmailResolver>();
+        services.TryAddSingleton<EmailResolutionStage>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Outreach;
 

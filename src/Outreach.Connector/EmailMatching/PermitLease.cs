@@ -1,4 +1,5 @@
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
 
 namespace Outreach.Connector.EmailMatching;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Outreach;
