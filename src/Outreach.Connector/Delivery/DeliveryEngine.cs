@@ -8,6 +8,7 @@ using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Telemetry;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
+using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
@@ -30,7 +31,7 @@ public sealed class DeliveryEngine
     private readonly FieldVersionStore _versions;
     private readonly RequestBudget _budget;
     private readonly FailureLedger _ledger;
-    private readonly ConnectionPause _pause;
+    private readonly IConnectionState _pause;
     private readonly Backoff _backoff;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
@@ -43,7 +44,7 @@ public sealed class DeliveryEngine
         FieldVersionStore versions,
         RequestBudget budget,
         FailureLedger ledger,
-        ConnectionPause pause,
+        IConnectionState pause,
         Backoff backoff,
         IOptions<DeliveryOptions> options,
         TimeProvider time,

@@ -11,7 +11,7 @@ namespace Outreach.Connector.Mapping;
 /// An audience field takes the time of that audience's <c>lastQualificationTime</c> (the receipt time when AEP sent
 /// none); a mapped attribute takes the export's receipt time. The prospect is named by its Outreach id or, with an
 /// email mapping, by the normalized email that delivery resolves. Unmapped audiences are ignored, as AEP may export
-/// memberships the marketer never mapped (aep-and-peers.md §1.2). A malformed profile is <em>invalid</em> with the
+/// memberships the marketer never mapped (docs/reference/aep.md §1.2). A malformed profile is <em>invalid</em> with the
 /// path of the problem; a well-formed profile with nothing to write is <em>excluded</em> with a reason code.
 /// </remarks>
 public sealed class ProfileTranslator(CompiledMapping mapping)

@@ -4,6 +4,7 @@ using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Ingest;
 using Outreach.Connector.Mapping;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using I = Outreach.Connector.Monitoring.ConnectorTelemetry.Instruments;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;

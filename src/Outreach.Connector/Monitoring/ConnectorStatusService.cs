@@ -29,7 +29,8 @@ public sealed class ConnectorStatusService(
     IOptions<MonitoringOptions> monitoringOptions,
     TimeProvider time,
     CompiledMapping? mapping = null,
-    IOptions<DryRunOptions>? dryRunOptions = null)
+    IOptions<DryRunOptions>? dryRunOptions = null,
+    IngestRefusals? refusals = null)
 {
     private const int MaxLedgerEntriesRead = 5000;
     private readonly MonitoringOptions _options = monitoringOptions.Value;
@@ -73,7 +74,8 @@ public sealed class ConnectorStatusService(
             new DeliveryState(delivery.LastBatchAt, delivery.QueueLag?.TotalSeconds),
             totals,
             runs,
-            Audiences(sums, entries, delivery));
+            Audiences(sums, entries, delivery),
+            refusals?.Snapshot());
     }
 
     private RunReport Run(string runId, DateTimeOffset start, DateTimeOffset end, string status, IReadOnlyDictionary<string, long> c, IEnumerable<FailureLedgerEntry> entries)

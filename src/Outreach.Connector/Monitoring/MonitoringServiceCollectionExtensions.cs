@@ -14,6 +14,8 @@ public static class MonitoringServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddMetrics();
         services.TryAddSingleton<ConnectorMetrics>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IngestRefusals>();
         return services;
     }
 

@@ -9,7 +9,8 @@ namespace Outreach.Connector.Outreach;
 public static class OutreachBulkServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IOutreachEmailLookup"/> (typed <see cref="HttpClient"/>s like the PATCH client's) and <see cref="OutreachBulkOptions"/>, validated at start.
+    /// Registers <see cref="IOutreachProspectReader"/>, <see cref="IOutreachEmailLookup"/> and <see cref="IOutreachBulkClient"/>
+    /// (typed <see cref="HttpClient"/>s like the PATCH client's) and <see cref="OutreachBulkOptions"/>, validated at start.
     /// Called by <see cref="OutreachServiceCollectionExtensions.AddOutreachClient"/>.
     /// </summary>
     public static IServiceCollection AddOutreachBulkClients(this IServiceCollection services, IConfiguration configuration, Func<SocketsHttpHandler> handler)
@@ -17,7 +18,9 @@ public static class OutreachBulkServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<OutreachBulkOptions>().Bind(configuration.GetSection(OutreachBulkOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutreachBulkOptions>, BulkOptionsValidator>());
+        services.AddHttpClient<IOutreachProspectReader, OutreachProspectReader>(Configure).ConfigurePrimaryHttpMessageHandler(handler);
         services.AddHttpClient<IOutreachEmailLookup, OutreachEmailLookup>(Configure).ConfigurePrimaryHttpMessageHandler(handler);
+        services.AddHttpClient<IOutreachBulkClient, OutreachBulkClient>(Configure).ConfigurePrimaryHttpMessageHandler(handler);
         return services;
     }
 

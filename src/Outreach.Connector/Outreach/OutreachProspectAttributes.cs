@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Outreach.Connector.Outreach;
 
 /// <summary>The prospect attributes the connector may write, with their type and maximum length.</summary>
-/// <remarks>Source: outreach-api.md §3 (writable common attributes, custom1..custom150 as strings of at most 32,000).</remarks>
+/// <remarks>Source: docs/reference/outreach-api.md §3 (writable common attributes, custom1..custom150 as strings of at most 32,000).</remarks>
 public static class OutreachProspectAttributes
 {
     /// <summary>The lowest custom field number.</summary>

@@ -6,6 +6,7 @@ using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 
 namespace OutreachFunctions.Standalone;
@@ -24,7 +25,7 @@ public sealed partial class QueueDrainService(
     QueueServiceClient queues,
     DeliveryEngine engine,
     EmailResolutionStage emailStage,
-    ConnectionPause pause,
+    IConnectionState connection,
     IOptions<StorageQueueDrainOptions> drainOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider time,
@@ -50,10 +51,11 @@ public sealed partial class QueueDrainService(
         var idle = _options.IdlePollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (pause.Status is { } paused && time.GetUtcNow() < paused.ProbeAt)
+            await connection.RefreshIfDueAsync(stoppingToken);
+            if (connection.Status is { } paused && time.GetUtcNow() < paused.ProbeAt)
             {
-                // Needs re-authorization: receive nothing until a new connection resumes delivery or it is time to
-                // probe Outreach again. The queue keeps every update meanwhile.
+                // Needs re-authorization: receive nothing until a new connection (on any instance) resumes delivery or
+                // it is time to probe Outreach again. The queue keeps every update meanwhile.
                 await DelayAsync(_options.IdlePollInterval, stoppingToken);
                 continue;
             }

@@ -11,6 +11,7 @@ using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Telemetry;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
+using Outreach.Connector.Tokens;
 using Outreach.Testing;
 
 namespace Outreach.Connector.Tests.Delivery;
@@ -41,10 +42,13 @@ internal sealed class DeliveryHarness
         Budget = new RequestBudget(Tables, options, Time, NullLogger<RequestBudget>.Instance);
         Ledger = new FailureLedger(Tables, Time);
         Counters = new DeliveryCounters(Tables, options, Time);
-        Pause = new ConnectionPause(Time);
+        TokenStore = new InMemoryTokenStore();
+        Pause = new ConnectionState(ConnectionName, TokenStore, Microsoft.Extensions.Options.Options.Create(new TokenOptions()), Time, NullLogger<ConnectionState>.Instance);
         Backoff = new Backoff(Options, new Random(7));
         Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Pause, Backoff, options, Time, Logger, new DeliveryTelemetry(Counters, Logger));
     }
+
+    public const string ConnectionName = "default";
 
     public DeliveryOptions Options { get; }
 
@@ -60,7 +64,11 @@ internal sealed class DeliveryHarness
 
     public DeliveryCounters Counters { get; }
 
-    public ConnectionPause Pause { get; }
+    /// <summary>The shared token store behind <see cref="Pause"/> (empty: not connected).</summary>
+    public InMemoryTokenStore TokenStore { get; }
+
+    /// <summary>The one connection state the engine reads.</summary>
+    public ConnectionState Pause { get; }
 
     public Backoff Backoff { get; }
 

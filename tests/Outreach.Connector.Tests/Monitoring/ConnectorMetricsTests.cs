@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Monitoring;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using I = Outreach.Connector.Monitoring.ConnectorTelemetry.Instruments;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;

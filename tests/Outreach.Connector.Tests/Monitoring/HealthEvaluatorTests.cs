@@ -1,4 +1,5 @@
 using Moq;
+using Outreach.Connector.Delivery;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Tests.Delivery;
 using Outreach.Connector.Tests.Infrastructure;
@@ -12,16 +13,20 @@ namespace Outreach.Connector.Tests.Monitoring;
 public sealed class HealthEvaluatorTests(AzuriteFixture azurite)
 {
     private readonly DeliveryHarness _h = new(azurite);
-    private readonly Mock<IConnectionStatusSource> _connection = new();
 
     private DeliveryActivityStore Activity => new(_h.Tables, Microsoft.Extensions.Options.Options.Create(_h.Options));
 
     private HealthEvaluator Evaluator(MonitoringOptions? options = null) => new(
-        _h.Pause, _h.Budget, _h.Counters, Activity, Microsoft.Extensions.Options.Options.Create(options ?? new MonitoringOptions()), _h.Time, _connection.Object);
+        _h.Pause, _h.Budget, _h.Counters, Activity, Microsoft.Extensions.Options.Options.Create(options ?? new MonitoringOptions()), _h.Time);
 
-    private void Connection(ConnectionStatus status, string? reason = null) =>
-        _connection.Setup(c => c.GetStatusAsync(It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new ConnectionStatusReport("default", status, reason, null, null, null, null, null));
+    // The shared token store holds the connection's status (nothing stored: not connected).
+    private void Connection(ConnectionStatus status, string? reason = null)
+    {
+        if (status != ConnectionStatus.NotConnected)
+        {
+            _h.TokenStore.Seed(DeliveryHarness.ConnectionName, new ConnectionTokens(status, "refresh-token", _h.Time.GetUtcNow(), null, null, null, null) { StatusReason = reason });
+        }
+    }
 
     [Fact]
     public async Task Connected_idle_connector_is_healthy()

@@ -23,6 +23,7 @@ internal sealed class SandboxClients : IAsyncDisposable
         Options = options;
         Logs = new LogCapture();
         Tokens = new FixedTokenProvider(accessToken);
+        AccessToken = accessToken;
         _http = new HttpClient { BaseAddress = sandbox.ApiBaseAddress };
     }
 
@@ -33,6 +34,9 @@ internal sealed class SandboxClients : IAsyncDisposable
     public LogCapture Logs { get; }
 
     public FixedTokenProvider Tokens { get; }
+
+    /// <summary>The connected user's access token, for raw API calls in a test's arrange step.</summary>
+    public string AccessToken { get; }
 
     public static async Task<SandboxClients> StartAsync(
         Action<SandboxOptions>? sandbox = null, Action<OutreachBulkOptions>? client = null, string scope = AllScopes, TimeProvider? time = null)
@@ -45,6 +49,12 @@ internal sealed class SandboxClients : IAsyncDisposable
         client?.Invoke(options);
         return new SandboxClients(server, tokens.AccessToken, options);
     }
+
+    public OutreachProspectReader Reader() =>
+        new(_http, Tokens, TimeProvider.System, ConnectorOptions(), Microsoft.Extensions.Options.Options.Create(Options), Logs.CreateLogger<OutreachProspectReader>());
+
+    public OutreachBulkClient Bulk() =>
+        new(_http, Tokens, TimeProvider.System, ConnectorOptions(), Microsoft.Extensions.Options.Options.Create(Options), Logs.CreateLogger<OutreachBulkClient>());
 
     public OutreachEmailLookup EmailLookup() =>
         new(_http, Tokens, TimeProvider.System, ConnectorOptions(), Microsoft.Extensions.Options.Options.Create(Options), Logs.CreateLogger<OutreachEmailLookup>());
@@ -73,5 +83,8 @@ internal sealed class SandboxClients : IAsyncDisposable
 
         public ValueTask<AccessTokenResult> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
             ValueTask.FromResult<AccessTokenResult>(new AccessTokenResult.NeedsReauthorization("The sandbox token was refused.", null));
+
+        public ValueTask<AccessTokenResult> RejectedAfterRefreshAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
+            RefreshAfterRejectionAsync(rejected, cancellationToken);
     }
 }

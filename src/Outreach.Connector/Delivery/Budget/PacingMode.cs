@@ -2,7 +2,7 @@ namespace Outreach.Connector.Delivery.Budget;
 
 /// <summary>How the shared <see cref="RequestBudget"/> hands out the requests of a window.</summary>
 /// <remarks>
-/// Whether Outreach counts its limit in fixed or rolling hours is UNCONFIRMED (outreach-api.md §4), so the budget
+/// Whether Outreach counts its limit in fixed or rolling hours is UNCONFIRMED (docs/reference/outreach-api.md §4), so the budget
 /// can pace for either: <see cref="Spread"/> is safe under both, <see cref="Burst"/> only under a fixed window.
 /// </remarks>
 public enum PacingMode

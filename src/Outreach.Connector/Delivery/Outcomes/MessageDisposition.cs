@@ -65,7 +65,7 @@ public abstract record MessageDisposition(string MessageId, int AttemptsUsed)
     /// The connection needs re-authorization: do not consume the message; deliver it again at
     /// <paramref name="Until"/> (when the engine will probe Outreach once more) without counting this attempt.
     /// Re-enqueue a copy as for <see cref="DeferUntil"/>; a polling host may also stop receiving while
-    /// <see cref="ConnectionPause.IsPaused"/>.
+    /// <see cref="Tokens.IConnectionState.IsPaused"/>.
     /// </summary>
     public sealed record Hold(string MessageId, int AttemptsUsed, DateTimeOffset Until) : MessageDisposition(MessageId, AttemptsUsed)
     {
