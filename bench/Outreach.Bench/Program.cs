@@ -1,7 +1,7 @@
 using Outreach.Bench;
 
 // Benchmarks print a table of measured figures, each with a ratio against a baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|drainers [prospects] [--drainers N]|startup|all>
+// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|delivery-email [prospects]|drainers [prospects] [--drainers N]|startup|all>
 var which = args.Length > 0 ? args[0] : "all";
 switch (which)
 {
@@ -20,6 +20,9 @@ switch (which)
         var prospects = args.Length > 1 && drainersAt != 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 600;
         await DrainerScalingBenchmark.RunAsync(Console.Out, prospects, drainers);
         break;
+    case "delivery-email":
+        await EmailDeliveryBenchmark.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400);
+        break;
     case "startup":
         HandlerStartupBenchmark.Run(Console.Out);
         break;
@@ -29,7 +32,7 @@ switch (which)
         HandlerStartupBenchmark.Run(Console.Out);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, ingest-load, delivery, drainers, startup, all.");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, ingest-load, delivery, delivery-email, drainers, startup, all.");
         return 2;
 }
 

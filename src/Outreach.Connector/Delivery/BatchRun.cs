@@ -16,6 +16,9 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
 
     public HashSet<string> AudiencesWritten { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Prospects Outreach answered 404 in this batch (see <see cref="Outcomes.DeliveryBatchResult.ProspectsNotFound"/>).</summary>
+    public HashSet<long> NotFound { get; } = [];
+
     public BatchStop? Stop { get; set; }
 
     public int Undecided => _decided.Count(d => d is null);

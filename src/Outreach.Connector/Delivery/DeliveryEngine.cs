@@ -132,7 +132,7 @@ public sealed class DeliveryEngine
         }
 
         await _observer.BatchFinishedAsync(run.StartedAt, oldestUpdateAge, run.Counts, run.AudiencesWritten);
-        var result = new DeliveryBatchResult(run.Dispositions(), run.Stop?.Until, _pause.IsPaused);
+        var result = new DeliveryBatchResult(run.Dispositions(), run.Stop?.Until, _pause.IsPaused) { ProspectsNotFound = run.NotFound };
         DeliveryLog.BatchDelivered(
             _logger, batch.Count, groups.Count, run.Counted(Names.RequestsSent), result.Count(DispositionKind.Complete),
             result.Count(DispositionKind.DeferUntil), result.Count(DispositionKind.RetryLater), result.Count(DispositionKind.Hold),
@@ -250,6 +250,11 @@ public sealed class DeliveryEngine
                 break;
 
             case PatchOutcome.Permanent rejected:
+                if (rejected.StatusCode == 404)
+                {
+                    run.NotFound.Add(group.ProspectId);
+                }
+
                 var sent = Coalescer.ToUpdate(group, filtered.Fresh);
                 var entry = await _ledger.RecordRejectionAsync(
                     sent, rejected, group.Messages.Select(m => m.MessageId).ToList(), group.Messages.Max(m => m.DeliveryAttempt), cancellationToken);

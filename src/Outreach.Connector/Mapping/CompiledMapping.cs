@@ -12,7 +12,14 @@ public sealed class CompiledMapping
 
     private CompiledMapping(DestinationMapping mapping)
     {
-        IdentityNamespace = mapping.IdentityNamespace;
+        IdentityMatchNames.TryParse(mapping.IdentityMatch, out var match);
+        Match = match;
+        IdentityNamespace = match == IdentityMatch.OutreachId ? mapping.IdentityNamespace?.Trim() ?? DefaultOutreachIdNamespace : null;
+        EmailNamespace = match == IdentityMatch.Email && !string.IsNullOrWhiteSpace(mapping.IdentityNamespace) ? mapping.IdentityNamespace.Trim() : null;
+        EmailSource = match == IdentityMatch.Email && !string.IsNullOrWhiteSpace(mapping.IdentitySource) ? mapping.IdentitySource.Trim().Split('.') : null;
+        OutreachIdNamespace = match == IdentityMatch.Email && !string.IsNullOrWhiteSpace(mapping.OutreachIdNamespace) ? mapping.OutreachIdNamespace.Trim() : null;
+        DuplicateEmailRuleNames.TryParse(mapping.DuplicateEmails, out var duplicates);
+        DuplicateEmails = duplicates;
         _audiences = mapping.Audiences.ToFrozenDictionary(a => a.AudienceId, StringComparer.OrdinalIgnoreCase);
         _audiencesBySpan = _audiences.GetAlternateLookup<ReadOnlySpan<char>>();
         Attributes = [.. mapping.Attributes.Select(CompiledAttribute.From)];
@@ -21,8 +28,26 @@ public sealed class CompiledMapping
         Exited = FieldValue.FromString(mapping.StatusValues.Exited);
     }
 
-    /// <summary>The AEP namespace carrying the Outreach prospect id (compare case-insensitively).</summary>
-    public string IdentityNamespace { get; }
+    /// <summary>The namespace read for Outreach ids when the mapping does not name one.</summary>
+    public const string DefaultOutreachIdNamespace = "Oid";
+
+    /// <summary>How profiles are matched to prospects.</summary>
+    public IdentityMatch Match { get; }
+
+    /// <summary>With <see cref="IdentityMatch.OutreachId"/>, the AEP namespace carrying the prospect id (compare case-insensitively); otherwise null.</summary>
+    public string? IdentityNamespace { get; }
+
+    /// <summary>With <see cref="IdentityMatch.Email"/>, the AEP namespace carrying the email, unless <see cref="EmailSource"/> is used.</summary>
+    public string? EmailNamespace { get; }
+
+    /// <summary>With <see cref="IdentityMatch.Email"/>, the XDM path of the email split at dots, unless <see cref="EmailNamespace"/> is used.</summary>
+    public IReadOnlyList<string>? EmailSource { get; }
+
+    /// <summary>With <see cref="IdentityMatch.Email"/>, the namespace whose Outreach id wins over the email; null when not configured.</summary>
+    public string? OutreachIdNamespace { get; }
+
+    /// <summary>What delivery does when several prospects share an email.</summary>
+    public DuplicateEmailRule DuplicateEmails { get; }
 
     /// <summary>The mapped attributes, with their source paths split into segments.</summary>
     public IReadOnlyList<CompiledAttribute> Attributes { get; }

@@ -14,8 +14,25 @@ public sealed class DestinationMapping
     /// <summary>The configuration section the mapping is bound from.</summary>
     public const string SectionName = "Mapping";
 
-    /// <summary>The AEP identity namespace whose ids are Outreach prospect ids, matched case-insensitively.</summary>
-    public string IdentityNamespace { get; set; } = "Oid";
+    /// <summary>
+    /// How a profile finds its prospect: <c>outreachId</c> (the default) or <c>email</c>; see <see cref="Mapping.IdentityMatch"/>.
+    /// </summary>
+    public string? IdentityMatch { get; set; }
+
+    /// <summary>
+    /// The AEP identity namespace to read, matched case-insensitively: with <c>outreachId</c> the one holding Outreach
+    /// prospect ids (<c>Oid</c> when unset); with <c>email</c> the one holding email addresses (e.g. <c>Email</c>).
+    /// </summary>
+    public string? IdentityNamespace { get; set; }
+
+    /// <summary>With <c>email</c>, instead of <see cref="IdentityNamespace"/>: the XDM path of the email (e.g. <c>workEmail.address</c>).</summary>
+    public string? IdentitySource { get; set; }
+
+    /// <summary>With <c>email</c>, an optional namespace holding Outreach prospect ids (e.g. <c>Oid</c>); when a profile has one, the id wins.</summary>
+    public string? OutreachIdNamespace { get; set; }
+
+    /// <summary>With <c>email</c>: <c>skip</c> (default), <c>all</c> or <c>lowest_id</c>; see <see cref="DuplicateEmailRule"/>.</summary>
+    public string? DuplicateEmails { get; set; }
 
     /// <summary>Audience id → mapping ID N → prospect field <c>customN</c>.</summary>
     public IList<AudienceMapping> Audiences { get; } = [];

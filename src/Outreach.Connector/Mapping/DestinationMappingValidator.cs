@@ -21,10 +21,7 @@ public sealed class DestinationMappingValidator : IValidateOptions<DestinationMa
     {
         ArgumentNullException.ThrowIfNull(mapping);
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(mapping.IdentityNamespace))
-        {
-            problems.Add("The identity namespace is empty: name the AEP namespace that carries the Outreach prospect id (usually Oid).");
-        }
+        IdentityProblems.Check(mapping, problems);
 
         if (mapping.Audiences.Count == 0 && mapping.Attributes.Count == 0)
         {

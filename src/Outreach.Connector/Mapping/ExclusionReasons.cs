@@ -14,4 +14,13 @@ public static class ExclusionReasons
 
     /// <summary>Nothing in the profile is mapped: no mapped audience and no mapped attribute with a value.</summary>
     public const string NothingMapped = "nothing_mapped";
+
+    /// <summary>With an email mapping, the profile has neither an email nor an Outreach id.</summary>
+    public const string NoEmailIdentity = "no_email_identity";
+
+    /// <summary>At delivery: no Outreach prospect has the profile's email (not a failure; tried again after the negative cache expires).</summary>
+    public const string NoProspectForEmail = "no_prospect_for_email";
+
+    /// <summary>At delivery: several prospects have the email and <c>Mapping__DuplicateEmails</c> is <c>skip</c>.</summary>
+    public const string AmbiguousEmail = "ambiguous_email";
 }

@@ -9,7 +9,8 @@ namespace Outreach.Connector.Mapping;
 /// </summary>
 /// <remarks>
 /// An audience field takes the time of that audience's <c>lastQualificationTime</c> (the receipt time when AEP sent
-/// none); a mapped attribute takes the export's receipt time. Unmapped audiences are ignored, as AEP may export
+/// none); a mapped attribute takes the export's receipt time. The prospect is named by its Outreach id or, with an
+/// email mapping, by the normalized email that delivery resolves. Unmapped audiences are ignored, as AEP may export
 /// memberships the marketer never mapped (docs/reference/aep.md §1.2). A malformed profile is <em>invalid</em> with the
 /// path of the problem; a well-formed profile with nothing to write is <em>excluded</em> with a reason code.
 /// </remarks>
@@ -24,10 +25,10 @@ public sealed class ProfileTranslator(CompiledMapping mapping)
             return new ProfileOutcome.Invalid(index, path, path, "A profile must be a JSON object.");
         }
 
-        var identity = OutreachIdentityReader.Find(element, path, mapping.IdentityNamespace, out var prospectId, out var identityDetail);
-        if (identity == OutreachIdentityReader.Finding.Malformed)
+        var identity = ProfileIdentityReader.Read(mapping, element, path);
+        if (identity.Kind == ProfileIdentityReader.Kind.Invalid)
         {
-            return new ProfileOutcome.Invalid(index, path, identityDetail, "An identityMap must map each namespace to a list of objects with an id.");
+            return new ProfileOutcome.Invalid(index, path, identity.ErrorPath, identity.Detail);
         }
 
         var fields = new Dictionary<string, FieldChange>(StringComparer.Ordinal);
@@ -49,14 +50,12 @@ public sealed class ProfileTranslator(CompiledMapping mapping)
             }
         }
 
-        return identity switch
+        return identity.Kind switch
         {
-            OutreachIdentityReader.Finding.Missing => new ProfileOutcome.Excluded(index, path, ExclusionReasons.NoOutreachIdentity, identityDetail),
-            OutreachIdentityReader.Finding.NotPositiveInteger => new ProfileOutcome.Excluded(index, path, ExclusionReasons.IdentityNotPositiveInteger, identityDetail),
-            OutreachIdentityReader.Finding.Conflicting => new ProfileOutcome.Excluded(index, path, ExclusionReasons.ConflictingOutreachIdentities, identityDetail),
+            ProfileIdentityReader.Kind.Excluded => new ProfileOutcome.Excluded(index, path, identity.Reason, identity.Detail),
             _ when fields.Count == 0 => new ProfileOutcome.Excluded(index, path, ExclusionReasons.NothingMapped,
                 "The profile has no mapped audience and no mapped attribute with a value."),
-            _ => new ProfileOutcome.Accepted(index, path, new ProspectUpdate(prospectId, fields, receivedAt)),
+            _ => new ProfileOutcome.Accepted(index, path, new ProspectUpdate(identity.ProspectId, fields, receivedAt) { Email = identity.Email }),
         };
     }
 

@@ -134,7 +134,14 @@ public sealed class ConnectorStatusService(
                     .Distinct()
                     .Take(_options.SamplesPerError)
                     .ToList();
-                return new FailureGroup(errorId, pair.Value, Describe(errorId, matching), fields, samples);
+                var emails = matching
+                    .Where(e => e.MaskedEmail is not null && e.EmailHash is not null)
+                    .OrderByDescending(e => e.LastFailedAt)
+                    .Select(e => new SampleEmail(e.MaskedEmail!, e.EmailHash!))
+                    .Distinct()
+                    .Take(_options.SamplesPerError)
+                    .ToList();
+                return new FailureGroup(errorId, pair.Value, Describe(errorId, matching), fields, samples) { SampleEmails = emails };
             })
             .OrderByDescending(group => group.Count)
             .ThenBy(group => group.ErrorId, StringComparer.Ordinal)

@@ -79,7 +79,16 @@ public sealed record RunReport(
 /// <param name="Description">What it means and what to do.</param>
 /// <param name="Fields">The fields Outreach named (e.g. <c>custom3</c>), with their audiences and mapping IDs.</param>
 /// <param name="SampleProspectIds">Some of the prospects, from the failure ledger.</param>
-public sealed record FailureGroup(string ErrorId, long Count, string Description, IReadOnlyList<string> Fields, IReadOnlyList<long> SampleProspectIds);
+public sealed record FailureGroup(string ErrorId, long Count, string Description, IReadOnlyList<string> Fields, IReadOnlyList<long> SampleProspectIds)
+{
+    /// <summary>For failed updates that named their prospect by email: the masked addresses and hashes (never an address).</summary>
+    public IReadOnlyList<SampleEmail> SampleEmails { get; init; } = [];
+}
+
+/// <summary>An email as the status page shows it.</summary>
+/// <param name="Masked">The masked address, e.g. <c>a***@example.com</c>.</param>
+/// <param name="Hash">The address's hash (SHA-256 of the lower-cased address, or HMAC-SHA256 with the configured key).</param>
+public sealed record SampleEmail(string Masked, string Hash);
 
 /// <summary>One mapped audience, like AEP's activation data tab.</summary>
 /// <param name="AudienceId">The AEP audience id.</param>

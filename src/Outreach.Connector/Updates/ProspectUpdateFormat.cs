@@ -9,6 +9,9 @@ namespace Outreach.Connector.Updates;
 /// <remarks>
 /// Shape (times are Unix epoch milliseconds, so they round-trip exactly and stay short):
 /// <code>{"v":1,"p":123,"r":1740910500000,"f":{"custom1":{"v":"realized","t":1740910500000,"a":"aud-1"}},"tp":"00-…","n":2}</code>
+/// An update that names its prospect only by email (version 2) carries <c>"e":"ada@example.com"</c> instead of
+/// <c>p</c>; every other update is still written as version 1, so a build that predates emails reads it during a
+/// rolling deployment and refuses (rather than misreads) only the email messages.
 /// <c>n</c>, present only on a re-enqueued copy, is the delivery attempts the update has already used, so a copy
 /// scheduled for later keeps its count towards the poison limit.
 /// Readers ignore properties they do not know, so a newer writer can add optional data; a message whose
@@ -17,6 +20,8 @@ namespace Outreach.Connector.Updates;
 /// </remarks>
 public static class ProspectUpdateFormat
 {
+    private const int EmailSchemaVersion = 2;
+
     /// <summary>Serializes an update to its queue message bytes (UTF-8 JSON).</summary>
     /// <param name="update">The update.</param>
     /// <param name="attemptsUsed">Delivery attempts already used, for a re-enqueued copy; 0 for a new message.</param>
@@ -48,8 +53,17 @@ public static class ProspectUpdateFormat
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(update);
         writer.WriteStartObject();
-        writer.WriteNumber("v", ProspectUpdate.CurrentSchemaVersion);
-        writer.WriteNumber("p", update.ProspectId);
+        if (update.ProspectId > 0)
+        {
+            writer.WriteNumber("v", 1);
+            writer.WriteNumber("p", update.ProspectId);
+        }
+        else
+        {
+            writer.WriteNumber("v", EmailSchemaVersion);
+            writer.WriteString("e", update.Email ?? throw new ArgumentException("An update needs a prospect id or an email.", nameof(update)));
+        }
+
         writer.WriteNumber("r", update.ReceivedAt.ToUnixTimeMilliseconds());
         writer.WriteStartObject("f");
         foreach (var (name, change) in update.Fields)
@@ -132,11 +146,7 @@ public static class ProspectUpdateFormat
                 $"Prospect update schema version {version} is not supported (this build reads 1 to {ProspectUpdate.CurrentSchemaVersion}).");
         }
 
-        var prospectId = RequiredInt64(root, "p");
-        if (prospectId <= 0)
-        {
-            throw new FormatException("A prospect update must name a positive prospect id.");
-        }
+        var (prospectId, email) = ReadProspect(root, version);
 
         var receivedAt = RequiredTime(root, "r");
         if (!root.TryGetProperty("f", out var fieldsElement) || fieldsElement.ValueKind != JsonValueKind.Object)
@@ -151,7 +161,20 @@ public static class ProspectUpdateFormat
         }
 
         var traceParent = root.TryGetProperty("tp", out var tp) && tp.ValueKind == JsonValueKind.String ? tp.GetString() : null;
-        return new ProspectUpdate(prospectId, fields, receivedAt) { TraceParent = traceParent };
+        return new ProspectUpdate(prospectId, fields, receivedAt) { TraceParent = traceParent, Email = email };
+    }
+
+    // Version 1 always names a positive prospect id; version 2 names an id, an email, or both (the id wins).
+    private static (long ProspectId, string? Email) ReadProspect(JsonElement root, long version)
+    {
+        var email = version >= EmailSchemaVersion && root.TryGetProperty("e", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+        if (email is not null && !root.TryGetProperty("p", out _))
+        {
+            return email.Length > 0 ? (0, email) : throw new FormatException("A prospect update must name a prospect id or a non-empty email.");
+        }
+
+        var prospectId = RequiredInt64(root, "p");
+        return prospectId > 0 ? (prospectId, email) : throw new FormatException("A prospect update must name a positive prospect id.");
     }
 
     private static FieldChange ReadChange(JsonProperty field)

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Ingest;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Outreach;
@@ -52,6 +53,7 @@ public static class ConnectorServices
 
         services.AddOutreachClient(configuration);
         services.AddDeliveryEngine(sp => sp.GetRequiredService<ConnectorStorage>().Tables);
+        services.AddEmailResolution(configuration);
         services.AddSingleton<StatusReport>();
 
         // Telemetry (Application Insights when configured, else the console) and monitoring (run reports, activation

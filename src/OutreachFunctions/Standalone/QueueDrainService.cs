@@ -4,6 +4,7 @@ using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
@@ -23,6 +24,7 @@ public sealed partial class QueueDrainService(
     QueueClient queue,
     QueueServiceClient queues,
     DeliveryEngine engine,
+    EmailResolutionStage emailStage,
     IConnectionState connection,
     IOptions<StorageQueueDrainOptions> drainOptions,
     IOptions<DeliveryOptions> deliveryOptions,
@@ -129,7 +131,7 @@ public sealed partial class QueueDrainService(
             return (received.Length, TimeSpan.Zero);
         }
 
-        var result = await engine.DeliverAsync(batch, cancellationToken);
+        var result = await emailStage.DeliverAsync(batch, engine.DeliverAsync, cancellationToken);
 
         // Each message's disposition is independent of the others': apply them concurrently (one round trip, not 32).
         await Task.WhenAll(batch.Select((message, i) => ApplyAsync(byId[message.MessageId], message.Update, result.Dispositions[i], cancellationToken)));

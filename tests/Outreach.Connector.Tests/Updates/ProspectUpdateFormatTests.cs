@@ -61,7 +61,7 @@ public sealed class ProspectUpdateFormatTests
     }
 
     [Theory]
-    [InlineData("""{"v":2,"p":7,"r":0,"f":{}}""")]
+    [InlineData("""{"v":3,"p":7,"r":0,"f":{}}""")]
     [InlineData("""{"p":7,"r":0,"f":{}}""")]
     [InlineData("""{"v":1,"p":0,"r":0,"f":{}}""")]
     [InlineData("""{"v":1,"p":"7","r":0,"f":{}}""")]

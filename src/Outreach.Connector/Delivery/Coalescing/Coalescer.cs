@@ -50,6 +50,9 @@ public static class Coalescer
         ArgumentNullException.ThrowIfNull(fields);
         var newest = group.Messages.MaxBy(m => m.Update.ReceivedAt)!.Update;
         var changes = fields.ToDictionary(pair => pair.Key, pair => pair.Value.Change, StringComparer.Ordinal);
-        return new ProspectUpdate(group.ProspectId, changes, newest.ReceivedAt) { TraceParent = newest.TraceParent };
+        // The email that named the prospect, when every message did by the same one: the ledger shows it masked and hashed.
+        var emails = group.Messages.Select(m => m.Update.Email).Distinct(StringComparer.Ordinal).ToList();
+        var email = emails is [{ } only] ? only : null;
+        return new ProspectUpdate(group.ProspectId, changes, newest.ReceivedAt) { TraceParent = newest.TraceParent, Email = email };
     }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
 
@@ -24,9 +25,16 @@ namespace Outreach.Connector.Delivery.Ledger;
 /// the same row and raises <see cref="FailureLedgerEntry.Occurrences"/> instead of piling up rows. Time-range and
 /// audience queries filter on properties server-side; the ledger holds failures only, so it stays small.
 /// </para>
+/// <para>
+/// An update that named its prospect by email carries the masked address (<c>a***@example.com</c>) and its hash
+/// (<see cref="EmailHasher"/>) in the columns <c>MaskedEmail</c> and <c>EmailHash</c>, never the address in a key or text.
+/// Only an update that was never resolved keeps the address, inside its stored update, so a replay can resolve it.
+/// </para>
 /// </remarks>
-public sealed class FailureLedger(DeliveryTables tables, TimeProvider time)
+public sealed class FailureLedger(DeliveryTables tables, TimeProvider time, EmailHasher? emailHasher = null)
 {
+    private readonly EmailHasher _emailHasher = emailHasher ?? EmailHasher.Unkeyed;
+
     /// <summary>The error key under which poisoned messages are filed.</summary>
     public const string PoisonErrorKey = "deliveryAttemptsExhausted";
 
@@ -56,8 +64,11 @@ public sealed class FailureLedger(DeliveryTables tables, TimeProvider time)
         ProspectUpdate update, string messageId, int deliveryAttempt, int? lastStatusCode, string lastFailure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
+        var prospect = update.ProspectId > 0 || update.Email is null
+            ? string.Create(CultureInfo.InvariantCulture, $"prospect {update.ProspectId}")
+            : $"the prospect with email {MaskedEmail.Mask(update.Email)}";
         var explanation = string.Create(CultureInfo.InvariantCulture,
-            $"Delivery of prospect {update.ProspectId} gave up after {deliveryAttempt} attempts; last failure: {lastFailure}");
+            $"Delivery of {prospect} gave up after {deliveryAttempt} attempts; last failure: {lastFailure}");
         var failure = new FailureRecord(
             FailureKind.Poisoned, PoisonErrorKey, update, lastStatusCode, null, null, lastFailure, null, null, explanation, [messageId], deliveryAttempt);
         return RecordAsync(failure, cancellationToken);
@@ -173,7 +184,7 @@ public sealed class FailureLedger(DeliveryTables tables, TimeProvider time)
         return parts.Count == 0 ? null : string.Join(" and ", parts);
     }
 
-    private static string RowKeyFor(FailureRecord failure)
+    private string RowKeyFor(FailureRecord failure)
     {
         var text = new StringBuilder()
             .Append(failure.Kind).Append('\n')
@@ -185,11 +196,17 @@ public sealed class FailureLedger(DeliveryTables tables, TimeProvider time)
             text.Append(name).Append('=').Append(change.Value.Json).Append('\n');
         }
 
+        // Updates not yet resolved all have prospect id 0: the email tells them apart.
+        if (failure.Update.Email is { } email)
+        {
+            text.Append("email=").Append(_emailHasher.Hash(email)).Append('\n');
+        }
+
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
         return failure.Update.ProspectId.ToString("D19", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(digest.AsSpan(0, 12));
     }
 
-    private static TableEntity ToEntity(FailureLedgerKey key, FailureRecord failure, DateTimeOffset first, DateTimeOffset last, int occurrences)
+    private TableEntity ToEntity(FailureLedgerKey key, FailureRecord failure, DateTimeOffset first, DateTimeOffset last, int occurrences)
     {
         var entity = new TableEntity(key.Partition, key.Row)
         {
@@ -210,6 +227,11 @@ public sealed class FailureLedger(DeliveryTables tables, TimeProvider time)
         SetIfPresent(entity, "Field", failure.Located?.Field);
         SetIfPresent(entity, "AudienceId", failure.Located?.AudienceId);
         SetIfPresent(entity, "MappingId", failure.Located?.MappingId);
+        if (failure.Update.Email is { } email)
+        {
+            entity["MaskedEmail"] = MaskedEmail.Mask(email);
+            entity["EmailHash"] = _emailHasher.Hash(email);
+        }
 
         var update = ProspectUpdateFormat.SerializeToString(failure.Update);
         for (int offset = 0, part = 0; offset < update.Length; offset += UpdateChunkLength, part++)
@@ -250,7 +272,11 @@ public sealed class FailureLedger(DeliveryTables tables, TimeProvider time)
             entity.GetDateTimeOffset("FirstFailedAt") ?? default,
             entity.GetDateTimeOffset("LastFailedAt") ?? default,
             entity.GetInt32("Occurrences") ?? 0,
-            entity.GetInt32("DeliveryAttempts") ?? 0);
+            entity.GetInt32("DeliveryAttempts") ?? 0)
+        {
+            MaskedEmail = entity.GetString("MaskedEmail"),
+            EmailHash = entity.GetString("EmailHash"),
+        };
     }
 
     private static void SetIfPresent(TableEntity entity, string name, object? value)

@@ -39,4 +39,11 @@ public sealed record FailureLedgerEntry(
     DateTimeOffset FirstFailedAt,
     DateTimeOffset LastFailedAt,
     int Occurrences,
-    int DeliveryAttempts);
+    int DeliveryAttempts)
+{
+    /// <summary>For an update that named its prospect by email: the address masked (<c>a***@example.com</c>); otherwise null.</summary>
+    public string? MaskedEmail { get; init; }
+
+    /// <summary>For an update that named its prospect by email: the hash of the address (see <see cref="EmailMatching.EmailHasher"/>); otherwise null.</summary>
+    public string? EmailHash { get; init; }
+}

@@ -11,4 +11,10 @@ public enum CompletionReason
 
     /// <summary>Outreach rejected the update for good; it is recorded in the failure ledger for inspection and replay.</summary>
     Rejected = 2,
+
+    /// <summary>
+    /// Excluded at delivery, not a failure: the update named its prospect by an email that no prospect has, or that
+    /// several have while <c>Mapping__DuplicateEmails</c> is <c>skip</c>.
+    /// </summary>
+    Excluded = 3,
 }

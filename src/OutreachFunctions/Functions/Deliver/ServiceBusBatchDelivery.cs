@@ -6,6 +6,7 @@ using Azure;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Tokens;
@@ -32,6 +33,7 @@ namespace OutreachFunctions.Functions.Deliver;
 /// </remarks>
 public sealed partial class ServiceBusBatchDelivery(
     DeliveryEngine engine,
+    EmailResolutionStage emailStage,
     IConnectionState connection,
     UndecodableMessageArchive archive,
     IServiceProvider services,
@@ -100,7 +102,7 @@ public sealed partial class ServiceBusBatchDelivery(
 
         await ResumeIfReauthorizedAsync(logs, cancellationToken);
         var messages = received.Select(r => r.Delivery).ToList();
-        var result = await engine.DeliverAsync(messages, cancellationToken);
+        var result = await emailStage.DeliverAsync(messages, engine.DeliverAsync, cancellationToken);
         var now = time.GetUtcNow();
         var copies = new List<ServiceBusOutgoingMessage>();
         for (var i = 0; i < received.Count; i++)

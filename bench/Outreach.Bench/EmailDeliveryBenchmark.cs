@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Outreach.Sandbox.Admin;
+using Outreach.Sandbox.Configuration;
+using Outreach.Testing;
+using OutreachFunctions.Standalone;
+
+namespace Outreach.Bench;
+
+/// <summary>
+/// What matching prospects by email costs in Outreach requests: the standalone connector drains the same workload
+/// identified by Outreach id (the baseline) and by email, with one email per lookup (the default) and with several.
+/// A cold phase updates prospects the connector has never seen (empty cache); a warm phase updates them again.
+/// </summary>
+/// <remarks>
+/// The sandbox's rate limit is set far above the workload, so the figures count requests rather than pacing; the
+/// counts come from the sandbox's request log (lookups are <c>GET …/prospects?filter[emails]…</c>, writes are PATCHes).
+/// </remarks>
+public static class EmailDeliveryBenchmark
+{
+    private const string Secret = "bench-secret-0123456789-abcdefghijklmnop";
+    private const int MultiValueEmailsPerLookup = 20;
+
+    /// <summary>Runs the three variants and prints the table and a summary line.</summary>
+    public static async Task RunAsync(TextWriter output, int prospects = 400)
+    {
+        await using var azurite = await AzuriteServer.StartAsync();
+        output.WriteLine($"Workload: {prospects} prospects updated once with an empty cache (cold), then once more (warm); one profile per update, ten per export request.");
+
+        var baseline = await MeasureAsync(azurite, prospects, emailsPerLookup: null);
+        var single = await MeasureAsync(azurite, prospects, emailsPerLookup: 1);
+        var multi = await MeasureAsync(azurite, prospects, emailsPerLookup: MultiValueEmailsPerLookup);
+
+        var table = new ResultTable(
+            "Email matching: Outreach requests against the same workload identified by Outreach id",
+            "system", "cold: requests per new prospect", "cold: lookups", "warm: requests per update", "warm: extra requests per update", "drained in s");
+        table.Add("baseline: Outreach id in AEP", baseline.ColdPerProspect, baseline.ColdLookups, baseline.WarmPerUpdate, baseline.WarmExtraPerUpdate, baseline.Seconds);
+        foreach (var (name, m) in new[] { ("email, 1 per lookup (default)", single), ($"email, {MultiValueEmailsPerLookup} per lookup (multi-value)", multi) })
+        {
+            table.Add(name, m.ColdPerProspect, m.ColdLookups, m.WarmPerUpdate, m.WarmExtraPerUpdate, m.Seconds);
+            table.Add("  ratio to baseline", $"{m.ColdPerProspect / baseline.ColdPerProspect:0.00}x", "-", $"{m.WarmPerUpdate / baseline.WarmPerUpdate:0.00}x", "-",
+                $"{m.Seconds / baseline.Seconds:0.00}x");
+        }
+
+        table.WriteTo(output);
+        output.WriteLine("Requests per new prospect include the write (PATCH); extra requests per update are lookups sent while the cache was warm.");
+        output.WriteLine(
+            $"Summary: email matching costs {multi.ColdPerProspect:0.00} Outreach requests per new prospect with {MultiValueEmailsPerLookup} emails per lookup " +
+            $"(target <= 1.1; {single.ColdPerProspect:0.00} with the default of one) and {multi.WarmExtraPerUpdate:0.000} extra requests per update " +
+            $"with a warm cache (target <= 0.01).");
+    }
+
+    // emailsPerLookup null = the baseline mapping by Outreach id.
+    private static async Task<Measurement> MeasureAsync(AzuriteServer azurite, int prospects, int? emailsPerLookup)
+    {
+        var sandboxOptions = new SandboxOptions
+        {
+            RateLimit = new RateLimitOptions { Limit = 1_000_000, Window = TimeSpan.FromMinutes(1) },
+            Prospects = new ProspectOptions { SeedCount = 100_000, EmailFilterMultiValue = emailsPerLookup > 1 },
+            OAuth = new OAuthOptions { MintingInterval = TimeSpan.Zero },
+            RequestLogCapacity = 1_000_000,
+        };
+        await using var sandbox = await SandboxServer.StartAsync(sandboxOptions);
+        var port = LoopbackPort.GetFree();
+        var baseAddress = SandboxConnectorSettings.LoopbackBase(port);
+        var namePrefix = "benchmail" + Guid.NewGuid().ToString("N")[..12];
+        await using var app = BuildConnector(azurite, sandbox, baseAddress, namePrefix, emailsPerLookup);
+        await app.StartAsync();
+        await ConnectorAuthorization.ConnectAsync(baseAddress, Secret, sandbox);
+        using var client = new HttpClient { BaseAddress = baseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
+        var queue = new QueueClient(azurite.ConnectionString, app.Configuration["Delivery:QueueName"]);
+
+        var started = DateTimeOffset.UtcNow;
+        var before = await LastSequenceAsync(sandbox);
+        await PostAsync(client, Enumerable.Range(1, prospects).Select(id => Profile(id, email: emailsPerLookup is not null, minute: 0)));
+        await WaitUntilDrainedAsync(queue);
+        var cold = await sandbox.GetRequestsAsync(before);
+
+        await PostAsync(client, Enumerable.Range(1, prospects).Select(id => Profile(id, email: emailsPerLookup is not null, minute: 10)));
+        await WaitUntilDrainedAsync(queue);
+        var warm = await sandbox.GetRequestsAsync(cold.Count > 0 ? cold[^1].Sequence : before);
+        var seconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
+        await app.StopAsync();
+
+        return new Measurement(
+            (double)Outreach(cold) / prospects,
+            Lookups(cold),
+            (double)Outreach(warm) / prospects,
+            (double)Lookups(warm) / prospects,
+            seconds);
+    }
+
+    private static async Task<long> LastSequenceAsync(SandboxServer sandbox)
+    {
+        var log = await sandbox.GetRequestsAsync();
+        return log.Count > 0 ? log[^1].Sequence : 0;
+    }
+
+    private static int Outreach(IReadOnlyList<RequestLogEntry> log) => log.Count(IsPatch) + Lookups(log);
+
+    private static bool IsPatch(RequestLogEntry entry) => entry.Method == "PATCH";
+
+    private static int Lookups(IReadOnlyList<RequestLogEntry> log) =>
+        log.Count(e => e.Method == "GET" && e.Path.Contains("filter%5Bemails%5D", StringComparison.OrdinalIgnoreCase) || e.Method == "GET" && e.Path.Contains("filter[emails]", StringComparison.OrdinalIgnoreCase));
+
+    private static WebApplication BuildConnector(AzuriteServer azurite, SandboxServer sandbox, Uri baseAddress, string namePrefix, int? emailsPerLookup)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(baseAddress.ToString());
+        builder.Logging.ClearProviders();
+        var settings = SandboxConnectorSettings.Create(
+            azurite.ConnectionString, sandbox, baseAddress, Secret, Directory.CreateTempSubdirectory("bench-tokens-").FullName, namePrefix);
+        settings["Delivery:RequestsPerWindow"] = "1000000";
+        settings["Delivery:Window"] = "00:01:00";
+        settings["Delivery:PacingMode"] = "Burst";
+        settings["Delivery:BurstPermits"] = "10000";
+        settings["Drain:IdlePollInterval"] = "00:00:00.050";
+        settings["Drain:MaxIdlePollInterval"] = "00:00:00.200";
+        settings["Tokens:MintingInterval"] = "00:00:00";
+        settings["Monitoring:Exporter"] = "None";
+        if (emailsPerLookup is { } perLookup)
+        {
+            settings["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping-email.json");
+            settings["Outreach:EmailFilterMultiValue"] = perLookup > 1 ? "true" : "false";
+            settings["Outreach:MaxEmailsPerLookup"] = perLookup.ToString(CultureInfo.InvariantCulture);
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        return StandaloneApp.Build(builder);
+    }
+
+    private static JsonObject Profile(long id, bool email, int minute)
+    {
+        var identity = email
+            ? new JsonObject { ["Email"] = new JsonArray(new JsonObject { ["id"] = string.Create(CultureInfo.InvariantCulture, $"prospect{id}@example.test") }) }
+            : new JsonObject { ["Oid"] = new JsonArray(new JsonObject { ["id"] = id.ToString(CultureInfo.InvariantCulture) }) };
+        return new JsonObject
+        {
+            ["segmentMembership"] = new JsonObject
+            {
+                ["ups"] = new JsonObject
+                {
+                    ["aaaaaaaa-1111-4000-8000-000000000001"] = new JsonObject
+                    {
+                        ["status"] = minute == 0 ? "realized" : "exited",
+                        ["lastQualificationTime"] = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(minute)
+                            .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    },
+                },
+            },
+            ["identityMap"] = identity,
+        };
+    }
+
+    private static async Task PostAsync(HttpClient client, IEnumerable<JsonObject> profiles)
+    {
+        foreach (var chunk in profiles.Chunk(10))
+        {
+            using var content = new StringContent(new JsonArray([.. chunk]).ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await client.PostAsync(new Uri("/api/profiles", UriKind.Relative), content);
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"Ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
+
+    private static async Task WaitUntilDrainedAsync(QueueClient queue)
+    {
+        var quietSince = DateTime.UtcNow;
+        while (DateTime.UtcNow - quietSince < TimeSpan.FromSeconds(1))
+        {
+            var properties = await queue.GetPropertiesAsync();
+            if (properties.Value.ApproximateMessagesCount > 0)
+            {
+                quietSince = DateTime.UtcNow;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private sealed record Measurement(double ColdPerProspect, int ColdLookups, double WarmPerUpdate, double WarmExtraPerUpdate, double Seconds);
+}
