@@ -7,6 +7,7 @@ using Outreach.Sandbox.Configuration;
 using Outreach.Testing;
 using OutreachFunctions.Probe;
 using OutreachFunctions.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace OutreachFunctions.Tests.Probe;
 
@@ -15,7 +16,7 @@ namespace OutreachFunctions.Tests.Probe;
 /// store, Azurite for the token lock), against sandboxes configured like different Outreach orgs.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class ProbeCommandTests(AzuriteFixture azurite)
+public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper log)
 {
     private const long TestProspect = 7;
     private const string AllScopes = "prospects.read prospects.write batches.read batches.write";
@@ -109,6 +110,7 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite)
             using var errors = new StringWriter(CultureInfo.InvariantCulture);
             var exit = await ProbeCommand.RunAsync(args, builder.Configuration, output, errors);
 
+            log.WriteLine(output.ToString());
             var after = await SnapshotAsync(sandbox, prospects.SeedCount);
             var counters = await sandbox.GetCountersAsync();
             var email = (await sandbox.GetProspectAttributesAsync(TestProspect))?.GetProperty("emails")[0].GetString();
@@ -140,8 +142,8 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite)
             Assert.Equal(Before.Count, After.Count);
             foreach (var (id, attributes) in Before)
             {
-                // Outreach stamps updatedAt on a write; every other attribute must be as it was.
-                Assert.True(id == TestProspect ? WithoutStamps(attributes) == WithoutStamps(After[id]) : attributes == After[id], $"prospect {id} changed");
+                // Outreach stamps updatedAt on a write, and an unset field reads as null: every other attribute must be as it was.
+                Assert.True(id == TestProspect ? WithoutStamps(attributes) == WithoutStamps(After[id]) : attributes == After[id], $"prospect {id} changed: {Difference(attributes, After[id])}");
             }
 
             Assert.Contains("is back to its original value", Output, StringComparison.Ordinal);
@@ -149,10 +151,19 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite)
             Assert.DoesNotContain(TestProspectEmail, Output, StringComparison.OrdinalIgnoreCase);
         }
 
+        private static string Difference(string before, string after) =>
+            string.Join("; ", Pairs(after).Except(Pairs(before)));
+
+        private static IEnumerable<string> Pairs(string attributes)
+        {
+            using var document = JsonDocument.Parse(attributes);
+            return [.. document.RootElement.EnumerateObject().Select(p => p.Name + "=" + p.Value.GetRawText())];
+        }
+
         private static string WithoutStamps(string attributes)
         {
             using var document = JsonDocument.Parse(attributes);
-            return string.Join(",", document.RootElement.EnumerateObject().Where(p => p.Name is not ("updatedAt" or "touchedAt")).Select(p => p.Name + "=" + p.Value.GetRawText()));
+            return string.Join(",", document.RootElement.EnumerateObject().Where(p => p.Name is not ("updatedAt" or "touchedAt") && p.Value.ValueKind != JsonValueKind.Null).Select(p => p.Name + "=" + p.Value.GetRawText()));
         }
     }
 }
