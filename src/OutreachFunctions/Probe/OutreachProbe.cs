@@ -49,6 +49,7 @@ public sealed class OutreachProbe(
         if (original is not ProspectReadOutcome.Read { Prospects: [var prospect, ..] })
         {
             report.Add($"prospects.read: reading prospect {arguments.ProspectId} failed: {Describe(original)}. Nothing was written.");
+            report.Stopped = true;
             report.Restored = true;
             return report;
         }

@@ -26,7 +26,7 @@ public static class ProbeCommand
     /// <summary>True when the arguments ask for this command (Program.cs checks this first).</summary>
     public static bool IsProbe(IReadOnlyList<string> args) => args is { Count: > 0 } && args[0] == Name;
 
-    /// <summary>Runs the command; returns the exit code (0 done and restored, 1 the prospect is not restored, 2 bad arguments or settings).</summary>
+    /// <summary>Runs the command; returns the exit code (0 done and restored, 1 stopped early or the prospect is not restored, 2 bad arguments or settings).</summary>
     /// <param name="args">The whole command line, starting with <c>probe-outreach</c>.</param>
     /// <param name="configuration">The app's configuration.</param>
     /// <param name="output">Where the report goes.</param>
@@ -98,6 +98,6 @@ public static class ProbeCommand
         }
 
         await report.WriteAsync(output);
-        return report.Restored ? 0 : 1;
+        return report.Restored && !report.Stopped ? 0 : 1;
     }
 }

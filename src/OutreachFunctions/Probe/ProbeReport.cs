@@ -17,6 +17,9 @@ public sealed class ProbeReport
     /// <summary>Whether the test prospect ended with its original values (read back and compared).</summary>
     public bool Restored { get; set; }
 
+    /// <summary>Whether the probe stopped before its trials (e.g. the test prospect does not exist); nothing was written then.</summary>
+    public bool Stopped { get; set; }
+
     /// <summary>Adds one finding line.</summary>
     public void Add(string finding) => _findings.Add(finding);
 

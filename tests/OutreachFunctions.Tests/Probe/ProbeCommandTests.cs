@@ -62,6 +62,17 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
         run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
     }
 
+    [Fact]
+    public async Task A_prospect_that_does_not_exist_stops_the_probe_with_exit_1_and_nothing_written()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 120 }, AllScopes, prospectId: 5000);
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("Nothing was written", run.Output, StringComparison.Ordinal);
+        Assert.Equal(0, run.BulkCalls);
+        Assert.Equal(run.Before, run.After);
+    }
+
     [Theory]
     [InlineData]
     [InlineData("--prospect-id", "0")]
@@ -87,7 +98,7 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal("***", PersonalData.MaskEmail("no-at-sign"));
     }
 
-    private async Task<ProbeRun> ProbeAsync(ProspectOptions prospects, string scope)
+    private async Task<ProbeRun> ProbeAsync(ProspectOptions prospects, string scope, long prospectId = TestProspect)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Prospects = prospects });
         await using var _ = sandbox;
@@ -103,7 +114,7 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
                 "default", new ConnectionTokens(ConnectionStatus.Connected, tokens.RefreshToken, now, tokens.AccessToken, now, now.AddHours(2), tokens.Scope), null, CancellationToken.None);
             var before = await SnapshotAsync(sandbox, prospects.SeedCount);
 
-            string[] args = [ProbeCommand.Name, "--prospect-id", TestProspect.ToString(CultureInfo.InvariantCulture)];
+            string[] args = [ProbeCommand.Name, "--prospect-id", prospectId.ToString(CultureInfo.InvariantCulture)];
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = "Production" });
             builder.Configuration.AddInMemoryCollection(settings);
             using var output = new StringWriter(CultureInfo.InvariantCulture);
