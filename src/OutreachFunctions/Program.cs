@@ -1,6 +1,7 @@
 using OutreachFunctions.Functions;
 using OutreachFunctions.Hosting;
 using OutreachFunctions.Monitoring;
+using OutreachFunctions.Probe;
 using OutreachFunctions.Standalone;
 
 // One binary, two ways to run (docs/architecture.md): under the Azure Functions host as a custom handler, or as the
@@ -11,6 +12,12 @@ if (ReplayCommand.IsReplay(args))
 {
     // `OutreachFunctions replay …`: re-queue failed updates from the failure ledger, with the app's own settings.
     return await ReplayCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error);
+}
+
+if (ProbeCommand.IsProbe(args))
+{
+    // `OutreachFunctions probe-outreach --prospect-id N`: confirm on one test prospect what the org accepts (docs/probe.md).
+    return await ProbeCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error);
 }
 
 var mode = ConnectorModeSelection.Resolve(builder.Configuration);

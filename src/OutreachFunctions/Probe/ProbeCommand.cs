@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Outreach;
+using Outreach.Connector.Storage;
+using Outreach.Connector.Tokens;
+using OutreachFunctions.Hosting;
+
+namespace OutreachFunctions.Probe;
+
+/// <summary>
+/// <c>OutreachFunctions probe-outreach --prospect-id N [--field NAME]</c>: runs <see cref="OutreachProbe"/> against the
+/// connected Outreach org with the app's own settings and prints what it found and the settings to use.
+/// </summary>
+/// <remarks>A sub-command like <c>replay</c>: it needs the app's settings and token store (docs/probe.md).</remarks>
+public static class ProbeCommand
+{
+    /// <summary>The sub-command's name, the first argument.</summary>
+    public const string Name = "probe-outreach";
+
+    /// <summary>The usage text.</summary>
+    public const string Usage =
+        "usage: OutreachFunctions probe-outreach --prospect-id N [--field NAME]\n" +
+        "  Checks on ONE test prospect what the connected Outreach org accepts (scopes, rate-limit headers, filter[id] list length,\n" +
+        "  several emails per lookup, bulk body shape, batch completion), writes only that prospect's field NAME (default custom1),\n" +
+        "  puts its original value back and prints the settings to use.";
+
+    /// <summary>True when the arguments ask for this command (Program.cs checks this first).</summary>
+    public static bool IsProbe(IReadOnlyList<string> args) => args is { Count: > 0 } && args[0] == Name;
+
+    /// <summary>Runs the command; returns the exit code (0 done and restored, 1 stopped early or the prospect is not restored, 2 bad arguments or settings).</summary>
+    /// <param name="args">The whole command line, starting with <c>probe-outreach</c>.</param>
+    /// <param name="configuration">The app's configuration.</param>
+    /// <param name="output">Where the report goes.</param>
+    /// <param name="error">Where problems go.</param>
+    /// <param name="cancellationToken">Stops the command.</param>
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var rest = args.Skip(1).ToList();
+        if (rest.Contains("--help"))
+        {
+            await output.WriteLineAsync(Usage);
+            return 0;
+        }
+
+        if (!ProbeArguments.TryParse(rest, out var arguments, out var problem))
+        {
+            await error.WriteLineAsync(problem + "\n" + Usage);
+            return 2;
+        }
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(configuration);
+        services.AddSingleton(TimeProvider.System);
+        try
+        {
+            var storage = ConnectorStorage.FromConfiguration(configuration);
+            services.AddSingleton(storage.Tables);
+            services.AddSingleton(storage.Blobs);
+            services.AddOutreachClient(configuration);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return 2;
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        ProbeReport report;
+        try
+        {
+            var options = provider.GetRequiredService<IOptions<OutreachOptions>>();
+            using var recorder = new RateLimitHeaderRecorder(new SocketsHttpHandler { AllowAutoRedirect = false });
+            using var http = new HttpClient(recorder, disposeHandler: false)
+            {
+                BaseAddress = options.Value.NormalizedApiBaseUrl,
+                Timeout = options.Value.RequestTimeout,
+            };
+            var probe = new OutreachProbe(
+                http,
+                recorder,
+                provider.GetRequiredService<IAccessTokenProvider>(),
+                provider.GetRequiredService<ITokenStore>(),
+                provider.GetRequiredService<IOutreachProspectClient>(),
+                options,
+                provider.GetRequiredService<IOptions<TokenOptions>>(),
+                provider.GetRequiredService<TimeProvider>());
+            report = await probe.RunAsync(arguments!, cancellationToken);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await error.WriteLineAsync(string.Join(Environment.NewLine, SettingsProblems.FromException(ex).Select(p => p.Problem)));
+            return 2;
+        }
+
+        await report.WriteAsync(output);
+        return report.Restored && !report.Stopped ? 0 : 1;
+    }
+}

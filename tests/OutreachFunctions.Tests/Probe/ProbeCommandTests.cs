@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Tokens;
+using Outreach.Sandbox.Configuration;
+using Outreach.Testing;
+using OutreachFunctions.Probe;
+using OutreachFunctions.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace OutreachFunctions.Tests.Probe;
+
+/// <summary>
+/// <c>probe-outreach</c> as Program.cs starts it (the app's builder made from the same arguments, the local token
+/// store, Azurite for the token lock), against sandboxes configured like different Outreach orgs.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper log)
+{
+    private const long TestProspect = 7;
+    private const string AllScopes = "prospects.read prospects.write batches.read batches.write";
+
+    [Fact]
+    public async Task A_default_sandbox_gets_long_id_lists_one_email_per_lookup_and_the_attributes_body_and_the_prospect_is_restored()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 120 }, AllScopes);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("Outreach__MaxIdsPerRead=1000", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Outreach__EmailFilterMultiValue=false", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Outreach__BulkBodyShape=Attributes", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Delivery__BulkWrites=auto", run.Output, StringComparison.Ordinal);
+        Assert.Contains("X-RateLimit-Reset", run.Output, StringComparison.Ordinal);
+        Assert.Contains("epoch seconds", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Scopes granted (token response, connection 'default'): " + AllScopes, run.Output, StringComparison.Ordinal);
+        Assert.Contains("value applied", run.Output, StringComparison.Ordinal);
+        run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
+    }
+
+    [Fact]
+    public async Task A_sandbox_with_short_lists_and_multi_value_emails_gets_those_settings()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 120, MaxFilterListLength = 60, EmailFilterMultiValue = true }, AllScopes);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("Outreach__MaxIdsPerRead=50", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Outreach__EmailFilterMultiValue=true", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Outreach__BulkBodyShape=Attributes", run.Output, StringComparison.Ordinal);
+        run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
+    }
+
+    [Fact]
+    public async Task A_token_without_the_batch_scopes_gets_bulk_writes_off_and_the_prospect_is_restored()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 120 }, "prospects.read prospects.write");
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("batches.write missing", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Delivery__BulkWrites=off", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Outreach__BulkBodyShape", run.Output, StringComparison.Ordinal);
+        run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
+    }
+
+    [Fact]
+    public async Task A_prospect_that_does_not_exist_stops_the_probe_with_exit_1_and_nothing_written()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 120 }, AllScopes, prospectId: 5000);
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("Nothing was written", run.Output, StringComparison.Ordinal);
+        Assert.Equal(0, run.BulkCalls);
+        Assert.Equal(run.Before, run.After);
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("--prospect-id", "0")]
+    [InlineData("--prospect-id", "abc")]
+    [InlineData("--prospect-id")]
+    [InlineData("--prospect-id", "7", "--colour", "red")]
+    [InlineData("--prospect-id", "7", "--field", "custom1&x")]
+    public async Task Bad_arguments_print_the_usage_and_exit_2(params string[] rest)
+    {
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var errors = new StringWriter(CultureInfo.InvariantCulture);
+
+        var exit = await ProbeCommand.RunAsync([ProbeCommand.Name, .. rest], new ConfigurationBuilder().Build(), output, errors);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("usage: OutreachFunctions probe-outreach", errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Emails_are_masked()
+    {
+        Assert.Equal("a***@example.com", PersonalData.MaskEmail("alice@example.com"));
+        Assert.Equal("***", PersonalData.MaskEmail("no-at-sign"));
+    }
+
+    private async Task<ProbeRun> ProbeAsync(ProspectOptions prospects, string scope, long prospectId = TestProspect)
+    {
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Prospects = prospects });
+        await using var _ = sandbox;
+        var folder = Directory.CreateTempSubdirectory("probe-tokens").FullName;
+        try
+        {
+            var settings = SandboxConnectorSettings.Create(
+                azurite.ConnectionString, sandbox, SandboxConnectorSettings.LoopbackBase(1), "probe-secret", folder, AzuriteFixture.UniqueName("probe"));
+            var tokens = await sandbox.ConnectAsync(scope);
+            var store = new LocalDevelopmentTokenStore(Options.Create(new TokenOptions { LocalStorePath = folder }), NullLogger<LocalDevelopmentTokenStore>.Instance);
+            var now = DateTimeOffset.UtcNow;
+            await store.SaveAsync(
+                "default", new ConnectionTokens(ConnectionStatus.Connected, tokens.RefreshToken, now, tokens.AccessToken, now, now.AddHours(2), tokens.Scope), null, CancellationToken.None);
+            var before = await SnapshotAsync(sandbox, prospects.SeedCount);
+
+            string[] args = [ProbeCommand.Name, "--prospect-id", prospectId.ToString(CultureInfo.InvariantCulture)];
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = "Production" });
+            builder.Configuration.AddInMemoryCollection(settings);
+            using var output = new StringWriter(CultureInfo.InvariantCulture);
+            using var errors = new StringWriter(CultureInfo.InvariantCulture);
+            var exit = await ProbeCommand.RunAsync(args, builder.Configuration, output, errors);
+
+            log.WriteLine(output.ToString());
+            var after = await SnapshotAsync(sandbox, prospects.SeedCount);
+            var counters = await sandbox.GetCountersAsync();
+            var email = (await sandbox.GetProspectAttributesAsync(TestProspect))?.GetProperty("emails")[0].GetString();
+            return new ProbeRun(exit, output + errors.ToString(), before, after, counters.Bulk.Unfiltered, counters.Bulk.Calls, email);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<Dictionary<long, string>> SnapshotAsync(SandboxServer sandbox, int count)
+    {
+        var snapshot = new Dictionary<long, string>();
+        for (long id = 1; id <= count; id++)
+        {
+            snapshot[id] = (await sandbox.GetProspectAttributesAsync(id))?.GetRawText() ?? "absent";
+        }
+
+        return snapshot;
+    }
+
+    private sealed record ProbeRun(
+        int Exit, string Output, Dictionary<long, string> Before, Dictionary<long, string> After, long UnfilteredBulkCalls, long BulkCalls, string? TestProspectEmail)
+    {
+        public void AssertOnlyTheTestProspectWasWrittenAndItIsRestored()
+        {
+            Assert.Equal(0, UnfilteredBulkCalls);
+            Assert.Equal(Before.Count, After.Count);
+            foreach (var (id, attributes) in Before)
+            {
+                // Outreach stamps updatedAt on a write, and an unset field reads as null: every other attribute must be as it was.
+                Assert.True(id == TestProspect ? WithoutStamps(attributes) == WithoutStamps(After[id]) : attributes == After[id], $"prospect {id} changed: {Difference(attributes, After[id])}");
+            }
+
+            Assert.Contains("is back to its original value", Output, StringComparison.Ordinal);
+            Assert.NotNull(TestProspectEmail);
+            Assert.DoesNotContain(TestProspectEmail, Output, StringComparison.OrdinalIgnoreCase);
+        }
+
+        private static string Difference(string before, string after) =>
+            string.Join("; ", Pairs(after).Except(Pairs(before)));
+
+        private static IEnumerable<string> Pairs(string attributes)
+        {
+            using var document = JsonDocument.Parse(attributes);
+            return [.. document.RootElement.EnumerateObject().Select(p => p.Name + "=" + p.Value.GetRawText())];
+        }
+
+        private static string WithoutStamps(string attributes)
+        {
+            using var document = JsonDocument.Parse(attributes);
+            return string.Join(",", document.RootElement.EnumerateObject().Where(p => p.Name is not ("updatedAt" or "touchedAt") && p.Value.ValueKind != JsonValueKind.Null).Select(p => p.Name + "=" + p.Value.GetRawText()));
+        }
+    }
+}
