@@ -1,3 +1,4 @@
+using Outreach.Connector.EmailMatching;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -137,7 +138,7 @@ public sealed class OutreachProbe(
             return;
         }
 
-        var masked = PersonalData.MaskEmail(email);
+        var masked = MaskedEmail.Mask(email);
         var single = await Lookup(multiValue: false).FindAsync([email], null, cancellationToken);
         var singleWorks = Finds(single, email, prospect.Id);
         report.Add($"Email filter, one email ({masked}): {(singleWorks ? "finds the test prospect" : "does NOT find the test prospect: " + Describe(single))}.");

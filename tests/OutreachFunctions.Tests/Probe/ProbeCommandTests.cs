@@ -1,3 +1,4 @@
+using Outreach.Connector.EmailMatching;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -94,8 +95,8 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
     [Fact]
     public void Emails_are_masked()
     {
-        Assert.Equal("a***@example.com", PersonalData.MaskEmail("alice@example.com"));
-        Assert.Equal("***", PersonalData.MaskEmail("no-at-sign"));
+        Assert.Equal("a***@example.com", MaskedEmail.Mask("alice@example.com"));
+        Assert.Equal("***", MaskedEmail.Mask("no-at-sign"));
     }
 
     private async Task<ProbeRun> ProbeAsync(ProspectOptions prospects, string scope, long prospectId = TestProspect)
