@@ -1,8 +1,8 @@
-using Outreach.Connector.EmailMatching;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Tokens;
 using Outreach.Sandbox.Configuration;
 using Outreach.Testing;
