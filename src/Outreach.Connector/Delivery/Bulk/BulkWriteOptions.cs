@@ -1,0 +1,45 @@
+namespace Outreach.Connector.Delivery.Bulk;
+
+/// <summary>
+/// Settings for writing fewer requests than prospects: skip values Outreach already holds, read prospects before their
+/// first write, and bulk status writes. Bound to the <c>Delivery</c> section, so app settings read <c>Delivery__BulkWrites</c>.
+/// </summary>
+public sealed class BulkWriteOptions
+{
+    /// <summary>The configuration section these options bind to (shared with <see cref="DeliveryOptions"/>).</summary>
+    public const string SectionName = DeliveryOptions.SectionName;
+
+    /// <summary>Whether groups of prospects with the same remaining change are written with one bulk action per chunk.</summary>
+    public BulkWriteMode BulkWrites { get; set; } = BulkWriteMode.Auto;
+
+    /// <summary>
+    /// Send a value even when Outreach is known to hold it already (written or read back earlier). Default false:
+    /// a re-export of the same value is not sent, so a manual edit made in Outreach since is not overwritten by it.
+    /// True restores the behaviour before this setting existed (every newer export is written).
+    /// </summary>
+    public bool ResendUnchanged { get; set; }
+
+    /// <summary>Read the mapped fields of never-written prospects (one collection GET per many) and send only what differs.</summary>
+    public bool ReadBeforeWrite { get; set; } = true;
+
+    /// <summary>
+    /// Most prospect ids in one collection GET (<c>filter[id]=…</c>). Outreach documents no maximum; URL length is the
+    /// practical cap. A refused long list is halved by the reader.
+    /// </summary>
+    public int MaxIdsPerRead { get; set; } = 100;
+
+    /// <summary>Most prospect ids in one bulk action (<c>actionParams[filter][id][]=…</c>, in the query string).</summary>
+    public int MaxIdsPerBulkCall { get; set; } = 100;
+
+    /// <summary>The smallest group of prospects with the same change that is written in bulk; smaller groups take one PATCH each.</summary>
+    public int MinProspectsPerBulkCall { get; set; } = 3;
+
+    /// <summary>The delay before the first status poll of a bulk job and between polls; each poll costs one request.</summary>
+    public TimeSpan BulkPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a batch waits for its bulk jobs to finish. A job still running then stays in flight: its messages are
+    /// deferred, its fields are not written by anything else, and a later batch polls it to the end.
+    /// </summary>
+    public TimeSpan MaxBulkWait { get; set; } = TimeSpan.FromSeconds(20);
+}
