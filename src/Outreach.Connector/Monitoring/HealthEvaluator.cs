@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Tokens;
 using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
 
@@ -9,7 +10,7 @@ namespace Outreach.Connector.Monitoring;
 
 /// <summary>
 /// Decides whether the connector is healthy or degraded, and why: the connection needs (re-)authorization, Outreach's rate
-/// limit paused sending, too many updates failed in the last hour, or updates wait too long.
+/// limit paused sending, too many updates failed in the last hour, updates wait too long, or Outreach refused bulk writes.
 /// </summary>
 /// <remarks>
 /// "The last hour" is the current and the previous clock hour of the hourly counters (between 60 and 120 minutes), so
@@ -22,7 +23,8 @@ public sealed class HealthEvaluator(
     DeliveryActivityStore activity,
     IOptions<MonitoringOptions> options,
     TimeProvider time,
-    IConnectionStatusSource? connection = null)
+    IConnectionStatusSource? connection = null,
+    BulkWriteAvailability? bulkWrites = null)
 {
     private readonly MonitoringOptions _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
 
@@ -32,6 +34,12 @@ public sealed class HealthEvaluator(
         var now = time.GetUtcNow();
         var reasons = new List<HealthReason>();
         await CheckConnectionAsync(reasons, cancellationToken);
+        if (bulkWrites?.Off is { } off)
+        {
+            // Delivery goes on one PATCH per prospect, at a fraction of the throughput: worth a person's attention.
+            reasons.Add(new HealthReason("bulk_writes_off", off.Describe()));
+        }
+
         try
         {
             var status = await budget.ReadStatusAsync(cancellationToken);

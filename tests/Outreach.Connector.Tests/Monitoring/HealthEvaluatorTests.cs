@@ -1,5 +1,6 @@
 using Moq;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Tests.Delivery;
 using Outreach.Connector.Tests.Infrastructure;
@@ -23,6 +24,24 @@ public sealed class HealthEvaluatorTests(AzuriteFixture azurite)
     private void Connection(ConnectionStatus status, string? reason = null) =>
         _connection.Setup(c => c.GetStatusAsync(It.IsAny<CancellationToken>()))
             .ReturnsAsync(new ConnectionStatusReport("default", status, reason, null, null, null, null, null));
+
+    [Fact]
+    public async Task A_connection_without_the_bulk_scopes_is_degraded_with_the_advice_to_reconnect()
+    {
+        Connection(ConnectionStatus.Connected);
+        var bulk = new BulkWriteAvailability(
+            Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), _h.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<BulkWriteAvailability>.Instance, _connection.Object);
+        var evaluator = new HealthEvaluator(
+            _h.Pause, _h.Budget, _h.Counters, Activity, Microsoft.Extensions.Options.Options.Create(new MonitoringOptions()), _h.Time, _connection.Object, bulk);
+        Assert.True((await evaluator.EvaluateAsync(CancellationToken.None)).IsHealthy);
+
+        bulk.Refused(403, "missing scope batches.write", missingScope: true);
+        var health = await evaluator.EvaluateAsync(CancellationToken.None);
+
+        var reason = Assert.Single(health.Reasons);
+        Assert.Equal("bulk_writes_off", reason.Code);
+        Assert.Contains("re-connect to enable bulk writes", reason.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Connected_idle_connector_is_healthy()
