@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Outreach.Sandbox.Admin;
 using Outreach.Sandbox.Api;
+using Outreach.Sandbox.Batches;
 using Outreach.Sandbox.Configuration;
 using Outreach.Sandbox.Faults;
 using Outreach.Sandbox.OAuth;
@@ -91,11 +92,18 @@ public static class SandboxApp
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<ProspectStore>();
+        services.AddSingleton<BatchStore>();
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<RequestLog>();
 
         var app = builder.Build();
+        // Bulk batches progress with the clock; every request first applies the items whose time has come.
+        app.Use((context, next) =>
+        {
+            context.RequestServices.GetRequiredService<BatchStore>().Advance();
+            return next(context);
+        });
         app.UseWhen(IsLogged, branch => branch.UseMiddleware<RequestLogMiddleware>());
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v2"), branch => branch.UseMiddleware<ApiGatewayMiddleware>());
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/oauth/token"), branch => branch.UseMiddleware<TokenEndpointFaultMiddleware>());
@@ -103,6 +111,7 @@ public static class SandboxApp
         app.MapGet("/", () => "Outreach sandbox: OAuth at /oauth, API at /api/v2, sandbox-only admin at /admin. See src/Outreach.Sandbox/README.md.");
         app.MapOAuth();
         app.MapProspects();
+        app.MapBatches();
         app.MapAdmin();
         app.MapFallback("/api/v2/{**rest}", (HttpContext context) =>
             ApiErrors.WriteAsync(context, StatusCodes.Status404NotFound, new ApiError

@@ -19,5 +19,6 @@ namespace Outreach.Sandbox;
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(IReadOnlyList<RequestLogEntry>))]
 [JsonSerializable(typeof(SandboxCounters))]
+[JsonSerializable(typeof(Batches.BulkCounters))]
 [JsonSerializable(typeof(RevokeResult))]
 public sealed partial class SandboxJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Outreach.Sandbox.Api;
+using Outreach.Sandbox.Batches;
 using Outreach.Sandbox.Faults;
 using Outreach.Sandbox.OAuth;
 using Outreach.Sandbox.Prospects;
@@ -63,7 +64,7 @@ internal static class AdminEndpoints
     private static IResult ReadRequests(RequestLog log, long? after, int? limit) =>
         Results.Json(log.Read(after ?? 0, Math.Clamp(limit ?? 10_000, 1, 100_000)), SandboxJson.Context.IReadOnlyListRequestLogEntry);
 
-    private static IResult Counters(RequestLog log, UserRateLimiter limiter, ProspectStore prospects, TokenStore tokens)
+    private static IResult Counters(RequestLog log, UserRateLimiter limiter, ProspectStore prospects, TokenStore tokens, BatchStore batches)
     {
         var (total, byStatus, byFault, users) = log.Counters();
         return Results.Json(
@@ -75,17 +76,19 @@ internal static class AdminEndpoints
                 Users = users,
                 RateLimitWindows = limiter.Windows(),
                 ProspectsPatched = prospects.Patched,
+                Bulk = batches.Counters(),
                 OAuth = tokens.Counters(),
             },
             SandboxJson.Context.SandboxCounters);
     }
 
     /// <summary>
-    /// Clears the request log, counters and rate-limit windows, restores the start-up faults and the seeded prospects.
+    /// Clears the request log, counters, batches and rate-limit windows, restores the start-up faults and the seeded prospects.
     /// Tokens survive (a connected client stays connected) unless <c>oauth=true</c>.
     /// </summary>
-    private static IResult Reset(bool? oauth, RequestLog log, UserRateLimiter limiter, FaultInjector faults, ProspectStore prospects, TokenStore tokens)
+    private static IResult Reset(bool? oauth, RequestLog log, UserRateLimiter limiter, FaultInjector faults, ProspectStore prospects, TokenStore tokens, BatchStore batches)
     {
+        batches.Reset();
         log.Clear();
         limiter.Reset();
         faults.Reset();

@@ -1,3 +1,4 @@
+using Outreach.Sandbox.Batches;
 using Outreach.Sandbox.OAuth;
 using Outreach.Sandbox.RateLimiting;
 
@@ -23,6 +24,9 @@ public sealed record SandboxCounters
 
     /// <summary>Prospect PATCHes that changed the store (200s).</summary>
     public required long ProspectsPatched { get; init; }
+
+    /// <summary>Bulk actions: calls, calls without a query filter, calls that hit every prospect (assert 0), items.</summary>
+    public BulkCounters Bulk { get; init; } = new();
 
     /// <summary>Token endpoint activity.</summary>
     public required OAuthCounters OAuth { get; init; }

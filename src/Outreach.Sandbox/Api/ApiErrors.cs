@@ -24,6 +24,14 @@ internal static class ApiErrors
         Detail = string.Create(CultureInfo.InvariantCulture, $"Could not find '{type}' with ID '{id}'."),
     };
 
+    /// <summary>A filter Outreach would refuse: 400 badRequest, or a too-long list under the configured status.</summary>
+    public static ApiError BadFilter(int status, string detail) => status switch
+    {
+        StatusCodes.Status414UriTooLong => new() { Id = "requestUriTooLong", Title = "Request-URI Too Long", Detail = detail },
+        StatusCodes.Status422UnprocessableEntity => new() { Id = "validationError", Title = "Validation Error", Detail = detail },
+        _ => new() { Id = "badRequest", Title = "Bad Request", Detail = detail },
+    };
+
     public static ApiError RateLimitExceeded(int limit, DateTimeOffset retryAt) => new()
     {
         Id = "rateLimitExceeded",

@@ -24,6 +24,9 @@ public sealed class SandboxOptions
     /// <summary>The seeded prospects and PATCH validation quirks.</summary>
     public ProspectOptions Prospects { get; init; } = new();
 
+    /// <summary>Bulk actions (<c>prospectsBulkModify</c>) and their asynchronous batches.</summary>
+    public BulkOptions Bulk { get; init; } = new();
+
     /// <summary>The per-user request limit and how its headers are written.</summary>
     public RateLimitOptions RateLimit { get; init; } = new();
 

@@ -62,6 +62,23 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
             problems.Add("Prospects:MissingCustomFields holds numbers from 1 to 150.");
         }
 
+        if (options.Prospects.DuplicateEmailEvery is < 0 or 1)
+        {
+            problems.Add("Prospects:DuplicateEmailEvery must be 0 (no duplicates) or at least 2.");
+        }
+
+        if (options.Prospects.MaxFilterListLength < 1)
+        {
+            problems.Add("Prospects:MaxFilterListLength must be positive.");
+        }
+
+        if (options.Prospects.FilterListTooLongStatus is not (400 or 414 or 422))
+        {
+            problems.Add("Prospects:FilterListTooLongStatus must be 400, 414 or 422.");
+        }
+
+        problems.AddRange(options.Bulk.Validate().Select(problem => "Bulk: " + problem));
+
         if (options.RateLimit.Limit < 1 || options.RateLimit.Window <= TimeSpan.Zero)
         {
             problems.Add("RateLimit:Limit and RateLimit:Window must be positive.");

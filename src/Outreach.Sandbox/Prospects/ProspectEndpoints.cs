@@ -103,16 +103,23 @@ internal static class ProspectEndpoints
             return;
         }
 
-        if (ProspectQuery.Parse(context.Request.Query, out var problem) is not { } query)
+        if (ProspectQuery.Parse(context.Request.Query, options.Value.Prospects, out var status, out var problem) is not { } query)
         {
-            await ApiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, new ApiError { Id = "badRequest", Title = "Bad Request", Detail = problem });
+            await ApiErrors.WriteAsync(context, status, ApiErrors.BadFilter(status, problem!));
             return;
         }
 
         // Ids are 1..SeedCount, so walking candidates in order gives sorted results and a simple cursor (the last id).
         var page = new List<ProspectSnapshot>(query.PageSize);
         var more = false;
-        foreach (var id in query.CandidateIds(options.Value.Prospects.SeedCount))
+        var candidates = query.CandidateIds(options.Value.Prospects.SeedCount);
+        if (query.Emails is { } emails)
+        {
+            var matching = store.FindByEmails(emails).ToHashSet();
+            candidates = candidates.Where(matching.Contains);
+        }
+
+        foreach (var id in candidates)
         {
             if (store.Get(id) is not { } prospect)
             {
@@ -141,24 +148,9 @@ internal static class ProspectEndpoints
         await ProspectDocument.WriteListAsync(context, page, query.Fields, next);
     }
 
-    private static async Task<bool> RefuseScopeAsync(HttpContext context, string action)
-    {
-        var caller = context.Features.Get<ApiCaller>();
-        if (caller is not null && caller.HasScope("prospects", action))
-        {
-            return false;
-        }
+    private static Task<bool> RefuseScopeAsync(HttpContext context, string action) => ScopeCheck.RefuseAsync(context, ("prospects", action));
 
-        await ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, new ApiError
-        {
-            Id = "unauthorizedOauthScope",
-            Title = "Unauthorized OAuth Scope",
-            Detail = $"Your authorization lacks the required scope 'prospects.{action}'.",
-        });
-        return true;
-    }
-
-    private static bool IsJsonApi(string? contentType) =>
+    internal static bool IsJsonApi(string? contentType) =>
         contentType is not null
         && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.MediaType.Equals(ApiErrors.MediaType, StringComparison.OrdinalIgnoreCase);

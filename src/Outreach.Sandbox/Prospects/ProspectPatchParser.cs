@@ -76,7 +76,8 @@ internal static class ProspectPatchParser
         _ => null,
     };
 
-    private static string? Check(string name, JsonElement value, ProspectOptions options)
+    /// <summary>The problem with writing <paramref name="value"/> to attribute <paramref name="name"/>, or null when it is valid.</summary>
+    public static string? Check(string name, JsonElement value, ProspectOptions options)
     {
         if (ProspectAttributes.ReadOnly.Contains(name))
         {

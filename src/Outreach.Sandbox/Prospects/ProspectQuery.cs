@@ -5,10 +5,37 @@ namespace Outreach.Sandbox.Prospects;
 
 /// <summary>
 /// The supported part of Outreach's list query: <c>filter[id]=1,2,3</c> (also ranges <c>5..10</c> and the new syntax
-/// <c>filter[id][]=1</c>), <c>page[size]</c> (default 50, at most 1000), <c>page[after]</c>, and <c>fields[prospect]</c>.
+/// <c>filter[id][]=1</c>), <c>filter[emails]=</c> (see <see cref="EmailFilter"/>), <c>page[size]</c> (default 50, at
+/// most 1000), <c>page[after]</c>, and <c>fields[prospect]</c>.
 /// </summary>
 internal sealed record ProspectQuery(IReadOnlyList<(long From, long To)>? IdRanges, int PageSize, long After, ISet<string>? Fields)
 {
+    /// <summary>The emails asked for by <c>filter[emails]</c>, or null when the query has no email filter.</summary>
+    public EmailFilter? Emails { get; init; }
+
+    /// <summary>Parses the query and checks list lengths; returns null with the status and problem to answer otherwise.</summary>
+    public static ProspectQuery? Parse(IQueryCollection query, Configuration.ProspectOptions options, out int status, out string? problem)
+    {
+        status = StatusCodes.Status400BadRequest;
+        if (Parse(query, out problem) is not { } parsed)
+        {
+            return null;
+        }
+
+        var emails = EmailFilter.Parse(query, options);
+        var listLength = Math.Max(parsed.IdRanges?.Count ?? 0, emails?.Values.Count ?? 0);
+        if (listLength > options.MaxFilterListLength)
+        {
+            status = options.FilterListTooLongStatus;
+            problem = string.Create(
+                CultureInfo.InvariantCulture,
+                $"The filter lists {listLength} values; at most {options.MaxFilterListLength} are accepted in one request.");
+            return null;
+        }
+
+        return parsed with { Emails = emails };
+    }
+
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
 

@@ -31,10 +31,38 @@ internal sealed class ProspectStore
     /// <summary>Successful PATCHes since start or the last reset.</summary>
     public long Patched => Interlocked.Read(ref _patched);
 
+    /// <summary>Every prospect id that exists (the seeded range); what an unfiltered bulk action hits.</summary>
+    public int Count => _options.SeedCount;
+
     public ProspectSnapshot? Get(long id) => Find(id)?.Snapshot();
 
+    /// <summary>
+    /// The ids of the prospects that hold one of the filter's emails, ascending. Candidates are the prospects already
+    /// touched plus those whose seeded email the value names; each is then checked against its current emails.
+    /// </summary>
+    public IEnumerable<long> FindByEmails(EmailFilter filter)
+    {
+        var candidates = new SortedSet<long>(_prospects.Keys);
+        foreach (var value in filter.Values)
+        {
+            if (SeededIdOf(value) is { } id)
+            {
+                candidates.Add(id);
+                if (_options.DuplicateEmailEvery > 0 && (id + 1) % _options.DuplicateEmailEvery == 0)
+                {
+                    candidates.Add(id + 1);
+                }
+            }
+        }
+
+        return candidates.Where(id => Get(id) is { } prospect && filter.Matches(EmailsOf(prospect)));
+    }
+
     /// <summary>Sets the given attributes (only those) and returns the updated prospect; null when it does not exist.</summary>
-    public ProspectSnapshot? Apply(long id, IReadOnlyList<KeyValuePair<string, JsonElement>> changes)
+    /// <param name="id">The prospect.</param>
+    /// <param name="changes">The attributes to set.</param>
+    /// <param name="countAsPatch">False for batch items, which are counted by their batch rather than as PATCHes.</param>
+    public ProspectSnapshot? Apply(long id, IReadOnlyList<KeyValuePair<string, JsonElement>> changes, bool countAsPatch = true)
     {
         if (Find(id) is not { } prospect)
         {
@@ -42,7 +70,11 @@ internal sealed class ProspectStore
         }
 
         var snapshot = prospect.Apply(changes, _time.GetUtcNow());
-        Interlocked.Increment(ref _patched);
+        if (countAsPatch)
+        {
+            Interlocked.Increment(ref _patched);
+        }
+
         return snapshot;
     }
 
@@ -56,14 +88,33 @@ internal sealed class ProspectStore
 
     private Prospect? Find(long id) => id >= 1 && id <= _options.SeedCount ? _prospects.GetOrAdd(id, Seed) : null;
 
+    private static IEnumerable<string> EmailsOf(ProspectSnapshot prospect) =>
+        prospect.Attributes.TryGetValue("emails", out var emails) && emails.ValueKind == JsonValueKind.Array
+            ? emails.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)
+            : [];
+
+    private static string SeededEmail(long id) => string.Create(CultureInfo.InvariantCulture, $"prospect{id}@example.test");
+
+    /// <summary>The id whose seeded email is <paramref name="email"/> (in any case), or null.</summary>
+    private static long? SeededIdOf(string email)
+    {
+        const string Prefix = "prospect", Suffix = "@example.test";
+        return email.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && email.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase)
+            && long.TryParse(email.AsSpan(Prefix.Length, email.Length - Prefix.Length - Suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                ? id
+                : null;
+    }
+
     private Prospect Seed(long id)
     {
+        // Every N-th prospect shares the previous one's email when duplicates are seeded.
+        var emailOwner = _options.DuplicateEmailEvery > 0 && id % _options.DuplicateEmailEvery == 0 ? id - 1 : id;
         var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
         {
             ["firstName"] = Element(FirstNames[(id - 1) % FirstNames.Length]),
             ["lastName"] = Element(string.Create(CultureInfo.InvariantCulture, $"Sandbox{id}")),
             ["emails"] = JsonSerializer.SerializeToElement<IReadOnlyList<string>>(
-                [string.Create(CultureInfo.InvariantCulture, $"prospect{id}@example.test")], SandboxJsonContext.Default.IReadOnlyListString),
+                [SeededEmail(emailOwner)], SandboxJsonContext.Default.IReadOnlyListString),
         };
         return new Prospect(id, attributes, new DateTimeOffset(Interlocked.Read(ref _seededAtTicks), TimeSpan.Zero));
     }

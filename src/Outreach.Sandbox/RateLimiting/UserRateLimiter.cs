@@ -37,6 +37,20 @@ internal sealed class UserRateLimiter(IOptions<SandboxOptions> options, TimeProv
         }
     }
 
+    /// <summary>
+    /// Charges <paramref name="requests"/> more to an already admitted call (a bulk call that costs one per item).
+    /// The count may pass the limit; the following calls are then refused until the window resets.
+    /// </summary>
+    public RateLimitDecision Charge(string user, int requests)
+    {
+        lock (_gate)
+        {
+            var bucket = Current(user);
+            bucket.Requests += requests;
+            return Decision(bucket, allowed: true);
+        }
+    }
+
     /// <summary>The bucket's state without counting a call (for answers that are not charged, such as 401).</summary>
     public RateLimitDecision Peek(string user)
     {
