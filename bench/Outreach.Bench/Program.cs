@@ -1,7 +1,7 @@
 using Outreach.Bench;
 
 // Benchmarks print a table of measured figures, each with a ratio against a baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|delivery [prospects]|startup|all>
+// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|delivery [prospects]|startup|activation [--quick]|all>
 var which = args.Length > 0 ? args[0] : "all";
 switch (which)
 {
@@ -10,6 +10,9 @@ switch (which)
         break;
     case "delivery":
         await DeliveryBenchmark.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 600);
+        break;
+    case "activation":
+        await ActivationBenchmark.RunAsync(Console.Out, quick: args.Contains("--quick"));
         break;
     case "startup":
         HandlerStartupBenchmark.Run(Console.Out);
@@ -20,7 +23,7 @@ switch (which)
         HandlerStartupBenchmark.Run(Console.Out);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, delivery, startup, all.");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, delivery, startup, activation [--quick], all.");
         return 2;
 }
 
