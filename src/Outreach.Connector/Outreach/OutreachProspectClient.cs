@@ -23,7 +23,6 @@ public sealed class OutreachProspectClient(
     IOptions<OutreachOptions> options,
     ILogger<OutreachProspectClient> logger) : IOutreachProspectClient
 {
-    private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly MediaTypeHeaderValue JsonApi = new(ProspectPatchBody.MediaType);
     private readonly OutreachOptions _options = options.Value;
 
@@ -111,11 +110,9 @@ public sealed class OutreachProspectClient(
 
             case HttpStatusCode.TooManyRequests:
             {
-                var errors = await ReadErrorsAsync(response, cancellationToken);
-                var retryAt = RateLimitHeaders.ParseRetryAfter(response.Headers, now)
-                    ?? rateLimit.ResetAt
-                    ?? OutreachErrorReader.ReadTryAgainAt(errors);
-                return new PatchOutcome.RateLimited(ClampRetryAt(retryAt, now), errors.FirstOrDefault(), rateLimit);
+                var errors = await OutreachResponseReader.ReadErrorsAsync(response, cancellationToken);
+                var retryAt = OutreachResponseReader.RateLimitedUntil(response, rateLimit, errors, now, _options);
+                return new PatchOutcome.RateLimited(retryAt, errors.FirstOrDefault(), rateLimit);
             }
 
             case HttpStatusCode.RequestTimeout:
@@ -125,44 +122,11 @@ public sealed class OutreachProspectClient(
 
             case >= HttpStatusCode.BadRequest:
                 // 400, 403, 404, 409, 415, 422 and any other 4xx: sending the same request again will not help.
-                return new PatchOutcome.Permanent(status, await ReadErrorsAsync(response, cancellationToken), rateLimit);
+                return new PatchOutcome.Permanent(status, await OutreachResponseReader.ReadErrorsAsync(response, cancellationToken), rateLimit);
 
             default:
                 // 1xx/3xx: redirects are not followed (the bearer must not travel elsewhere); treat as a passing fault.
                 return new PatchOutcome.Transient(status, $"Outreach answered an unexpected {status}.", null, rateLimit);
-        }
-    }
-
-    private DateTimeOffset ClampRetryAt(DateTimeOffset? retryAt, DateTimeOffset now)
-    {
-        if (retryAt is not { } at || at <= now)
-        {
-            // Unreadable, or a reset already in the past (a clock difference): wait the fallback.
-            return now + _options.RateLimitFallbackDelay;
-        }
-
-        return at - now > _options.MaxRateLimitDelay ? now + _options.MaxRateLimitDelay : at;
-    }
-
-    private static async Task<IReadOnlyList<OutreachError>> ReadErrorsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[8192];
-            int read;
-            while (buffer.Length < MaxErrorBodyBytes && (read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                buffer.Write(chunk, 0, Math.Min(read, MaxErrorBodyBytes - (int)buffer.Length));
-            }
-
-            return OutreachErrorReader.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), response.ReasonPhrase);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            // The status already says what happened; a body cut short only loses the details.
-            return [new OutreachError(null, response.ReasonPhrase, null, null)];
         }
     }
 

@@ -40,6 +40,8 @@ public static class OutreachServiceCollectionExtensions
             })
             .ConfigurePrimaryHttpMessageHandler(CreateHandler);
 
+        services.AddOutreachBulkClients(configuration, CreateHandler);
+
         services.AddHttpClient(OutreachOAuthClient.HttpClientName, (sp, http) =>
                 http.Timeout = sp.GetRequiredService<IOptions<OutreachOptions>>().Value.RequestTimeout)
             .ConfigurePrimaryHttpMessageHandler(CreateHandler);

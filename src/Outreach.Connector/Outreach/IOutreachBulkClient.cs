@@ -1,0 +1,28 @@
+using Outreach.Connector.Updates;
+
+namespace Outreach.Connector.Outreach;
+
+/// <summary>
+/// Applies one change to many prospects with <c>POST /batches/actions/prospectsBulkModify</c>, follows the batch and
+/// reads its failed items (docs/reference/outreach-api.md, bulk actions). Never throws for HTTP or network failures.
+/// </summary>
+public interface IOutreachBulkClient
+{
+    /// <summary>
+    /// Sends the action for exactly <paramref name="ids"/> (in the query string, and in the body for shapes that carry
+    /// ids). Refuses without sending when the configured body shape cannot carry the changes, when there are more ids
+    /// than <c>Outreach__MaxIdsPerBulkCall</c>, or when the last check finds the id filter missing.
+    /// </summary>
+    /// <param name="ids">The prospects to change; never empty by construction.</param>
+    /// <param name="changes">The field → value pairs applied to every one of them.</param>
+    /// <param name="beforeSend">Awaited before the HTTP request, e.g. to take a permit from the shared budget.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<BulkModifyOutcome> ModifyAsync(
+        BulkProspectIds ids, IReadOnlyList<KeyValuePair<string, FieldValue>> changes, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken);
+
+    /// <summary>Reads <c>GET /batches/{id}</c>; see <see cref="BatchStatus.IsFinished"/>.</summary>
+    Task<BatchStatusOutcome> GetBatchAsync(long batchId, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken);
+
+    /// <summary>Reads the batch's failed items (<c>GET /batchItems?filter[batch][id]=…&amp;filter[failed]=true</c>, every page).</summary>
+    Task<BatchFailuresOutcome> ReadFailuresAsync(long batchId, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken);
+}

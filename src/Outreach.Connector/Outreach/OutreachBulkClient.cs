@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Tokens;
+using Outreach.Connector.Updates;
+
+namespace Outreach.Connector.Outreach;
+
+/// <summary>
+/// The bulk-modify client. Safety first: the ids always travel as <c>actionParams[filter][id][]</c> in the query,
+/// <see cref="BulkProspectIds"/> cannot be empty, and the URL is checked once more right before the send.
+/// </summary>
+/// <remarks>Logs carry batch ids, counts, statuses and field names only, never values.</remarks>
+public sealed partial class OutreachBulkClient(
+    HttpClient httpClient,
+    IAccessTokenProvider tokens,
+    TimeProvider timeProvider,
+    IOptions<OutreachOptions> options,
+    IOptions<OutreachBulkOptions> bulkOptions,
+    ILogger<OutreachBulkClient> logger) : IOutreachBulkClient
+{
+    private static readonly MediaTypeHeaderValue JsonApi = new(ProspectPatchBody.MediaType);
+    private readonly OutreachApiCaller _caller = new(httpClient, tokens, timeProvider, options.Value, logger);
+    private readonly OutreachBulkOptions _options = bulkOptions.Value;
+
+    /// <inheritdoc />
+    public async Task<BulkModifyOutcome> ModifyAsync(
+        BulkProspectIds ids, IReadOnlyList<KeyValuePair<string, FieldValue>> changes, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(changes);
+        if (ids.Count > _options.MaxIdsPerBulkCall)
+        {
+            return new BulkModifyOutcome.NotSent($"{ids.Count} ids exceed Outreach__MaxIdsPerBulkCall ({_options.MaxIdsPerBulkCall}).");
+        }
+
+        if (BulkModifyRequest.Body(_options.BulkBodyShape, ids, changes) is not { } body)
+        {
+            return new BulkModifyOutcome.NotSent($"The body shape {_options.BulkBodyShape} cannot carry {changes.Count} fields (Outreach__BulkBodyShape).");
+        }
+
+        var url = BulkModifyRequest.RelativeUrl(ids);
+
+        // The last check, immediately before the send: the exact URL sent must select exactly these ids.
+        if (BulkModifyRequest.FilterProblem(url, ids) is { } problem)
+        {
+            Log.Refused(logger, ids.Count, problem);
+            return new BulkModifyOutcome.NotSent($"Refused: {problem}.");
+        }
+
+        var outcome = await _caller.SendAsync("POST prospectsBulkModify", () => Request(url, body), beforeSend, cancellationToken);
+        if (outcome is not OutreachCallOutcome.Succeeded succeeded)
+        {
+            return new BulkModifyOutcome.Failed(outcome);
+        }
+
+        if (BatchDocumentReader.ReadBatch(succeeded.Body) is not { } batch)
+        {
+            // Outreach said yes but the batch cannot be followed: report it as a failure the caller must not retry blindly.
+            return new BulkModifyOutcome.Failed(new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer names no batch.", null, succeeded.RateLimit));
+        }
+
+        Log.Started(logger, batch.Id, ids.Count, string.Join(',', changes.Select(change => change.Key)));
+        return new BulkModifyOutcome.Started(batch, succeeded.RateLimit);
+    }
+
+    /// <inheritdoc />
+    public async Task<BatchStatusOutcome> GetBatchAsync(long batchId, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchId);
+        var url = string.Create(CultureInfo.InvariantCulture, $"batches/{batchId}");
+        var outcome = await _caller.SendAsync("GET batch", () => new HttpRequestMessage(HttpMethod.Get, url), beforeSend, cancellationToken);
+        if (outcome is not OutreachCallOutcome.Succeeded succeeded)
+        {
+            return new BatchStatusOutcome.Failed(outcome);
+        }
+
+        return BatchDocumentReader.ReadBatch(succeeded.Body) is { } batch
+            ? new BatchStatusOutcome.Read(batch, succeeded.RateLimit)
+            : new BatchStatusOutcome.Failed(new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer is not a batch.", null, succeeded.RateLimit));
+    }
+
+    /// <inheritdoc />
+    public async Task<BatchFailuresOutcome> ReadFailuresAsync(long batchId, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchId);
+        var failures = new List<BatchItemFailure>();
+        Uri? url = new(string.Create(CultureInfo.InvariantCulture, $"batchItems?filter[batch][id]={batchId}&filter[failed]=true&page[size]=1000"), UriKind.Relative);
+        var requests = 0;
+        RateLimitSnapshot rateLimit = default;
+        while (url is not null)
+        {
+            var pageUrl = url;
+            var outcome = await _caller.SendAsync("GET batchItems", () => new HttpRequestMessage(HttpMethod.Get, pageUrl), beforeEachRequest, cancellationToken);
+            requests++;
+            if (outcome is not OutreachCallOutcome.Succeeded succeeded)
+            {
+                return new BatchFailuresOutcome.Failed(outcome);
+            }
+
+            rateLimit = succeeded.RateLimit;
+            if (BatchDocumentReader.ReadFailedItems(succeeded.Body, batchId) is not { } page)
+            {
+                return new BatchFailuresOutcome.Failed(new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer is not a batchItems list.", null, rateLimit));
+            }
+
+            failures.AddRange(page.Failures);
+            url = SameHost(page.Next);
+        }
+
+        return new BatchFailuresOutcome.Read(failures, requests, rateLimit);
+    }
+
+    private static HttpRequestMessage Request(string url, byte[] body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = JsonApi;
+        return request;
+    }
+
+    private Uri? SameHost(Uri? next) =>
+        next is not null && httpClient.BaseAddress is { } baseAddress
+        && Uri.Compare(next, baseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
+            ? next
+            : null;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2121, Level = LogLevel.Information, Message = "Bulk action started batch {BatchId} for {Count} prospects (fields {Fields})")]
+        public static partial void Started(ILogger logger, long batchId, int count, string fields);
+
+        [LoggerMessage(EventId = 2122, Level = LogLevel.Error, Message = "Bulk action for {Count} prospects NOT sent: {Problem}; without an id filter it would modify every prospect")]
+        public static partial void Refused(ILogger logger, int count, string problem);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Tokens;
+
+namespace Outreach.Connector.Outreach;
+
+/// <summary>
+/// Reads prospects by id list with collection GETs and sparse fieldsets (docs/reference/outreach-api.md, filtering
+/// and paging). The largest list Outreach accepts is UNCONFIRMED, so a refused list is halved and the smaller
+/// maximum is kept.
+/// </summary>
+public sealed partial class OutreachProspectReader(
+    HttpClient httpClient,
+    IAccessTokenProvider tokens,
+    TimeProvider timeProvider,
+    IOptions<OutreachOptions> options,
+    IOptions<OutreachBulkOptions> bulkOptions,
+    ILogger<OutreachProspectReader> logger) : IOutreachProspectReader
+{
+    private const string Operation = "GET prospects by id";
+    private readonly OutreachApiCaller _caller = new(httpClient, tokens, timeProvider, options.Value, logger);
+    private int _maxIds = bulkOptions.Value.MaxIdsPerRead;
+
+    /// <inheritdoc />
+    public int MaxIdsPerRequest => Volatile.Read(ref _maxIds);
+
+    /// <inheritdoc />
+    public async Task<ProspectReadOutcome> ReadAsync(
+        IReadOnlyCollection<long> ids, IReadOnlyList<string> fields, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(fields);
+        if (ids.Any(id => id <= 0))
+        {
+            throw new ArgumentException("Prospect ids are positive.", nameof(ids));
+        }
+
+        var found = new List<ProspectValues>();
+        var pending = new Stack<long[]>(ids.Distinct().Order().Chunk(MaxIdsPerRequest).Reverse());
+        var requests = 0;
+        RateLimitSnapshot rateLimit = default;
+        while (pending.TryPop(out var list))
+        {
+            var url = Url(list, fields);
+            var outcome = await _caller.SendAsync(Operation, () => new HttpRequestMessage(HttpMethod.Get, url), beforeEachRequest, cancellationToken);
+            requests++;
+            if (outcome is OutreachCallOutcome.Permanent { StatusCode: 400 or 413 or 414 or 422 } && list.Length > 1)
+            {
+                // Refused as too long: halve the maximum (once per size) and send this list again in halves.
+                var half = (list.Length + 1) / 2;
+                var before = Interlocked.Exchange(ref _maxIds, Math.Min(MaxIdsPerRequest, half));
+                Log.ListRefused(logger, list.Length, ((OutreachCallOutcome.Permanent)outcome).StatusCode, Math.Min(before, half));
+                foreach (var part in list.Chunk(half).Reverse())
+                {
+                    pending.Push(part);
+                }
+
+                continue;
+            }
+
+            if (outcome is not OutreachCallOutcome.Succeeded succeeded)
+            {
+                return new ProspectReadOutcome.Failed(outcome, found, requests);
+            }
+
+            rateLimit = succeeded.RateLimit;
+            if (JsonApiList.Read(succeeded.Body) is not { } page)
+            {
+                return new ProspectReadOutcome.Failed(
+                    new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer is not a JSON:API list.", null, rateLimit), found, requests);
+            }
+
+            // One list never holds more ids than a page, so no next page is expected; only the ids asked for are kept.
+            var wanted = list.ToHashSet();
+            found.AddRange(page.Resources.Where(prospect => wanted.Contains(prospect.Id)));
+        }
+
+        return new ProspectReadOutcome.Read(found, requests, rateLimit);
+    }
+
+    private static string Url(long[] ids, IReadOnlyList<string> fields)
+    {
+        var url = new StringBuilder("prospects?filter[id]=");
+        url.AppendJoin(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+        if (fields.Count > 0)
+        {
+            url.Append("&fields[prospect]=").AppendJoin(',', fields.Select(Uri.EscapeDataString));
+        }
+
+        return url.Append(CultureInfo.InvariantCulture, $"&page[size]={Math.Max(ids.Length, 1)}").ToString();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2111, Level = LogLevel.Warning, Message = "Outreach refused a list of {Count} ids (HTTP {StatusCode}); reading at most {Max} ids per request from now on")]
+        public static partial void ListRefused(ILogger logger, int count, int statusCode, int max);
+    }
+}
