@@ -18,6 +18,9 @@ public abstract record BulkCallOutcome(RateLimitSnapshot RateLimit)
     /// </summary>
     public sealed record Refused(int StatusCode, string Reason, bool MissingScope, RateLimitSnapshot RateLimit) : BulkCallOutcome(RateLimit);
 
+    /// <summary>The client refused to send (e.g. a change the configured bulk body shape cannot carry); Outreach saw nothing.</summary>
+    public sealed record NotSent(string Reason) : BulkCallOutcome(RateLimitSnapshot.None);
+
     /// <summary>A failure that may pass: 5xx, timeout, connection reset, no access token for now.</summary>
     public sealed record Transient(string Reason, RateLimitSnapshot RateLimit) : BulkCallOutcome(RateLimit);
 

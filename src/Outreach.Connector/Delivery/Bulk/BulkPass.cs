@@ -56,10 +56,10 @@ public sealed partial class BulkPass(
             return BulkPassResult.Empty;
         }
 
-        var run = new Run(Deadline(batchStartedAt));
+        var run = new Run(batchStartedAt + _delivery.MaxBatchDuration, _options.MaxBulkWait, time.GetUtcNow());
         try
         {
-            await FinishEarlierJobsAsync(run, cancellationToken);
+            await FinishEarlierJobsAsync(run, groups, cancellationToken);
             var entries = await ReadVersionsAsync(run, groups, cancellationToken);
             if (_options.ReadBeforeWrite)
             {
@@ -92,13 +92,6 @@ public sealed partial class BulkPass(
         }
 
         return new BulkPassResult(deferred, run.Counts);
-    }
-
-    private DateTimeOffset Deadline(DateTimeOffset batchStartedAt)
-    {
-        var bulkEnd = time.GetUtcNow() + _options.MaxBulkWait;
-        var batchEnd = batchStartedAt + _delivery.MaxBatchDuration;
-        return bulkEnd < batchEnd ? bulkEnd : batchEnd;
     }
 
     // Per prospect: what is still to send after stale, duplicate and (unless resending) unchanged fields are dropped.
@@ -135,7 +128,7 @@ public sealed partial class BulkPass(
     private async Task ReadBeforeFirstWriteAsync(Run run, List<Entry> entries, CancellationToken cancellationToken)
     {
         var neverWritten = entries.Where(e => e.Applied.ETag is null && e.Fresh.Count > 0).ToList();
-        foreach (var chunk in neverWritten.Chunk(_options.MaxIdsPerRead))
+        foreach (var chunk in neverWritten.Chunk(Math.Max(1, outreach.MaxIdsPerRead)))
         {
             if (!run.MaySend || !await TakeAsync(run, 1, cancellationToken))
             {
@@ -180,9 +173,9 @@ public sealed partial class BulkPass(
     private async Task<List<(InFlightBulkJob Job, int Ids)>> SubmitAsync(Run run, List<Entry> entries, CancellationToken cancellationToken)
     {
         var jobs = new List<(InFlightBulkJob, int)>();
-        var maxIds = cost.MaxIdsPerCall(_options.MaxIdsPerBulkCall, permits.Cap);
+        var maxIds = cost.MaxIdsPerCall(Math.Max(1, outreach.MaxIdsPerBulkCall), permits.Cap);
         var plan = ChangeGrouping.Plan(
-            entries.Where(e => e.Fresh.Count > 0),
+            entries.Where(e => e.Fresh.Count == 1 || (e.Fresh.Count > 1 && outreach.CarriesSeveralFields)),
             e => e.Group.ProspectId,
             e => e.Fresh.ToDictionary(pair => pair.Key, pair => pair.Value.Change.Value, StringComparer.Ordinal),
             maxIds,
@@ -210,9 +203,17 @@ public sealed partial class BulkPass(
                     now) { NextPollAt = now + _options.BulkPollInterval };
                 inFlight.Start(job);
                 jobs.Add((job, ids.Count));
+                run.WaitFrom(now);
                 run.Count(Names.BulkCalls, 1);
                 run.Count(Names.BulkProspects, ids.Count);
                 LogSubmitted(logger, accepted.Value, ids.Count, chunk.Change.Count);
+                continue;
+            }
+
+            if (outcome is BulkCallOutcome.NotSent notSent)
+            {
+                // The client's own checks refused (a change its body shape cannot carry): these go one PATCH each.
+                LogSubmitFailed(logger, ids.Count, notSent.Reason);
                 continue;
             }
 
@@ -270,10 +271,12 @@ public sealed partial class BulkPass(
         }
     }
 
-    // Jobs of earlier batches that did not finish in time: poll the due ones so their prospects can move on.
-    private async Task FinishEarlierJobsAsync(Run run, CancellationToken cancellationToken)
+    // Jobs of earlier batches that did not finish in time: poll those due, and those holding up a prospect of this
+    // batch, so their prospects can move on.
+    private async Task FinishEarlierJobsAsync(Run run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
     {
-        foreach (var job in inFlight.DueForPoll(time.GetUtcNow()))
+        var blocking = groups.Select(g => inFlight.Blocking(g.ProspectId, g.Fields.Keys)).OfType<InFlightBulkJob>();
+        foreach (var job in inFlight.DueForPoll(time.GetUtcNow()).Concat(blocking).Distinct())
         {
             if (!run.MaySend)
             {
@@ -449,9 +452,13 @@ public sealed partial class BulkPass(
             Fresh.ToDictionary(pair => pair.Key, pair => pair.Value.Version, StringComparer.Ordinal);
     }
 
-    private sealed class Run(DateTimeOffset deadline)
+    // The state of one pass. Its deadline is the bulk wait after the last accepted bulk action (so reading and sending
+    // do not eat the time its jobs get), never past the batch's own end.
+    private sealed class Run(DateTimeOffset batchEnd, TimeSpan bulkWait, DateTimeOffset startedAt)
     {
-        public DateTimeOffset Deadline { get; } = deadline;
+        public DateTimeOffset Deadline { get; private set; } = Min(batchEnd, startedAt + bulkWait);
+
+        public void WaitFrom(DateTimeOffset submittedAt) => Deadline = Min(batchEnd, submittedAt + bulkWait);
 
         public bool MaySend { get; set; } = true;
 
@@ -464,5 +471,7 @@ public sealed partial class BulkPass(
                 Counts[name] = Counts.GetValueOrDefault(name) + amount;
             }
         }
+
+        private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
     }
 }

@@ -9,7 +9,8 @@ public static class BulkServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="BulkPass"/> with <see cref="BulkWriteOptions"/> bound to the <c>Delivery</c> section and validated
-    /// at start. The app registers the <see cref="IBulkOutreachClient"/> it sends through.
+    /// at start, sending through <see cref="OutreachBulkPathClient"/> (the Outreach clients registered by
+    /// <c>AddOutreachClient</c>) unless another <see cref="IBulkOutreachClient"/> is registered first.
     /// </summary>
     public static IServiceCollection AddBulkWrites(this IServiceCollection services)
     {
@@ -21,6 +22,7 @@ public static class BulkServiceCollectionExtensions
         services.TryAddSingleton<BulkCallCost>();
         services.TryAddSingleton<BulkPermits>();
         services.TryAddSingleton<BulkWriteAvailability>();
+        services.TryAddSingleton<IBulkOutreachClient, OutreachBulkPathClient>();
         services.TryAddSingleton<BulkPass>();
         return services;
     }

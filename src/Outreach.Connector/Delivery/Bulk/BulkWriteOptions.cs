@@ -23,22 +23,17 @@ public sealed class BulkWriteOptions
     public bool ReadBeforeWrite { get; set; } = true;
 
     /// <summary>
-    /// Most prospect ids in one collection GET (<c>filter[id]=…</c>). Outreach documents no maximum; URL length is the
-    /// practical cap. A refused long list is halved by the reader.
+    /// The smallest group of prospects with the same change that is written in bulk; smaller groups take one PATCH each.
+    /// (How many ids one read or bulk action carries is <c>Outreach__MaxIdsPerRead</c> / <c>Outreach__MaxIdsPerBulkCall</c>.)
     /// </summary>
-    public int MaxIdsPerRead { get; set; } = 100;
-
-    /// <summary>Most prospect ids in one bulk action (<c>actionParams[filter][id][]=…</c>, in the query string).</summary>
-    public int MaxIdsPerBulkCall { get; set; } = 100;
-
-    /// <summary>The smallest group of prospects with the same change that is written in bulk; smaller groups take one PATCH each.</summary>
     public int MinProspectsPerBulkCall { get; set; } = 3;
 
     /// <summary>The delay before the first status poll of a bulk job and between polls; each poll costs one request.</summary>
     public TimeSpan BulkPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How long a batch waits for its bulk jobs to finish. A job still running then stays in flight: its messages are
+    /// How long a batch waits for its bulk jobs to finish, from its last accepted bulk action (never past
+    /// <c>Delivery__MaxBatchDuration</c>). A job still running then stays in flight: its messages are
     /// deferred, its fields are not written by anything else, and a later batch polls it to the end.
     /// </summary>
     public TimeSpan MaxBulkWait { get; set; } = TimeSpan.FromSeconds(20);

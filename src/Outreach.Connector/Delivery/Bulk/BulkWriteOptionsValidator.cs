@@ -19,10 +19,7 @@ public sealed class BulkWriteOptionsValidator : IValidateOptions<BulkWriteOption
         }
 
         Require(Enum.IsDefined(options.BulkWrites), "Delivery__BulkWrites must be auto, on or off.");
-        Require(options.MaxIdsPerRead is >= 1 and <= 1000, "Delivery__MaxIdsPerRead must be between 1 and 1000.");
-        Require(options.MaxIdsPerBulkCall is >= 1 and <= 1000, "Delivery__MaxIdsPerBulkCall must be between 1 and 1000.");
         Require(options.MinProspectsPerBulkCall is >= 2 and <= 1000, "Delivery__MinProspectsPerBulkCall must be between 2 and 1000.");
-        Require(options.MinProspectsPerBulkCall <= options.MaxIdsPerBulkCall, "Delivery__MinProspectsPerBulkCall must not exceed Delivery__MaxIdsPerBulkCall.");
         Require(options.BulkPollInterval > TimeSpan.Zero, "Delivery__BulkPollInterval must be positive.");
         Require(options.MaxBulkWait >= options.BulkPollInterval, "Delivery__MaxBulkWait must be at least Delivery__BulkPollInterval.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

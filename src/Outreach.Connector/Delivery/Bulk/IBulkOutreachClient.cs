@@ -6,6 +6,15 @@ namespace Outreach.Connector.Delivery.Bulk;
 /// <remarks>Every method makes Outreach requests the caller has taken budget permits for, and never throws for HTTP failures.</remarks>
 public interface IBulkOutreachClient
 {
+    /// <summary>The most ids one collection read should carry (Outreach__MaxIdsPerRead, lowered when Outreach refused a list).</summary>
+    int MaxIdsPerRead { get; }
+
+    /// <summary>The most ids one bulk action may carry (Outreach__MaxIdsPerBulkCall).</summary>
+    int MaxIdsPerBulkCall { get; }
+
+    /// <summary>False when the configured bulk body shape carries one field only: changes of several fields then go one PATCH each.</summary>
+    bool CarriesSeveralFields { get; }
+
     /// <summary>
     /// Reads the given fields of the given prospects with collection GETs (<c>filter[id]</c>, <c>fields[prospect]</c>).
     /// Prospects Outreach does not return are absent from the result.

@@ -9,7 +9,7 @@ namespace Outreach.Connector.Tests.Delivery.Bulk;
 /// <summary>A bulk pass on real stores in Azurite (fresh tables), the real clock with short poll intervals, and a fake Outreach.</summary>
 internal sealed class BulkPassHarness
 {
-    public BulkPassHarness(AzuriteFixture azurite, Action<BulkWriteOptions>? configure = null)
+    public BulkPassHarness(AzuriteFixture azurite, Action<BulkWriteOptions>? configure = null, IBulkOutreachClient? outreach = null)
     {
         Delivery = new DeliveryOptions
         {
@@ -28,7 +28,7 @@ internal sealed class BulkPassHarness
         Budget = new RequestBudget(tables, delivery, TimeProvider.System, NullLogger<RequestBudget>.Instance);
         Availability = new BulkWriteAvailability(Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, NullLogger<BulkWriteAvailability>.Instance);
         Pass = new BulkPass(
-            Outreach, Versions, Budget, new BulkPermits(Budget, delivery, TimeProvider.System), InFlight, new BulkCallCost(), Availability,
+            outreach ?? Outreach, Versions, Budget, new BulkPermits(Budget, delivery, TimeProvider.System), InFlight, new BulkCallCost(), Availability,
             Microsoft.Extensions.Options.Options.Create(Options), delivery, TimeProvider.System, NullLogger<BulkPass>.Instance);
     }
 

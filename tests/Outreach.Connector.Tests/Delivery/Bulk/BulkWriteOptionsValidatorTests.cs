@@ -33,8 +33,6 @@ public sealed class BulkWriteOptionsValidatorTests
 
     [Theory]
     [InlineData("mode", "Delivery__BulkWrites")]
-    [InlineData("read", "Delivery__MaxIdsPerRead")]
-    [InlineData("bulk", "Delivery__MaxIdsPerBulkCall")]
     [InlineData("min", "Delivery__MinProspectsPerBulkCall")]
     [InlineData("poll", "Delivery__BulkPollInterval")]
     [InlineData("wait", "Delivery__MaxBulkWait")]
@@ -44,8 +42,6 @@ public sealed class BulkWriteOptionsValidatorTests
         switch (broken)
         {
             case "mode": options.BulkWrites = (BulkWriteMode)7; break;
-            case "read": options.MaxIdsPerRead = 0; break;
-            case "bulk": options.MaxIdsPerBulkCall = 5000; break;
             case "min": options.MinProspectsPerBulkCall = 1; break;
             case "poll": options.BulkPollInterval = TimeSpan.Zero; break;
             default: options.MaxBulkWait = TimeSpan.FromMilliseconds(1); break;

@@ -11,6 +11,12 @@ internal sealed class FakeBulkOutreach : IBulkOutreachClient
 
     public Dictionary<long, Dictionary<string, FieldValue>> Prospects { get; } = [];
 
+    public int MaxIdsPerRead { get; set; } = 100;
+
+    public int MaxIdsPerBulkCall { get; set; } = 100;
+
+    public bool CarriesSeveralFields { get; set; } = true;
+
     public List<(List<long> Ids, Dictionary<string, string> Change)> Submitted { get; } = [];
 
     public List<List<long>> Reads { get; } = [];
