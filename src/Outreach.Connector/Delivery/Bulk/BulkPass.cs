@@ -42,6 +42,9 @@ public sealed partial class BulkPass(
     // or a new bulk action), which is safe because the values are the same.
     private static readonly TimeSpan AbandonAfter = TimeSpan.FromMinutes(15);
 
+    // Table storage round trips of one pass that run at once (version reads and writes of different prospects).
+    private const int StorageConcurrency = 8;
+
     private readonly BulkWriteOptions _options = bulkOptions.Value;
     private readonly DeliveryOptions _delivery = deliveryOptions.Value;
 
@@ -83,7 +86,7 @@ public sealed partial class BulkPass(
         var now = time.GetUtcNow();
         foreach (var group in groups)
         {
-            if (inFlight.Blocking(group.ProspectId, group.Fields.Keys) is { } job)
+            if (!run.Completed.ContainsKey(group) && inFlight.Blocking(group.ProspectId, group.Fields.Keys) is { } job)
             {
                 var until = job.NextPollAt > now ? job.NextPollAt : now + _options.BulkPollInterval;
                 deferred.Add((group, until));
@@ -91,38 +94,48 @@ public sealed partial class BulkPass(
             }
         }
 
-        return new BulkPassResult(deferred, run.Counts);
+        return new BulkPassResult(deferred, [.. run.Completed.Select(pair => (pair.Key, pair.Value))], run.Counts, run.AudiencesWritten);
     }
 
     // Per prospect: what is still to send after stale, duplicate and (unless resending) unchanged fields are dropped.
+    // A prospect with nothing left is complete without a request. Reads run a few at a time (one point read each).
     private async Task<List<Entry>> ReadVersionsAsync(Run run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
     {
-        var entries = new List<Entry>(groups.Count);
-        foreach (var group in groups)
+        var open = groups.Where(g => inFlight.Blocking(g.ProspectId, g.Fields.Keys) is null).ToList();
+        var applied = new AppliedFieldVersions[open.Count];
+        await Parallel.ForAsync(0, open.Count, Concurrently(cancellationToken), async (i, ct) =>
+            applied[i] = await versions.ReadAsync(open[i].ProspectId, ct));
+
+        var entries = new List<Entry>(open.Count);
+        for (var i = 0; i < open.Count; i++)
         {
-            if (inFlight.Blocking(group.ProspectId, group.Fields.Keys) is not null)
-            {
-                continue;
-            }
-
-            var applied = await versions.ReadAsync(group.ProspectId, cancellationToken);
-            var fresh = StaleFieldFilter.Filter(group.Fields, applied.Fields).Fresh;
-            if (fresh.Count == 0)
-            {
-                continue;
-            }
-
-            var entry = new Entry(group, applied, fresh);
+            var filtered = StaleFieldFilter.Filter(open[i].Fields, applied[i].Fields);
+            var entry = new Entry(open[i], applied[i], filtered.Fresh);
             if (!_options.ResendUnchanged)
             {
-                entry.Hold(UnchangedFields.AlreadyApplied(fresh, applied.Fields));
+                entry.Hold(UnchangedFields.AlreadyApplied(filtered.Fresh, applied[i].Fields));
             }
 
+            if (entry.Fresh.Count == 0 && entry.Held.Count == 0)
+            {
+                // What the PATCH path would count for a prospect it completes as up to date.
+                run.Count(DeliveryCounterNames.Stale, filtered.Stale);
+                run.Count(DeliveryCounterNames.Duplicate, filtered.Duplicate);
+                run.Completed[open[i]] = CompletionReason.UpToDate;
+                continue;
+            }
+
+            entry.Stale = filtered.Stale;
+            entry.Duplicate = filtered.Duplicate;
             entries.Add(entry);
+            run.Entries[entry.Group.ProspectId] = entry;
         }
 
         return entries;
     }
+
+    private static ParallelOptions Concurrently(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken };
 
     // Prospects never written: one collection GET per chunk of ids, and fields already equal in Outreach are held.
     private async Task ReadBeforeFirstWriteAsync(Run run, List<Entry> entries, CancellationToken cancellationToken)
@@ -159,14 +172,26 @@ public sealed partial class BulkPass(
         }
     }
 
-    // One version write per prospect for the fields Outreach already holds; they then count as applied.
+    // One version write per prospect for the fields Outreach already holds; they then count as applied, and a
+    // prospect with nothing else to send is complete.
     private async Task RecordHeldAsync(Run run, List<Entry> entries, CancellationToken cancellationToken)
     {
-        foreach (var entry in entries.Where(e => e.Held.Count > 0))
+        var holding = entries.Where(e => e.Held.Count > 0).ToList();
+        await Parallel.ForEachAsync(holding, Concurrently(cancellationToken), async (entry, ct) =>
         {
             var held = entry.Held.ToDictionary(pair => pair.Key, pair => pair.Value.Version, StringComparer.Ordinal);
-            await versions.RecordAppliedAsync(entry.Group.ProspectId, held, entry.Applied, cancellationToken);
-            run.Count(Names.SkippedUnchanged, held.Count);
+            await versions.RecordAppliedAsync(entry.Group.ProspectId, held, entry.Applied, ct);
+        });
+
+        foreach (var entry in holding)
+        {
+            run.Count(Names.SkippedUnchanged, entry.Held.Count);
+            if (entry.Fresh.Count == 0)
+            {
+                run.Count(DeliveryCounterNames.Stale, entry.Stale);
+                run.Count(DeliveryCounterNames.Duplicate, entry.Duplicate);
+                run.Completed[entry.Group] = CompletionReason.UpToDate;
+            }
         }
     }
 
@@ -322,12 +347,19 @@ public sealed partial class BulkPass(
 
         var failed = await ReadFailuresAsync(run, job, progress.Value, cancellationToken);
         var succeeded = job.Versions.Where(pair => !failed.Contains(pair.Key)).ToList();
-        foreach (var (prospectId, fields) in succeeded)
-        {
-            await versions.RecordAppliedAsync(prospectId, fields, null, cancellationToken);
-        }
+        await Parallel.ForEachAsync(succeeded, Concurrently(cancellationToken), async (pair, ct) =>
+            await versions.RecordAppliedAsync(pair.Key, pair.Value, null, ct));
 
         inFlight.Finish(job);
+        foreach (var (prospectId, _) in succeeded)
+        {
+            if (run.Entries.TryGetValue(prospectId, out var entry))
+            {
+                // A prospect of this batch: everything it needed was in the job, so it is complete.
+                run.Written(entry);
+            }
+        }
+
         run.Count(Names.BulkApplied, succeeded.Count);
         run.Count(Names.BulkItemsFailed, job.Versions.Count - succeeded.Count);
         LogFinished(logger, job.BatchId, succeeded.Count, job.Versions.Count - succeeded.Count);
@@ -438,6 +470,10 @@ public sealed partial class BulkPass(
 
         public Dictionary<string, CoalescedField> Held { get; } = new(StringComparer.Ordinal);
 
+        public int Stale { get; set; }
+
+        public int Duplicate { get; set; }
+
         public void Hold(IReadOnlyDictionary<string, CoalescedField> fields)
         {
             foreach (var (name, field) in fields)
@@ -463,6 +499,31 @@ public sealed partial class BulkPass(
         public bool MaySend { get; set; } = true;
 
         public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
+
+        // This batch's prospects the pass works on, by id, and those it completed (no PATCH needed).
+        public Dictionary<long, Entry> Entries { get; } = [];
+
+        public Dictionary<CoalescedUpdate, CompletionReason> Completed { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public HashSet<string> AudiencesWritten { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        // A bulk job wrote all of this prospect's remaining fields: counted as the PATCH path counts an applied PATCH.
+        public void Written(Entry entry)
+        {
+            Completed[entry.Group] = CompletionReason.Applied;
+            Count(DeliveryCounterNames.Stale, entry.Stale);
+            Count(DeliveryCounterNames.Duplicate, entry.Duplicate);
+            Count(DeliveryCounterNames.Applied, 1);
+            Count(DeliveryCounterNames.MessagesApplied, entry.Group.Messages.Count);
+            foreach (var (_, field) in entry.Fresh)
+            {
+                if (field.Change.AudienceId is { } audienceId)
+                {
+                    Count(DeliveryCounterNames.AudienceWritten(audienceId, field.Change.Value.AsString() ?? field.Change.Value.Json), 1);
+                    AudiencesWritten.Add(audienceId);
+                }
+            }
+        }
 
         public void Count(string name, long amount)
         {

@@ -39,7 +39,10 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
         }
 
         Assert.Empty(result.Deferred);
+        Assert.Equal([1L, 2, 3, 4, 5], result.Completed.Select(c => c.Group.ProspectId).Order());
+        Assert.All(result.Completed, c => Assert.Equal(CompletionReason.Applied, c.Reason));
         Assert.Equal((1, 5, 5), (result.Counts[Names.BulkCalls], result.Counts[Names.BulkProspects], result.Counts[Names.BulkApplied]));
+        Assert.Equal(5, result.Counts[DeliveryCounterNames.MessagesApplied]);
         Assert.Equal(0, harness.InFlight.Count);
     }
 
@@ -76,6 +79,8 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
 
         Assert.Single(quiet.Outreach.Submitted);
         Assert.Equal(2, skipped.Counts[Names.SkippedUnchanged]);
+        Assert.All(skipped.Completed, c => Assert.Equal(CompletionReason.UpToDate, c.Reason));
+        Assert.Equal(2, skipped.Completed.Count);
         Assert.Equal(2, resend.Outreach.Submitted.Count);
     }
 
@@ -92,6 +97,7 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
         Assert.Contains("custom1", await harness.RecordedAsync(3));
         Assert.Equal((2, 1), (result.Counts[Names.BulkApplied], result.Counts[Names.BulkItemsFailed]));
         Assert.Empty(result.Deferred);
+        Assert.Equal([1L, 3], result.Completed.Select(c => c.Group.ProspectId).Order());
     }
 
     [Fact]
