@@ -33,13 +33,13 @@ dotnet publish src/OutreachFunctions/OutreachFunctions.csproj \
 step "host.json and function folders"
 cp host.json "$out/host.json"
 count=0
-for definition in src/OutreachFunctions/functions/*/function.json; do
+for definition in src/OutreachFunctions/function-definitions/*/function.json; do
   name=$(basename "$(dirname "$definition")")
   mkdir -p "$out/$name"
   cp "$definition" "$out/$name/function.json"
   count=$((count + 1))
 done
-echo "$count function(s): $(cd src/OutreachFunctions/functions && echo */ | tr -d /)"
+echo "$count function(s): $(cd src/OutreachFunctions/function-definitions && echo */ | tr -d /)"
 
 step "mapping file"
 mapping=${MAPPING_FILE:-}

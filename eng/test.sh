@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source eng/tools.sh
 
+step "repository checks (no links outside the repository, no case-only path collisions)"
+bash eng/repository-checks.sh
+
 install_node_tools
 source eng/chromium.sh && install_chromium
 bicep=$(install_bicep)

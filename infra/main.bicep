@@ -79,7 +79,7 @@ param queueMaxDeliveryCount int = 10
 @maxValue(365)
 param queueMessageTimeToLiveDays int = 14
 
-@description('Duplicate detection history window in minutes.')
+@description('Duplicate detection history window in minutes: must cover AEP\'s retries of an export (about a minute).')
 @minValue(1)
 @maxValue(10080)
 param queueDuplicateDetectionWindowMinutes int = 10

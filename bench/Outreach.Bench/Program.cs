@@ -1,12 +1,15 @@
 using Outreach.Bench;
 
 // Benchmarks print a table of measured figures, each with a ratio against a baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|delivery [prospects]|startup|activation [--quick]|all>
+// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load|delivery [prospects]|startup|activation [--quick]|all>
 var which = args.Length > 0 ? args[0] : "all";
 switch (which)
 {
     case "ingest":
         IngestBenchmark.Run(Console.Out);
+        break;
+    case "ingest-load":
+        await IngestLoadBenchmark.RunAsync(Console.Out);
         break;
     case "delivery":
         await DeliveryBenchmark.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 600);
@@ -23,7 +26,7 @@ switch (which)
         HandlerStartupBenchmark.Run(Console.Out);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, delivery, startup, activation [--quick], all.");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, ingest-load, delivery, startup, activation [--quick], all.");
         return 2;
 }
 

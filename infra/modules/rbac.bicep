@@ -101,6 +101,8 @@ resource storageTableDataContributor 'Microsoft.Authorization/roleAssignments@20
   }
 }
 
+// Sender: Ingest sends the accepted updates, Deliver its scheduled copies and Replay its replays, all through the
+// app's one ServiceBusClient. Receiver: the Deliver trigger (the identity connection ServiceBusConnection).
 // On the queue, not the namespace. The trigger's scaler cannot read the queue length without the Manage claim
 // (Data Owner), so target-based scaling falls back to a coarser signal; the drain rate is capped by Outreach's
 // request budget anyway, so precise scale-out is not worth a management role.

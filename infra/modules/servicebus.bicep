@@ -43,8 +43,14 @@ param maxDeliveryCount int
 @maxValue(365)
 param messageTimeToLiveDays int
 
-// Ingest sets MessageId from the update's content, so AEP retrying the same export inside the window does not
-// enqueue the same update twice. Duplicate detection cannot be switched on or off after the queue is created.
+// Ingest sends each update with a MessageId hashed from its content (prospect, fields, values, AEP's versions; not the
+// receipt time), so AEP posting the same export again inside the window does not queue it twice; Deliver's scheduled
+// copies are deduplicated the same way when a failed batch is redelivered (at once). AEP retries a failed export twice,
+// after 15 s and 30 s, so its retries arrive within about a minute: 10 minutes (the default) is ten times that. Kept
+// short because an update identical to one sent inside the window is dropped too, and the one case where that is not a
+// retry (a value changing and changing back with no AEP version moving) grows with the window. Missing a duplicate is
+// harmless (delivery drops values it already applied). Duplicate detection cannot be switched on or off after the
+// queue is created; the window can be changed. No sessions: per-prospect order comes from claims (docs/functions.md).
 @description('Duplicate detection history window in minutes (1-10080).')
 @minValue(1)
 @maxValue(10080)

@@ -1,11 +1,9 @@
-using Microsoft.Extensions.Options;
-using Outreach.Connector.Mapping;
 using OutreachFunctions.Functions;
 using OutreachFunctions.Hosting;
 using OutreachFunctions.Monitoring;
 using OutreachFunctions.Standalone;
 
-// One binary, two ways to run (ARCHITECTURE.md): under the Azure Functions host as a custom handler, or as the
+// One binary, two ways to run (docs/architecture.md): under the Azure Functions host as a custom handler, or as the
 // whole pipeline on one machine. The host sets FUNCTIONS_CUSTOMHANDLER_PORT (older hosts FUNCTIONS_HTTPWORKER_PORT);
 // Connector:Mode can force either.
 var builder = WebApplication.CreateBuilder(args);
@@ -15,17 +13,34 @@ if (ReplayCommand.IsReplay(args))
     return await ReplayCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error);
 }
 
-var mode = builder.Configuration.GetValue<ConnectorMode?>("Connector:Mode")
-    ?? (HandlerPort.IsSet(builder.Configuration) ? ConnectorMode.Functions : ConnectorMode.Standalone);
+var mode = ConnectorModeSelection.Resolve(builder.Configuration);
 
 if (mode == ConnectorMode.Standalone)
 {
-    await StandaloneApp.Build(builder).RunAsync();
-    return 0;
+    // Standalone refuses to start on a bad setting, with the list of settings to fix and no stack trace.
+    WebApplication standalone;
+    try
+    {
+        standalone = StandaloneApp.Build(builder);
+    }
+    catch (InvalidOperationException ex)
+    {
+        return CannotStart(mode, [SettingsProblems.FromMessage(ex.Message)]);
+    }
+
+    try
+    {
+        await standalone.RunAsync();
+        return 0;
+    }
+    catch (Exception ex) when (SettingsProblems.FromException(ex) is { Count: > 0 } problems)
+    {
+        return CannotStart(mode, problems);
+    }
 }
 
-// The host logs the handler's output: a configuration problem is printed as the list of settings to fix rather than a
-// stack trace, and the exit code tells the host the handler cannot run.
+// In Functions mode only a missing or invalid port stops the handler (the host always sets it); a bad setting does
+// not: the handler listens and answers every function with the settings to fix (FunctionsApp).
 WebApplication functions;
 try
 {
@@ -33,38 +48,18 @@ try
 }
 catch (InvalidOperationException ex)
 {
-    return CannotStart([ex.Message]);
+    return CannotStart(mode, [SettingsProblems.FromMessage(ex.Message)]);
 }
 
-try
-{
-    await functions.RunAsync();
-    return 0;
-}
-catch (Exception ex) when (ConfigurationProblems(ex) is { Count: > 0 } problems)
-{
-    return CannotStart(problems);
-}
+await functions.RunAsync();
+return 0;
 
-// Start-up validation throws one OptionsValidationException per options type, wrapped in an AggregateException when
-// several fail; anything else is a bug and keeps its stack trace.
-static List<string> ConfigurationProblems(Exception exception)
+static int CannotStart(ConnectorMode mode, IReadOnlyList<SettingsProblem> problems)
 {
-    var inner = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];
-    if (!inner.All(e => e is OptionsValidationException or InvalidMappingException))
+    Console.Error.WriteLine($"The connector cannot start in {mode} mode; fix these settings:");
+    foreach (var line in SettingsProblems.AsLines(problems))
     {
-        return [];
-    }
-
-    return [.. inner.SelectMany(e => e is OptionsValidationException validation ? validation.Failures : [e.Message])];
-}
-
-static int CannotStart(IEnumerable<string> problems)
-{
-    Console.Error.WriteLine("The connector cannot start in Functions mode; fix these settings:");
-    foreach (var problem in problems)
-    {
-        Console.Error.WriteLine("  - " + problem);
+        Console.Error.WriteLine(line);
     }
 
     return 2;

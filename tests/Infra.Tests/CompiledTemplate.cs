@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Infra.Tests;
 
 /// <summary>
-/// The ARM JSON compiled from infra/main.bicep (artifacts/infra/main.json), with every module's nested deployment
+/// The ARM JSON compiled from infra/main.bicep (by this project's build, else artifacts/infra/main.json), with every module's nested deployment
 /// flattened so that tests see all deployed resources in one list.
 /// </summary>
 public sealed class CompiledTemplate
@@ -49,14 +49,17 @@ public sealed class CompiledTemplate
         Templates.SingleOrDefault(template => string.Equals(template.ModulePath, symbolicName, StringComparison.OrdinalIgnoreCase))
         ?? throw new InvalidOperationException($"main.json has no module '{symbolicName}'.");
 
+    /// <summary>Where the project's build compiles main.bicep (linux-x64), next to the test assembly.</summary>
+    public static string BuiltPath { get; } = System.IO.Path.Combine(AppContext.BaseDirectory, "infra", "main.json");
+
     private static CompiledTemplate Load()
     {
-        var path = System.IO.Path.Combine(RepositoryRoot.Path, RelativePath);
+        var path = File.Exists(BuiltPath) ? BuiltPath : System.IO.Path.Combine(RepositoryRoot.Path, RelativePath);
         if (!File.Exists(path))
         {
             throw new InvalidOperationException(
-                $"{RelativePath} not found under {RepositoryRoot.Path}. These tests read the ARM JSON compiled from " +
-                "infra/main.bicep: run `bash eng/test.sh`, or build it with " +
+                $"Neither {BuiltPath} nor {RelativePath} under {RepositoryRoot.Path} exists. These tests read the ARM JSON " +
+                "compiled from infra/main.bicep: the build compiles it on linux-x64; elsewhere run `bash eng/test.sh`, or " +
                 "`bicep build infra/main.bicep --outfile artifacts/infra/main.json`.");
         }
 

@@ -39,6 +39,22 @@ public sealed class ServiceBusTests
     }
 
     [Fact]
+    public void Default_duplicate_detection_window_covers_AEPs_retries_and_stays_short()
+    {
+        // AEP retries a failed export after 15 s and 30 s: the window must hold the first send's ids past both, and a
+        // long window would drop an update whose values changed and changed back (docs/functions.md).
+        var window = CompiledTemplate.Main.Root.Parameters["queueDuplicateDetectionWindowMinutes"]!["defaultValue"]!.GetValue<int>();
+        Assert.InRange(window, 2, 60);
+    }
+
+    [Fact]
+    public void Updates_queue_has_no_sessions_so_bulk_batches_are_not_split()
+    {
+        // Per-prospect order comes from claims in Table storage; sessions would give each batch invocation one session.
+        Assert.Equal("false", Queue.TextAt("properties.requiresSession"));
+    }
+
+    [Fact]
     public void Updates_queue_lock_and_delivery_count_come_from_parameters()
     {
         Assert.Contains("lockDurationSeconds", Queue.TextAt("properties.lockDuration"), StringComparison.Ordinal);

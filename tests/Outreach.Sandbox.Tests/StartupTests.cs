@@ -42,6 +42,10 @@ public sealed class StartupTests
     [InlineData("user")]
     [InlineData("custom")]
     [InlineData("faults")]
+    [InlineData("duplicates")]
+    [InlineData("listLength")]
+    [InlineData("listStatus")]
+    [InlineData("bulkRate")]
     public void Invalid_options_fail_at_start(string problem)
     {
         var options = new SandboxOptions();
@@ -50,6 +54,10 @@ public sealed class StartupTests
             case "limit": options.RateLimit.Limit = 0; break;
             case "user": options.Users.Add(new SandboxUser { Email = "", Password = "" }); break;
             case "custom": options.Prospects.MissingCustomFields.Add(151); break;
+            case "duplicates": options.Prospects.DuplicateEmailEvery = 1; break;
+            case "listLength": options.Prospects.MaxFilterListLength = 0; break;
+            case "listStatus": options.Prospects.FilterListTooLongStatus = 500; break;
+            case "bulkRate": options.Bulk.ItemsPerSecond = 0; break;
             default: options.Faults.ServerErrorRate = 2; break;
         }
 

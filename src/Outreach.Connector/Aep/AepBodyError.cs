@@ -18,6 +18,12 @@ public static class AepBodyErrorCodes
     /// <summary>The body is not valid JSON (or nests deeper than allowed).</summary>
     public const string MalformedJson = "malformed_json";
 
+    /// <summary>A key appears twice in the same object outside any profile (inside one, only that profile is invalid).</summary>
+    public const string DuplicateKey = "duplicate_key";
+
+    /// <summary>The request's Content-Type is not JSON.</summary>
+    public const string UnsupportedMediaType = "unsupported_media_type";
+
     /// <summary>The body is JSON but neither a profile, an array of profiles, nor <c>{"profiles": [...]}</c>.</summary>
     public const string UnexpectedShape = "unexpected_shape";
 

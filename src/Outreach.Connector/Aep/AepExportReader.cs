@@ -8,7 +8,7 @@ namespace Outreach.Connector.Aep;
 /// <summary>
 /// Reads the body of an AEP HTTP API destination request: a single profile object, a JSON array of profiles, or
 /// <c>{"profiles": [...]}</c> (Adobe batches up to ten profiles per call but does not document the batch shape, so
-/// all three are accepted: aep-and-peers.md §1.2).
+/// all three are accepted: docs/reference/aep.md §1.2).
 /// </summary>
 /// <remarks>
 /// The body is read once into pooled memory with a hard size limit (nothing beyond the limit is buffered), then
@@ -153,6 +153,12 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
             case JsonValueKind.Array:
                 return Enumerate(root, "$");
             case JsonValueKind.Object when IsWrapper(root, out var list):
+                if (RepeatedKey(root) is { } key)
+                {
+                    error = new AepBodyError(AepBodyErrorCodes.DuplicateKey, $"The key \"{key}\" appears more than once in the object at $; send each key once.", JsonPath.Property("$", key));
+                    return [];
+                }
+
                 return Enumerate(list, "$.profiles");
             case JsonValueKind.Object:
                 return [new AepProfileElement(0, "$", root)];
@@ -171,6 +177,28 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
         && profiles.ValueKind == JsonValueKind.Array
         && !root.TryGetProperty("identityMap", out _)
         && !root.TryGetProperty("segmentMembership", out _);
+
+    // The wrapper's own keys; keys inside profiles are checked per profile (ProfileIntegrityCheck).
+    private static string? RepeatedKey(JsonElement wrapper)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in wrapper.EnumerateObject())
+        {
+            try
+            {
+                if (!seen.Add(property.Name))
+                {
+                    return property.Name;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // An undecodable key outside the profiles is not used; it cannot collide with "profiles".
+            }
+        }
+
+        return null;
+    }
 
     private static List<AepProfileElement> Enumerate(JsonElement array, string basePath)
     {

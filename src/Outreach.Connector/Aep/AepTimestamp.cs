@@ -5,7 +5,7 @@ namespace Outreach.Connector.Aep;
 
 /// <summary>Parses the timestamps AEP puts in exports.</summary>
 /// <remarks>
-/// Adobe's documents show three text forms (aep-and-peers.md §1.4): <c>2022-01-11T21:24:39Z</c>,
+/// Adobe's documents show three text forms (docs/reference/aep.md §1.4): <c>2022-01-11T21:24:39Z</c>,
 /// <c>2019-04-15T02:41:50+0000</c> (offset without a colon) and <c>2019-04-15T02:41:50.000+0000</c>; segment
 /// timestamps such as <c>updatedAt</c> are Unix epoch milliseconds. All of them are accepted wherever a time is read.
 /// </remarks>

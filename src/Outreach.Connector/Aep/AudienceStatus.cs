@@ -1,6 +1,6 @@
 namespace Outreach.Connector.Aep;
 
-/// <summary>An AEP audience membership status (aep-and-peers.md §1.3).</summary>
+/// <summary>An AEP audience membership status (docs/reference/aep.md §1.3).</summary>
 public enum AudienceStatus
 {
     /// <summary>The profile entered the audience in this evaluation.</summary>

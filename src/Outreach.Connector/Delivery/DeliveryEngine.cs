@@ -2,10 +2,18 @@ using System.Diagnostics;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.DryRun;
+using Outreach.Connector.Delivery.Ledger;
+using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
+using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Delivery;
 
@@ -31,7 +39,7 @@ public sealed class DeliveryEngine
     private readonly RequestBudget _budget;
     private readonly FailureLedger _ledger;
     private readonly DeliveryCounters _counters;
-    private readonly ConnectionPause _pause;
+    private readonly IConnectionState _pause;
     private readonly Backoff _backoff;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
@@ -46,7 +54,7 @@ public sealed class DeliveryEngine
         RequestBudget budget,
         FailureLedger ledger,
         DeliveryCounters counters,
-        ConnectionPause pause,
+        IConnectionState pause,
         Backoff backoff,
         IOptions<DeliveryOptions> options,
         TimeProvider time,

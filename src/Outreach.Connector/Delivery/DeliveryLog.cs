@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Outreach.Connector.Delivery.Ledger;
 
 namespace Outreach.Connector.Delivery;
 

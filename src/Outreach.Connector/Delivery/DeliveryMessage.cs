@@ -1,3 +1,4 @@
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Updates;
 
 namespace Outreach.Connector.Delivery;

@@ -1,3 +1,7 @@
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Ledger;
+
 namespace Outreach.Connector.Delivery;
 
 /// <summary>Settings of the delivery engine and its state in Azure Table storage (configuration section <c>Delivery</c>).</summary>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Counters;
 
 namespace Outreach.Connector.Delivery;
 

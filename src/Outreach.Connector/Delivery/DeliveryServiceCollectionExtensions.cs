@@ -3,6 +3,11 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Ledger;
+using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Monitoring;
 
 namespace Outreach.Connector.Delivery;
@@ -13,7 +18,8 @@ public static class DeliveryServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="DeliveryEngine"/> and its stores as singletons, with <see cref="DeliveryOptions"/> bound to the
     /// <c>Delivery</c> configuration section and validated at start. The app registers the
-    /// <see cref="Outreach.IOutreachProspectClient"/> the engine sends through.
+    /// <see cref="Outreach.IOutreachProspectClient"/> the engine sends through and the
+    /// <see cref="Tokens.IConnectionState"/> it holds on (both come with <c>AddOutreachClient</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="tableServiceClientFactory">
@@ -41,7 +47,6 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<RequestBudget>();
         services.TryAddSingleton<FailureLedger>();
         services.TryAddSingleton<DeliveryCounters>();
-        services.TryAddSingleton<ConnectionPause>();
         services.TryAddSingleton<Backoff>();
         services.AddConnectorMetrics();
         services.TryAddSingleton<Monitoring.DeliveryActivityStore>();

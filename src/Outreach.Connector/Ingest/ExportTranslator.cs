@@ -4,7 +4,11 @@ using Outreach.Connector.Mapping;
 namespace Outreach.Connector.Ingest;
 
 /// <summary>Reads an AEP export request body and translates each profile: the whole of ingest except the queue.</summary>
-/// <remarks>Both the standalone endpoint and the Functions HTTP trigger call this, so they validate identically.</remarks>
+/// <remarks>
+/// Both the standalone endpoint and the Functions HTTP trigger call this, so they validate identically. A profile
+/// carrying undecodable text, control characters or a repeated key is invalid before the mapping reads it
+/// (<see cref="ProfileIntegrityCheck"/>), so no reader meets such a value and the other profiles go through.
+/// </remarks>
 public sealed class ExportTranslator(AepExportReader reader, ProfileTranslator translator)
 {
     /// <summary>Reads and translates a body stream received at <paramref name="receivedAt"/>.</summary>
@@ -25,7 +29,10 @@ public sealed class ExportTranslator(AepExportReader reader, ProfileTranslator t
         var outcomes = new ProfileOutcome[export.Profiles.Count];
         for (var i = 0; i < outcomes.Length; i++)
         {
-            outcomes[i] = translator.Translate(export.Profiles[i], receivedAt);
+            var profile = export.Profiles[i];
+            outcomes[i] = ProfileIntegrityCheck.Find(profile.Element, profile.Path) is { } problem
+                ? new ProfileOutcome.Invalid(profile.Index, profile.Path, problem.Path, problem.Message)
+                : translator.Translate(profile, receivedAt);
         }
 
         return ExportTranslation.Translated(outcomes);

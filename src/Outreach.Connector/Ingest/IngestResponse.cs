@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Outreach.Connector.Aep;
 using Outreach.Connector.Mapping;
@@ -14,6 +15,9 @@ namespace Outreach.Connector.Ingest;
 /// </remarks>
 public sealed record IngestResponse(int StatusCode, byte[] Body)
 {
+    /// <summary>The error code of a 4xx/5xx answer (<c>body_too_large</c> …); null for 202.</summary>
+    public string? ErrorCode { get; init; }
+
     /// <summary>The content type of every body.</summary>
     public const string ContentType = "application/json; charset=utf-8";
 
@@ -28,6 +32,7 @@ public sealed record IngestResponse(int StatusCode, byte[] Body)
         }
 
         var accepted = translation.AcceptedCount;
+        const string noProfileAccepted = "no_profile_accepted";
         return new IngestResponse(accepted > 0 ? (int)HttpStatusCode.Accepted : (int)HttpStatusCode.UnprocessableEntity, Write(writer =>
         {
             writer.WriteNumber("accepted", accepted);
@@ -36,7 +41,7 @@ public sealed record IngestResponse(int StatusCode, byte[] Body)
             if (accepted == 0)
             {
                 writer.WriteStartObject("error");
-                writer.WriteString("code", "no_profile_accepted");
+                writer.WriteString("code", noProfileAccepted);
                 writer.WriteString("message", "No profile in the request could be written to Outreach; see excludedProfiles and invalidProfiles.");
                 writer.WriteEndObject();
             }
@@ -65,7 +70,10 @@ public sealed record IngestResponse(int StatusCode, byte[] Body)
             }
 
             writer.WriteEndArray();
-        }));
+        }))
+        {
+            ErrorCode = accepted > 0 ? null : noProfileAccepted,
+        };
     }
 
     /// <summary>An error answer: <c>{"error":{"code","message","location"}}</c>.</summary>
@@ -81,12 +89,18 @@ public sealed record IngestResponse(int StatusCode, byte[] Body)
             }
 
             writer.WriteEndObject();
-        }));
+        }))
+        {
+            ErrorCode = code,
+        };
+
+    // Messages read as written (an apostrophe, not \u0027): the body is JSON for programs and people, never HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static byte[] Write(Action<Utf8JsonWriter> members)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             members(writer);

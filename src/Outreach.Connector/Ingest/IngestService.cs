@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Queueing;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Ingest;
 

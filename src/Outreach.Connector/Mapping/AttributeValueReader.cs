@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
 
 namespace Outreach.Connector.Mapping;

@@ -1,3 +1,5 @@
+using Outreach.Connector.Outreach;
+
 namespace Outreach.Connector.Mapping;
 
 /// <summary>One audience exported to Outreach: its status is written to the prospect field <c>custom{MappingId}</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
 
 namespace Outreach.Connector.Mapping;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Outreach;
 
 namespace Outreach.Connector.Mapping;
 

@@ -6,7 +6,7 @@ namespace Outreach.Connector.Mapping;
 /// <summary>Finds the Outreach prospect id in a profile's <c>identityMap</c>.</summary>
 /// <remarks>
 /// Namespace keys are matched case-insensitively: Adobe's own example exports lower-case keys (<c>oid</c>,
-/// <c>ecid</c>) although the namespace codes are mixed-case (aep-and-peers.md §1.5).
+/// <c>ecid</c>) although the namespace codes are mixed-case (docs/reference/aep.md §1.5).
 /// </remarks>
 internal static class OutreachIdentityReader
 {

@@ -10,7 +10,7 @@ namespace Outreach.Connector.Mapping;
 /// <remarks>
 /// An audience field takes the time of that audience's <c>lastQualificationTime</c> (the receipt time when AEP sent
 /// none); a mapped attribute takes the export's receipt time. Unmapped audiences are ignored, as AEP may export
-/// memberships the marketer never mapped (aep-and-peers.md §1.2). A malformed profile is <em>invalid</em> with the
+/// memberships the marketer never mapped (docs/reference/aep.md §1.2). A malformed profile is <em>invalid</em> with the
 /// path of the problem; a well-formed profile with nothing to write is <em>excluded</em> with a reason code.
 /// </remarks>
 public sealed class ProfileTranslator(CompiledMapping mapping)

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Ingest;
 using Outreach.Connector.Mapping;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using I = Outreach.Connector.Monitoring.ConnectorTelemetry.Instruments;
 using Bulk = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Monitoring;
 

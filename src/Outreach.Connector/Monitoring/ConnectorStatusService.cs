@@ -1,9 +1,12 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.DryRun;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Mapping;
 using Bulk = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Monitoring;
 
@@ -27,7 +30,8 @@ public sealed class ConnectorStatusService(
     IOptions<MonitoringOptions> monitoringOptions,
     TimeProvider time,
     CompiledMapping? mapping = null,
-    IOptions<DryRunOptions>? dryRunOptions = null)
+    IOptions<DryRunOptions>? dryRunOptions = null,
+    IngestRefusals? refusals = null)
 {
     private const int MaxLedgerEntriesRead = 5000;
     private readonly MonitoringOptions _options = monitoringOptions.Value;
@@ -71,7 +75,8 @@ public sealed class ConnectorStatusService(
             new DeliveryState(delivery.LastBatchAt, delivery.QueueLag?.TotalSeconds),
             totals,
             runs,
-            Audiences(sums, entries, delivery));
+            Audiences(sums, entries, delivery),
+            refusals?.Snapshot());
     }
 
     private RunReport Run(string runId, DateTimeOffset start, DateTimeOffset end, string status, IReadOnlyDictionary<string, long> c, IEnumerable<FailureLedgerEntry> entries)

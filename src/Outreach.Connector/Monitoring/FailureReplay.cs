@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Azure;
 using Microsoft.Extensions.Logging;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Updates;
 
@@ -25,10 +26,15 @@ public sealed partial class FailureReplay(FailureLedger ledger, ILogger<FailureR
     public const int DefaultMaxResults = 1000;
 
     /// <summary>Replays the entries matching <paramref name="query"/> onto <paramref name="queue"/>; with <paramref name="listOnly"/>, only lists them.</summary>
-    public async Task<ReplayResult> ReplayAsync(FailureQuery query, IUpdateQueue queue, bool listOnly, CancellationToken cancellationToken)
+    public async Task<ReplayResult> ReplayAsync(FailureQuery query, IUpdateQueue? queue, bool listOnly, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(queue);
+        if (!listOnly)
+        {
+            // Listing only reads the ledger, so it needs no queue (nor a Service Bus sender).
+            ArgumentNullException.ThrowIfNull(queue);
+        }
+
         using var activity = ConnectorTelemetry.ActivitySource.StartActivity(ConnectorTelemetry.Activities.Replay);
         activity?.SetTag("outreach.replay.error_id", query.ErrorId);
         activity?.SetTag("outreach.replay.audience_id", query.AudienceId);
@@ -50,7 +56,7 @@ public sealed partial class FailureReplay(FailureLedger ledger, ILogger<FailureR
                 try
                 {
                     var updates = chunk.Select(e => traceParent is null ? e.Update : e.Update with { TraceParent = traceParent }).ToList<ProspectUpdate>();
-                    await queue.EnqueueAsync(updates, cancellationToken);
+                    await queue!.EnqueueAsync(updates, cancellationToken);
                 }
                 catch (Exception ex) when (ex is RequestFailedException or ServiceBusSendException or HttpRequestException or IOException or InvalidOperationException)
                 {

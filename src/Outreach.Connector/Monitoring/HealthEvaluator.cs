@@ -2,9 +2,11 @@ using System.Globalization;
 using Azure;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Tokens;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Monitoring;
 
@@ -17,13 +19,12 @@ namespace Outreach.Connector.Monitoring;
 /// the judgement does not reset at the top of every hour. Storage that cannot be read is itself a reason.
 /// </remarks>
 public sealed class HealthEvaluator(
-    ConnectionPause pause,
+    IConnectionState connection,
     RequestBudget budget,
     DeliveryCounters counters,
     DeliveryActivityStore activity,
     IOptions<MonitoringOptions> options,
     TimeProvider time,
-    IConnectionStatusSource? connection = null,
     BulkWriteAvailability? bulkWrites = null)
 {
     private readonly MonitoringOptions _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
@@ -61,6 +62,10 @@ public sealed class HealthEvaluator(
                     $"The oldest update delivered at {at:u} had waited {DeliveryActivityStore.Describe(lag)} (threshold {DeliveryActivityStore.Describe(_options.QueueLagThreshold)}): the queue is behind, usually because of Outreach's rate limit."));
             }
         }
+        catch (Exception ex) when (StorageFailure.IsUnreachable(ex))
+        {
+            reasons.Add(new HealthReason(StorageFailure.UnreachableCode, $"The connector's storage could not be reached ({StorageFailure.Describe(ex)}): check ConnectorStorage__accountName and the network."));
+        }
         catch (RequestFailedException ex)
         {
             reasons.Add(new HealthReason("storage_unavailable", $"The connector's Table storage could not be read ({ex.Status} {ex.ErrorCode})."));
@@ -71,31 +76,34 @@ public sealed class HealthEvaluator(
 
     private async Task CheckConnectionAsync(List<HealthReason> reasons, CancellationToken cancellationToken)
     {
-        if (connection is not null)
+        // The shared state every instance reads: the token store's status, then this instance's hold after a refusal.
+        try
         {
-            try
+            var report = await connection.GetStatusAsync(cancellationToken);
+            switch (report.Status)
             {
-                var report = await connection.GetStatusAsync(cancellationToken);
-                switch (report.Status)
-                {
-                    case ConnectionStatus.NotConnected:
-                        reasons.Add(new HealthReason("not_connected", "Outreach is not connected yet: open the Connect URL and sign in to Outreach."));
-                        return;
-                    case ConnectionStatus.NeedsReauthorization:
-                        reasons.Add(new HealthReason(
-                            "needs_reauthorization",
-                            $"Outreach refused the connection's refresh token ({report.Reason ?? "no reason given"}): open the Connect URL and sign in again. Updates wait in the queue."));
-                        return;
-                }
-            }
-            catch (Exception ex) when (ex is RequestFailedException or IOException or InvalidOperationException)
-            {
-                reasons.Add(new HealthReason("storage_unavailable", $"The token store could not be read ({ex.GetType().Name})."));
-                return;
+                case ConnectionStatus.NotConnected:
+                    reasons.Add(new HealthReason("not_connected", "Outreach is not connected yet: open the Connect URL and sign in to Outreach."));
+                    return;
+                case ConnectionStatus.NeedsReauthorization:
+                    reasons.Add(new HealthReason(
+                        "needs_reauthorization",
+                        $"Outreach refused the connection ({report.Reason ?? "no reason given"}): every instance has stopped sending; open the Connect URL and sign in again. Updates wait in the queue."));
+                    return;
             }
         }
+        catch (Exception ex) when (StorageFailure.IsUnreachable(ex))
+        {
+            reasons.Add(new HealthReason(StorageFailure.UnreachableCode, $"The token store could not be reached ({StorageFailure.Describe(ex)})."));
+            return;
+        }
+        catch (Exception ex) when (ex is RequestFailedException or IOException or InvalidOperationException)
+        {
+            reasons.Add(new HealthReason("storage_unavailable", $"The token store could not be read ({ex.GetType().Name})."));
+            return;
+        }
 
-        if (pause.Status is { } paused)
+        if (connection.Status is { } paused)
         {
             reasons.Add(new HealthReason(
                 "needs_reauthorization",

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Outreach.Connector.Delivery;
 using System.Text.Json.Serialization;
+using Outreach.Connector.Delivery.DryRun;
 
 namespace Outreach.Connector.Monitoring;
 

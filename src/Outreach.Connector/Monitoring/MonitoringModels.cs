@@ -9,6 +9,7 @@ namespace Outreach.Connector.Monitoring;
 /// <param name="Totals">The runs added up.</param>
 /// <param name="Runs">One run per hour, oldest first, the current (processing) hour last.</param>
 /// <param name="Audiences">Per mapped audience: where it is written and what was written.</param>
+/// <param name="Refusals">Ingest requests refused with a 4xx since this instance started; null where not tracked.</param>
 public sealed record ConnectorStatus(
     DateTimeOffset GeneratedAt,
     string Connection,
@@ -17,7 +18,8 @@ public sealed record ConnectorStatus(
     DeliveryState Delivery,
     RunReport Totals,
     IReadOnlyList<RunReport> Runs,
-    IReadOnlyList<AudienceActivation> Audiences);
+    IReadOnlyList<AudienceActivation> Audiences,
+    IngestRefusalSummary? Refusals = null);
 
 /// <summary>Delivery's last batch.</summary>
 /// <param name="LastBatchAt">When delivery last worked on a batch (null: never).</param>

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.DryRun;
 
 namespace Outreach.Connector.Monitoring;
 
@@ -14,6 +14,8 @@ public static class MonitoringServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddMetrics();
         services.TryAddSingleton<ConnectorMetrics>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IngestRefusals>();
         return services;
     }
 

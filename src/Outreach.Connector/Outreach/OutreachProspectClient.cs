@@ -55,8 +55,12 @@ public sealed class OutreachProspectClient(
         outcome = await SendAsync(prospectId, body, second.Token, cancellationToken);
         if (outcome is PatchOutcome.Unauthorized unauthorized)
         {
+            // The refresh did not help: the connection needs re-authorization, for every instance (docs/reference/outreach-api.md, OAuth).
             ClientLog.UnauthorizedAfterRefresh(logger, prospectId);
-            return unauthorized with { Reason = "Outreach answered 401 to a freshly refreshed access token." };
+            var marked = await tokens.RejectedAfterRefreshAsync(second.Token, cancellationToken);
+            return marked is AccessTokenResult.NeedsReauthorization
+                ? unauthorized with { Reason = "Outreach answered 401 to a freshly refreshed access token." }
+                : WithoutToken(prospectId, marked, unauthorized.RateLimit);
         }
 
         return outcome;

@@ -10,7 +10,7 @@ namespace Outreach.Connector.Outreach;
 /// </summary>
 /// <remarks>
 /// Outreach changes only the attributes sent, requires <c>type</c> and an <c>id</c> equal to the one in the URL,
-/// and expects the content type <see cref="MediaType"/> (reference: outreach-api.md §2).
+/// and expects the content type <see cref="MediaType"/> (reference: docs/reference/outreach-api.md §2).
 /// </remarks>
 public static class ProspectPatchBody
 {

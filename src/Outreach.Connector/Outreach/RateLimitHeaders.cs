@@ -7,7 +7,7 @@ namespace Outreach.Connector.Outreach;
 /// Reads Outreach's rate-limit headers defensively into a <see cref="RateLimitSnapshot"/>.
 /// </summary>
 /// <remarks>
-/// The header units and formats are UNCONFIRMED (outreach-api.md §4), so every reader here is tolerant:
+/// The header units and formats are UNCONFIRMED (docs/reference/outreach-api.md §4), so every reader here is tolerant:
 /// <list type="bullet">
 /// <item>values may be comma-separated (<c>9999, 19988</c>, seen on <c>X-RateLimit-Remaining</c> since 2023): the first wins;</item>
 /// <item>a time is an integer of epoch milliseconds (≥ 10^12), epoch seconds (≥ 10^9) or delta seconds (smaller),

@@ -1,10 +1,10 @@
 namespace Outreach.Connector.Queueing;
 
-/// <summary>One message for <see cref="ServiceBusRestSender"/>: a text body and the broker properties to set.</summary>
+/// <summary>One message for <see cref="IServiceBusMessageSender"/>: a text body and the broker properties to set.</summary>
 /// <param name="Body">The body, sent unchanged (UTF-8).</param>
 public sealed record ServiceBusOutgoingMessage(string Body)
 {
-    /// <summary>The body's content type (kept by the broker for single sends).</summary>
+    /// <summary>The body's content type.</summary>
     public string ContentType { get; init; } = "application/json";
 
     /// <summary>The message id; with duplicate detection on, a second message with the same id inside the window is dropped.</summary>
@@ -19,12 +19,9 @@ public sealed record ServiceBusOutgoingMessage(string Body)
     /// <summary>The correlation id.</summary>
     public string? CorrelationId { get; init; }
 
-    /// <summary>The subject (the REST API's <c>Label</c>).</summary>
+    /// <summary>The subject (shown as <c>Label</c> by older tools).</summary>
     public string? Subject { get; init; }
 
-    /// <summary>
-    /// Application (custom) properties: string, bool, int, long, double or <see cref="DateTimeOffset"/> values. A single
-    /// send carries them as HTTP headers, so names must be HTTP tokens and strings printable ASCII without quotes.
-    /// </summary>
+    /// <summary>Application (custom) properties: string, bool, int, long, double or <see cref="DateTimeOffset"/> values.</summary>
     public IReadOnlyDictionary<string, object>? ApplicationProperties { get; init; }
 }

@@ -3,24 +3,24 @@ namespace Outreach.Connector.Queueing;
 /// <summary>How a send to Service Bus ended.</summary>
 public enum ServiceBusSendStatus
 {
-    /// <summary>201: the broker accepted the message(s).</summary>
+    /// <summary>The broker accepted the message(s).</summary>
     Sent = 0,
 
-    /// <summary>429, or 503 (server busy): send again later, after <see cref="ServiceBusSendResult.RetryAfter"/> when given.</summary>
+    /// <summary>The namespace is busy (<c>ServiceBusy</c>): send again later.</summary>
     Throttled = 1,
 
-    /// <summary>A network failure, a timeout, 408 or another 5xx: send again later.</summary>
+    /// <summary>A timeout or a communication problem the client's own retries did not overcome: send again later.</summary>
     Transient = 2,
 
-    /// <summary>401 twice (the second time with a fresh token): the identity lacks Azure Service Bus Data Sender, or the token is for another audience.</summary>
+    /// <summary>No token, or the identity lacks the role Azure Service Bus Data Sender (or the entity is not the identity's to write).</summary>
     Unauthorized = 3,
 
-    /// <summary>403: the namespace quota is exceeded or the message is too large (Service Bus uses 403 for both).</summary>
+    /// <summary>The namespace quota is exceeded, or one message is larger than a batch may be.</summary>
     QuotaExceededOrTooLarge = 4,
 
-    /// <summary>404 or 410: the queue does not exist (any more).</summary>
+    /// <summary>The queue does not exist, or is disabled.</summary>
     EntityNotFound = 5,
 
-    /// <summary>400 or another 4xx: the request itself is wrong (a bad property, a malformed batch); sending it again will not help.</summary>
+    /// <summary>The request itself is wrong (a bad property); sending it again will not help.</summary>
     Rejected = 6,
 }

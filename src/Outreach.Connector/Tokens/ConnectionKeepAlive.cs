@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Outreach.Connector.Tokens;
 
@@ -12,16 +11,66 @@ namespace Outreach.Connector.Tokens;
 /// its own hosted loop (standalone), e.g. every few hours. Calls are cheap when nothing is due (one store read), and
 /// safe from many instances at once: the refresh runs under the connection's lock and re-checks the age there.
 /// </remarks>
-public sealed class ConnectionKeepAlive(AccessTokenProvider provider, IOptions<TokenOptions> options, ILogger<ConnectionKeepAlive> logger)
+public sealed class ConnectionKeepAlive(TokenRefresher refresher, ILogger<ConnectionKeepAlive> logger)
 {
+    private static readonly AccessTokenResult NoRefreshNeeded = new AccessTokenResult.Unavailable("No refresh needed.", null);
+
     /// <summary>Refreshes the connection's tokens when its refresh token is older than the configured age.</summary>
     public async Task<KeepAliveResult> RefreshIfIdleAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(provider);
-        var result = await provider.RefreshIfOlderThanAsync(options.Value.KeepAliveAge, cancellationToken);
-        KeepAliveLog.Checked(logger, provider.ConnectionName, result.GetType().Name);
+        var result = await RefreshIfOlderThanAsync(refresher.Options.KeepAliveAge, cancellationToken);
+        KeepAliveLog.Checked(logger, refresher.ConnectionName, result.GetType().Name);
         return result;
     }
+
+    /// <summary>Refreshes when the stored refresh token is older than <paramref name="maxAge"/>.</summary>
+    public Task<KeepAliveResult> RefreshIfOlderThanAsync(TimeSpan maxAge, CancellationToken cancellationToken) =>
+        refresher.ExclusiveAsync(() => RefreshUnderGateAsync(maxAge, cancellationToken), cancellationToken);
+
+    private async Task<KeepAliveResult> RefreshUnderGateAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        StoredConnection? stored;
+        try
+        {
+            stored = await refresher.ReadAsync(cancellationToken);
+        }
+        catch (Exception ex) when (TokenRefresher.IsInfrastructureFailure(ex))
+        {
+            return new KeepAliveResult.Failed("The token store could not be read.", null);
+        }
+
+        if (Verdict(stored, maxAge) is { } early)
+        {
+            return early;
+        }
+
+        // Under the lock, another instance may have refreshed meanwhile: then there is nothing to do.
+        var result = await refresher.RefreshUnlessSettledAsync(current => Verdict(current, maxAge) is null ? null : NoRefreshNeeded, cancellationToken);
+        var now = refresher.Time.GetUtcNow();
+        if (ReferenceEquals(result, NoRefreshNeeded))
+        {
+            return Verdict(refresher.Cache.Entry?.Stored, maxAge) ?? new KeepAliveResult.NotNeeded(now);
+        }
+
+        return result switch
+        {
+            AccessTokenResult.Available => new KeepAliveResult.Refreshed(refresher.Cache.Entry?.Stored?.Tokens.RefreshTokenIssuedAt ?? now),
+            AccessTokenResult.NeedsReauthorization n => new KeepAliveResult.NeedsReauthorization(n.Reason),
+            AccessTokenResult.NotConnected => new KeepAliveResult.NotConnected(),
+            AccessTokenResult.Unavailable u => new KeepAliveResult.Failed(u.Reason, u.RetryAt),
+            AccessTokenResult.Refused r => new KeepAliveResult.Failed(r.Reason, null),
+            _ => new KeepAliveResult.Failed("Unexpected result.", null),
+        };
+    }
+
+    private KeepAliveResult? Verdict(StoredConnection? stored, TimeSpan maxAge) => stored switch
+    {
+        null => new KeepAliveResult.NotConnected(),
+        { Tokens.Status: ConnectionStatus.NeedsReauthorization } s => new KeepAliveResult.NeedsReauthorization(s.Tokens.StatusReason ?? "Outreach refused the refresh token."),
+        { Tokens.Status: not ConnectionStatus.Connected } => new KeepAliveResult.NotConnected(),
+        var s when refresher.Time.GetUtcNow() - s.Tokens.RefreshTokenIssuedAt < maxAge => new KeepAliveResult.NotNeeded(s.Tokens.RefreshTokenIssuedAt),
+        _ => null,
+    };
 }
 
 /// <summary>Source-generated log messages of <see cref="ConnectionKeepAlive"/>.</summary>

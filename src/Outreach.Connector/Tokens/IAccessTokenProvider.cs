@@ -14,4 +14,10 @@ public interface IAccessTokenProvider
     /// or instance already did. Callers retry at most once with the result.
     /// </summary>
     ValueTask<AccessTokenResult> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Outreach answered 401 even to the token <see cref="RefreshAfterRejectionAsync"/> returned: marks the connection
+    /// as needing re-authorization for every instance (unless the store already moved on) and says what it holds now.
+    /// </summary>
+    ValueTask<AccessTokenResult> RejectedAfterRefreshAsync(OutreachAccessToken rejected, CancellationToken cancellationToken);
 }

@@ -12,7 +12,7 @@ namespace Outreach.Connector.Tokens;
 public sealed class OutreachAuthorizationFlow(
     OAuthStateStore states,
     IOutreachOAuthClient oauth,
-    AccessTokenProvider provider,
+    ConnectionAuthorizer authorizer,
     IOptions<OutreachOptions> outreachOptions,
     TimeProvider timeProvider,
     ILogger<OutreachAuthorizationFlow> logger)
@@ -20,8 +20,8 @@ public sealed class OutreachAuthorizationFlow(
     /// <summary>Starts an authorization of the app's connection: redirect the person to the returned URL.</summary>
     public async Task<AuthorizationStart> StartAsync(CancellationToken cancellationToken)
     {
-        var state = await states.CreateAsync(provider.ConnectionName, cancellationToken);
-        return new AuthorizationStart(oauth.BuildAuthorizationUrl(state.Value), provider.ConnectionName, state.ExpiresAt);
+        var state = await states.CreateAsync(authorizer.ConnectionName, cancellationToken);
+        return new AuthorizationStart(oauth.BuildAuthorizationUrl(state.Value), authorizer.ConnectionName, state.ExpiresAt);
     }
 
     /// <summary>
@@ -38,7 +38,7 @@ public sealed class OutreachAuthorizationFlow(
         }
         catch (Azure.RequestFailedException ex)
         {
-            FlowLog.Failed(logger, provider.ConnectionName, "state store: HTTP " + ex.Status);
+            FlowLog.Failed(logger, authorizer.ConnectionName, "state store: HTTP " + ex.Status);
             return new AuthorizationCompletion.Failed("The authorization state could not be checked; try again.", Retryable: true);
         }
 
@@ -48,7 +48,7 @@ public sealed class OutreachAuthorizationFlow(
         }
 
         var connectionName = ((OAuthStateCheck.Valid)check).ConnectionName;
-        if (!string.Equals(connectionName, provider.ConnectionName, StringComparison.Ordinal))
+        if (!string.Equals(connectionName, authorizer.ConnectionName, StringComparison.Ordinal))
         {
             return new AuthorizationCompletion.InvalidState(OAuthStateProblem.Unknown);
         }
@@ -74,7 +74,7 @@ public sealed class OutreachAuthorizationFlow(
                 bool stored;
                 try
                 {
-                    stored = await provider.AcceptAuthorizationAsync(success.Grant, requestedAt, cancellationToken);
+                    stored = await authorizer.AcceptAuthorizationAsync(success.Grant, requestedAt, cancellationToken);
                 }
                 catch (Exception ex) when (ex is Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException or IOException or UnauthorizedAccessException)
                 {
@@ -95,7 +95,7 @@ public sealed class OutreachAuthorizationFlow(
 
             case TokenEndpointResult.InvalidGrant invalid:
                 FlowLog.Failed(logger, connectionName, $"code refused ({invalid.Error ?? "no error code"})");
-                return new AuthorizationCompletion.Failed("Outreach refused the authorization code (expired or used); authorize again.", Retryable: true);
+                return new AuthorizationCompletion.CodeRefused(invalid.StatusCode, invalid.Error);
 
             case TokenEndpointResult.MintingLimited limited:
                 return new AuthorizationCompletion.Failed($"Outreach throttled token minting; authorize again after {limited.RetryAt:O}.", Retryable: true);
@@ -131,6 +131,11 @@ public abstract record AuthorizationCompletion
 
     /// <summary>The person declined, or Outreach returned an error (<c>access_denied</c> …).</summary>
     public sealed record Denied(string Error) : AuthorizationCompletion;
+
+    /// <summary>Outreach's token endpoint refused the code (expired, already used, or not for this app): the caller's request was bad, not us.</summary>
+    /// <param name="StatusCode">The HTTP status Outreach answered.</param>
+    /// <param name="Error">The OAuth <c>error</c> code Outreach sent, if any.</param>
+    public sealed record CodeRefused(int StatusCode, string? Error) : AuthorizationCompletion;
 
     /// <summary>The exchange or the storing failed; <paramref name="Retryable"/> when starting again may work.</summary>
     public sealed record Failed(string Reason, bool Retryable) : AuthorizationCompletion;

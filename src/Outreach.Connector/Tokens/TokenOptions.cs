@@ -40,6 +40,13 @@ public sealed class TokenOptions
     /// <summary>How often an instance re-reads the store while the connection is not connected (to see another instance's authorization).</summary>
     public TimeSpan StatusRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often each instance re-reads the connection's status from the shared token store while it sends (and while
+    /// it is paused): every instance stops within this interval after any one of them finds the connection revoked,
+    /// and resumes within it after a re-authorization on any instance. 100 ms to 5 minutes; default 15 seconds.
+    /// </summary>
+    public TimeSpan ConnectionPollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The blob container holding one lease blob per connection (the cross-instance refresh lock).</summary>
     public string LockContainerName { get; set; } = "outreach-token-locks";
 

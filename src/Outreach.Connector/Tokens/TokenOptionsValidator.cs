@@ -50,6 +50,7 @@ public sealed partial class TokenOptionsValidator(Func<string, string?> environm
         Between(failures, nameof(options.MintingInterval), options.MintingInterval, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Between(failures, nameof(options.RefreshRetryDelay), options.RefreshRetryDelay, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Between(failures, nameof(options.StatusRecheckInterval), options.StatusRecheckInterval, TimeSpan.Zero, TimeSpan.FromHours(1));
+        Between(failures, nameof(options.ConnectionPollInterval), options.ConnectionPollInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         Between(failures, nameof(options.LockLeaseDuration), options.LockLeaseDuration, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         Between(failures, nameof(options.LockWaitTimeout), options.LockWaitTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         Between(failures, nameof(options.LockRetryDelay), options.LockRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10));

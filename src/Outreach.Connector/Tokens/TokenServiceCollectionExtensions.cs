@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Monitoring;
+using Outreach.Connector.Outreach;
 
 namespace Outreach.Connector.Tokens;
 
@@ -22,10 +23,10 @@ public static class TokenServiceCollectionExtensions
     /// <c>Tokens:KeyVaultUri</c>; a <see cref="SecretClient"/> on the registered <see cref="TokenCredential"/>, by default
     /// <see cref="DefaultAzureCredential"/>), or <see cref="LocalDevelopmentTokenStore"/> when <c>Local</c> (refused in Azure);</item>
     /// <item><see cref="IConnectionLock"/>: <see cref="BlobLeaseConnectionLock"/> on the app's <see cref="BlobServiceClient"/>;</item>
-    /// <item><see cref="AccessTokenProvider"/> for <c>Tokens:ConnectionName</c>, also as <see cref="IAccessTokenProvider"/>
-    /// and <see cref="IConnectionStatusSource"/>;</item>
-    /// <item><see cref="ConnectionKeepAlive"/>, <see cref="OAuthStateStore"/> (on the app's <see cref="TableServiceClient"/>)
-    /// and <see cref="OutreachAuthorizationFlow"/>.</item>
+    /// <item>for <c>Tokens:ConnectionName</c>: <see cref="ConnectionState"/> (also as <see cref="IConnectionState"/> and
+    /// <see cref="IConnectionStatusSource"/>), <see cref="TokenRefresher"/>, <see cref="AccessTokenProvider"/> (also as
+    /// <see cref="IAccessTokenProvider"/>), <see cref="ConnectionKeepAlive"/> and <see cref="ConnectionAuthorizer"/>;</item>
+    /// <item><see cref="OAuthStateStore"/> (on the app's <see cref="TableServiceClient"/>) and <see cref="OutreachAuthorizationFlow"/>.</item>
     /// </list>
     /// The app registers <see cref="BlobServiceClient"/> and <see cref="TableServiceClient"/> for its storage account
     /// (identity-based in Azure, Azurite locally), and <see cref="IOutreachOAuthClient"/> (done by <c>AddOutreachClient</c>).
@@ -92,19 +93,33 @@ public static class TokenServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TokenOptions>>();
-            return new AccessTokenProvider(
+            return new ConnectionState(
+                options.Value.ConnectionName,
+                sp.GetRequiredService<ITokenStore>(),
+                options,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ConnectionState>>());
+        });
+        services.TryAddSingleton<IConnectionState>(sp => sp.GetRequiredService<ConnectionState>());
+        services.TryAddSingleton<IConnectionStatusSource>(sp => sp.GetRequiredService<ConnectionState>());
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<TokenOptions>>();
+            return new TokenRefresher(
                 options.Value.ConnectionName,
                 sp.GetRequiredService<ITokenStore>(),
                 sp.GetRequiredService<IConnectionLock>(),
                 sp.GetRequiredService<IOutreachOAuthClient>(),
                 options,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<AccessTokenProvider>>(),
+                sp.GetRequiredService<ILogger<TokenRefresher>>(),
+                sp.GetRequiredService<ConnectionState>(),
                 sp.GetService<Monitoring.ConnectorMetrics>());
         });
+        services.TryAddSingleton<AccessTokenProvider>();
         services.TryAddSingleton<IAccessTokenProvider>(sp => sp.GetRequiredService<AccessTokenProvider>());
-        services.TryAddSingleton<IConnectionStatusSource>(sp => sp.GetRequiredService<AccessTokenProvider>());
         services.TryAddSingleton<ConnectionKeepAlive>();
+        services.TryAddSingleton<ConnectionAuthorizer>();
         services.TryAddSingleton<OutreachAuthorizationFlow>();
         return services;
     }

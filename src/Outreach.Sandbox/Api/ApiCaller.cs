@@ -5,7 +5,7 @@ internal sealed record ApiCaller(string UserEmail, string ClientId, IReadOnlySet
 {
     /// <summary>
     /// Whether the token may do <paramref name="action"/> (read or write) on <paramref name="resource"/>.
-    /// Scopes are not additive: <c>write</c> gives no read access; <c>all</c> covers both (outreach-api.md §1).
+    /// Scopes are not additive: <c>write</c> gives no read access; <c>all</c> covers both (docs/reference/outreach-api.md §1).
     /// </summary>
     public bool HasScope(string resource, string action) =>
         Scopes.Contains($"{resource}.{action}") || Scopes.Contains($"{resource}.all");

@@ -1,6 +1,6 @@
 namespace Outreach.Sandbox.Configuration;
 
-/// <summary>OAuth token rules (outreach-api.md §1); every number is configurable so tests can shrink them.</summary>
+/// <summary>OAuth token rules (docs/reference/outreach-api.md §1); every number is configurable so tests can shrink them.</summary>
 public sealed class OAuthOptions
 {
     /// <summary>Lifetime of an access token, reported as <c>expires_in</c> (Outreach: 2 hours).</summary>

@@ -1,6 +1,6 @@
 namespace Outreach.Sandbox.Configuration;
 
-/// <summary>The per-user fixed-window request limit and the shape of its headers (outreach-api.md §4).</summary>
+/// <summary>The per-user fixed-window request limit and the shape of its headers (docs/reference/outreach-api.md §4).</summary>
 public sealed class RateLimitOptions
 {
     /// <summary>Requests allowed per user per window (Outreach: 10,000).</summary>

@@ -47,7 +47,7 @@ internal static class FaultStage
                     trace?.Fault = "serverError";
                     if (decision.ServerErrorStatusCode == StatusCodes.Status503ServiceUnavailable)
                     {
-                        // Outreach's 503 is said to carry an ISO-8601 Retry-After (outreach-api.md §4).
+                        // Outreach's 503 is said to carry an ISO-8601 Retry-After (docs/reference/outreach-api.md §4).
                         context.Response.Headers.RetryAfter = time.GetUtcNow().AddSeconds(30).UtcDateTime
                             .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
                     }

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Outreach.Sandbox.Prospects;
 
 /// <summary>
-/// The prospect attributes the sandbox accepts in a PATCH (outreach-api.md §3), and the read-only ones it refuses.
+/// The prospect attributes the sandbox accepts in a PATCH (docs/reference/outreach-api.md §3), and the read-only ones it refuses.
 /// </summary>
 /// <remarks>
 /// Lengths from the OpenAPI are used where known (255 for names, 32000 for customN, 65535 for notes and website

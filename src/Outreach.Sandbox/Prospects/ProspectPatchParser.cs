@@ -11,7 +11,7 @@ namespace Outreach.Sandbox.Prospects;
 /// </summary>
 /// <remarks>
 /// Unknown and read-only attributes are refused with 422 rather than ignored: Outreach's behaviour is UNCONFIRMED
-/// (outreach-api.md §2), and refusing surfaces mapping mistakes in the connector. Relationships are accepted and ignored.
+/// (docs/reference/outreach-api.md §2), and refusing surfaces mapping mistakes in the connector. Relationships are accepted and ignored.
 /// </remarks>
 internal static class ProspectPatchParser
 {

@@ -18,6 +18,9 @@ internal sealed class ProspectStore
     private readonly ProspectOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<long, Prospect> _prospects = new();
+
+    // Prospects whose emails were written: the only ones an email can find besides the seeded pattern.
+    private readonly ConcurrentDictionary<long, byte> _emailsWritten = new();
     private long _seededAtTicks;
     private long _patched;
 
@@ -37,12 +40,12 @@ internal sealed class ProspectStore
     public ProspectSnapshot? Get(long id) => Find(id)?.Snapshot();
 
     /// <summary>
-    /// The ids of the prospects that hold one of the filter's emails, ascending. Candidates are the prospects already
-    /// touched plus those whose seeded email the value names; each is then checked against its current emails.
+    /// The ids of the prospects that hold one of the filter's emails, ascending. Candidates are the prospects whose
+    /// emails were written plus those whose seeded email the value names; each is then checked against its current emails.
     /// </summary>
     public IEnumerable<long> FindByEmails(EmailFilter filter)
     {
-        var candidates = new SortedSet<long>(_prospects.Keys);
+        var candidates = new SortedSet<long>(_emailsWritten.Keys);
         foreach (var value in filter.Values)
         {
             if (SeededIdOf(value) is { } id)
@@ -69,6 +72,11 @@ internal sealed class ProspectStore
             return null;
         }
 
+        if (changes.Any(change => change.Key == "emails"))
+        {
+            _emailsWritten.TryAdd(id, 0);
+        }
+
         var snapshot = prospect.Apply(changes, _time.GetUtcNow());
         if (countAsPatch)
         {
@@ -83,6 +91,7 @@ internal sealed class ProspectStore
     {
         Interlocked.Exchange(ref _seededAtTicks, _time.GetUtcNow().UtcTicks);
         _prospects.Clear();
+        _emailsWritten.Clear();
         Interlocked.Exchange(ref _patched, 0);
     }
 

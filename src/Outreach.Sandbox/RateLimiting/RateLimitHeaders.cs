@@ -3,7 +3,7 @@ using Outreach.Sandbox.Configuration;
 
 namespace Outreach.Sandbox.RateLimiting;
 
-/// <summary>Writes <c>X-RateLimit-*</c> and <c>Retry-After</c> in the configured formats (outreach-api.md §4).</summary>
+/// <summary>Writes <c>X-RateLimit-*</c> and <c>Retry-After</c> in the configured formats (docs/reference/outreach-api.md §4).</summary>
 internal static class RateLimitHeaders
 {
     public static void Apply(HttpResponse response, RateLimitDecision decision, RateLimitOptions options, DateTimeOffset now)

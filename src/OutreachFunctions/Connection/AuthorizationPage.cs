@@ -27,6 +27,10 @@ public static class AuthorizationPage
             (400, Page("Not connected", "This sign-in link is not valid or was already used. Start again from the Connect link.")),
         AuthorizationCompletion.Denied denied =>
             (400, Page("Not connected", $"Outreach reports that access was not granted ({denied.Error}). Start again from the Connect link and allow access.")),
+        AuthorizationCompletion.CodeRefused refused =>
+            (400, Page("Not connected",
+                $"Outreach refused the authorization code (HTTP {refused.StatusCode}{(refused.Error is { } error ? ", " + error : "")}): it has expired, was already used, " +
+                "or was issued for another app. Open the Connect link again and sign in once; do not reload or reuse this page.")),
         AuthorizationCompletion.Failed { Retryable: true } failed =>
             (502, Page("Not connected", failed.Reason + " Start again from the Connect link.")),
         AuthorizationCompletion.Failed failed =>

@@ -1,10 +1,12 @@
 using System.Net;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Queueing;
 using OutreachFunctions.Functions.Connect;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
 using OutreachFunctions.Functions.KeepAlive;
+using OutreachFunctions.Functions.Misconfigured;
 using OutreachFunctions.Functions.Monitoring;
 using OutreachFunctions.Functions.Status;
 using OutreachFunctions.Hosting;
@@ -13,13 +15,15 @@ namespace OutreachFunctions.Functions;
 
 /// <summary>
 /// Builds the app in Functions mode: the custom handler the Functions host starts and calls over HTTP on
-/// <c>127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT</c> (azure-functions.md §1, §2).
+/// <c>127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT</c> (docs/reference/functions-host.md §1, §2).
 /// </summary>
 /// <remarks>
 /// Start-up does no network I/O before Kestrel listens: the host polls <c>GET /</c> every 25 ms and gives up after its
 /// initialization timeout (30 s on Flex Consumption), so the handler answers <c>GET /</c> as soon as it listens. Settings
-/// are validated at start (mapping, ingest limits, the binding settings, storage, Outreach, tokens, delivery, the REST
-/// sender) and a bad one stops the process with a message naming it; the host logs the handler's output. The services shared with the standalone runtime come from
+/// are validated at start (mapping, ingest limits, the binding settings, storage, Outreach, tokens, delivery, the Service
+/// Bus sender), but a bad one never stops the handler: it listens anyway and answers every function with the settings to
+/// fix (<see cref="SettingsCheck"/>, <see cref="MisconfiguredAnswers"/>), because a handler that exits takes the whole
+/// function app down (docs/reference/functions-host.md §12). The services shared with the standalone runtime come from
 /// <see cref="ConnectorServices.AddConnectorServices"/>; the functions are Ingest, Deliver, Connect, Callback, KeepAlive,
 /// Status and the monitoring functions StatusPage, StatusData, Health, Replay and DryRun (docs/functions.md).
 /// </remarks>
@@ -43,28 +47,26 @@ public static class FunctionsApp
             kestrel.AddServerHeader = false;
         });
 
+        // One line per log entry: the host copies the handler's stdout into its own log (functions-host.md §12).
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(console => console.SingleLine = true);
+
         var services = builder.Services;
-        services.AddFunctionsDeliveryDefaults(configuration);
-        services.AddConnectorServices(configuration);
-        services.AddOptions<FunctionsSettings>()
-            .Configure(settings => FunctionsSettings.Bind(configuration, settings))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FunctionsSettings>, FunctionsSettingsValidator>();
-
-        // Deliver re-enqueues through the REST API, so its settings are checked at start. Not when the only Service
-        // Bus setting is a connection string: that is the local emulator, which has no REST API; the handler still
-        // starts (Ingest and Deliver's immediate outcomes work), and a batch that needs a copy sent fails and is
-        // redelivered, with the settings problem in the log.
-        services.AddServiceBusRestSender(configuration, validateOnStart: !FunctionsSettings.IsEmulatorOnly(configuration));
-        services.AddSingleton<UndecodableMessageArchive>();
-        services.AddSingleton<ServiceBusBatchDelivery>();
-
-        // The Replay function's queue: the update queue through the same REST sender. Registered as its own type, not
-        // as IUpdateQueue: Ingest queues through the host's output binding, and nothing else should pick this up.
-        services.AddTransient<ServiceBusUpdateQueue>();
+        var registrationProblems = new List<SettingsProblem>();
+        try
+        {
+            Register(services, configuration);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A setting read while registering (e.g. Monitoring__Exporter); the handler still starts, misconfigured.
+            registrationProblems.Add(SettingsProblems.FromMessage(ex.Message));
+        }
 
         replaceServices?.Invoke(services);
+        var settings = SettingsCheck.TakeOver(services, registrationProblems);
         var app = builder.Build();
+        settings.Run(app.Services);
+        app.UseMisconfiguredAnswers();
         app.MapGet("/", () => Results.Text("Outreach connector (Azure Functions custom handler)"));
         app.MapIngestFunction();
         app.MapDeliverFunction();
@@ -74,5 +76,28 @@ public static class FunctionsApp
         app.MapStatusFunction();
         app.MapMonitoringFunctions();
         return app;
+    }
+
+    private static void Register(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddFunctionsDeliveryDefaults(configuration);
+        services.AddConnectorServices(configuration);
+        services.AddOptions<FunctionsSettings>()
+            .Configure(settings => FunctionsSettings.Bind(configuration, settings))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FunctionsSettings>, FunctionsSettingsValidator>();
+
+        // One ServiceBusClient and sender for the update queue (the app's identity, or the emulator's connection
+        // string locally): Ingest sends the accepted updates, Deliver its scheduled copies, Replay the replayed
+        // updates. Its settings are checked at start; nothing connects before the first send.
+        services.AddServiceBusSender(configuration, validateOnStart: true);
+        services.AddSingleton<UndecodableMessageArchive>();
+        services.AddSingleton<ServiceBusBatchDelivery>();
+
+        // Two queues over the one sender, each its own type rather than IUpdateQueue so neither is picked up by
+        // accident: Ingest's (content-derived message ids, deduplicated by the queue) and Replay's (fresh ids).
+        services.AddSingleton<ServiceBusIngestQueue>();
+        services.AddTransient<ServiceBusUpdateQueue>();
+        services.AddTransient(sp => new ReplayQueue(sp.GetRequiredService<ServiceBusUpdateQueue>()));
     }
 }

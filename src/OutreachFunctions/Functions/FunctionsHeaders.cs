@@ -1,6 +1,6 @@
 namespace OutreachFunctions.Functions;
 
-/// <summary>Headers the Functions host adds to every invocation request (azure-functions.md §2).</summary>
+/// <summary>Headers the Functions host adds to every invocation request (docs/reference/functions-host.md §2).</summary>
 public static class FunctionsHeaders
 {
     /// <summary>The invocation's id, as in the host's logs and Application Insights.</summary>

@@ -24,17 +24,6 @@ public sealed class FunctionsSettings
     /// <summary>The connector's storage account (<c>ConnectorStorage__accountName</c>), used in Azure with the managed identity.</summary>
     public string? StorageAccountName { get; set; }
 
-    /// <summary>
-    /// True when Service Bus is reached only through a connection string (the local emulator): the bindings work, the
-    /// REST API does not exist there.
-    /// </summary>
-    public static bool IsEmulatorOnly(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return !string.IsNullOrWhiteSpace(configuration[ServiceBusConnectionName])
-            && string.IsNullOrWhiteSpace(configuration[ServiceBusConnectionName + ":fullyQualifiedNamespace"]);
-    }
-
     /// <summary>Reads the settings from configuration.</summary>
     public static void Bind(IConfiguration configuration, FunctionsSettings settings)
     {

@@ -12,7 +12,7 @@ public sealed class FunctionsSettingsValidator : IValidateOptions<FunctionsSetti
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.QueueName))
         {
-            failures.Add("The setting Delivery__QueueName is missing: it names the Service Bus queue of prospect updates (the Ingest output binding writes to it).");
+            failures.Add("The setting Delivery__QueueName is missing: it names the Service Bus queue of prospect updates (Ingest sends to it, the Deliver trigger reads it).");
         }
 
         if (string.IsNullOrWhiteSpace(options.FullyQualifiedNamespace) && string.IsNullOrWhiteSpace(options.ConnectionString))

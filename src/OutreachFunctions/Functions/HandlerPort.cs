@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace OutreachFunctions.Functions;
 
-/// <summary>The loopback port the Functions host gives the custom handler (azure-functions.md §1).</summary>
+/// <summary>The loopback port the Functions host gives the custom handler (docs/reference/functions-host.md §1).</summary>
 public static class HandlerPort
 {
     /// <summary>The setting the host sets for the handler's port.</summary>

@@ -5,7 +5,6 @@ using Outreach.Connector.Ingest;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Storage;
-using OutreachFunctions.Connection;
 
 using Outreach.Connector.Monitoring;
 using OutreachFunctions.Monitoring;
@@ -34,7 +33,7 @@ public static class ConnectorServices
 
         services.AddSingleton(TimeProvider.System);
 
-        // One Entra ID credential for Key Vault (token store) and the Service Bus REST sender. In Azure the app runs
+        // One Entra ID credential for Key Vault (token store) and the Service Bus client. In Azure the app runs
         // as a user-assigned identity, which DefaultAzureCredential only uses when told its client id; registered
         // before AddOutreachClient so its DefaultAzureCredential fallback is not used.
         services.TryAddSingleton<TokenCredential>(_ => ConnectorStorage.Credential(ManagedIdentityClientId(configuration)));
@@ -49,10 +48,10 @@ public static class ConnectorServices
 
         services.AddAepIngestTranslation(configuration);
         services.AddSingleton<IngestService>();
+        services.AddSingleton<IngestRequestCheck>();
 
         services.AddOutreachClient(configuration);
         services.AddDeliveryEngine(sp => sp.GetRequiredService<ConnectorStorage>().Tables);
-        services.AddSingleton<ConnectionResumption>();
         services.AddSingleton<StatusReport>();
 
         // Telemetry (Application Insights when configured, else the console) and monitoring (run reports, activation

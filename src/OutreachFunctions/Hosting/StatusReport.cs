@@ -3,6 +3,8 @@ using System.Text.Json;
 using Azure;
 using Azure.Identity;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Tokens;
 
 namespace OutreachFunctions.Hosting;
@@ -15,12 +17,11 @@ namespace OutreachFunctions.Hosting;
 /// <remarks>
 /// <para>Each section is read on its own: when one source fails (Key Vault, Table storage), that section says
 /// <c>"error"</c> and the others are still shown, so the page helps most exactly when something is broken.</para>
-/// <para>The pause is this process's view (<see cref="ConnectionPause"/> is per instance): under Functions another
-/// instance may have paused or resumed on its own; the connection status from the token store is shared.</para>
+/// <para>The connection and the pause come from the one connection state (<see cref="IConnectionState"/>): the token
+/// store's status, which every instance shares, and this instance's hold after Outreach refused its credentials.</para>
 /// </remarks>
 public sealed class StatusReport(
-    IConnectionStatusSource connection,
-    ConnectionPause pause,
+    IConnectionState connection,
     RequestBudget budget,
     DeliveryCounters counters,
     TimeProvider time)
@@ -47,7 +48,7 @@ public sealed class StatusReport(
             writer.WriteStartObject();
             writer.WriteString("generatedAt", time.GetUtcNow());
             WriteConnection(writer, await connectionTask);
-            WritePause(writer, pause.Status);
+            WritePause(writer, connection.Status);
             WriteBudget(writer, await budgetTask);
             WriteHours(writer, await hoursTask);
             writer.WriteEndObject();
@@ -103,7 +104,6 @@ public sealed class StatusReport(
         WriteTimeOrNull(writer, "pausedSince", status?.Since);
         WriteStringOrNull(writer, "pauseReason", status?.Reason);
         WriteTimeOrNull(writer, "probeAt", status?.ProbeAt);
-        writer.WriteString("pauseScope", "this process");
         writer.WriteEndObject();
     }
 

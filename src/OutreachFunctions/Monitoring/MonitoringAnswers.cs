@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Queueing;
 
@@ -45,10 +45,11 @@ public static class MonitoringAnswers
 
     /// <summary>
     /// Replays failure ledger entries onto <paramref name="queue"/>. Query values: <c>errorId</c>, <c>audienceId</c>, <c>from</c>,
-    /// <c>to</c> (ISO 8601), <c>max</c>, <c>listOnly</c> (true: only list what would be replayed).
+    /// <c>to</c> (ISO 8601), <c>max</c>, <c>listOnly</c> (true: only list what would be replayed). A malformed query is a
+    /// 400 before anything else; listing needs no queue, replaying answers 501 with <paramref name="noQueueReason"/> without one.
     /// </summary>
     public static async Task<MonitoringAnswer> ReplayAsync(
-        FailureReplay replay, IUpdateQueue? queue, Func<string, string?> query, CancellationToken cancellationToken)
+        FailureReplay replay, IUpdateQueue? queue, Func<string, string?> query, CancellationToken cancellationToken, string? noQueueReason = null)
     {
         ArgumentNullException.ThrowIfNull(replay);
         ArgumentNullException.ThrowIfNull(query);
@@ -57,9 +58,9 @@ public static class MonitoringAnswers
             return Error(400, "invalid_replay_query", problem);
         }
 
-        if (queue is null)
+        if (queue is null && !listOnly)
         {
-            return Error(501, "no_update_queue", "This app has no update queue to replay onto.");
+            return Error(501, "no_update_queue", noQueueReason ?? "This app has no update queue to replay onto.");
         }
 
         var result = await replay.ReplayAsync(failureQuery, queue, listOnly, cancellationToken);

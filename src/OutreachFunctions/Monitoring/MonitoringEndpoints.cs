@@ -1,4 +1,4 @@
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Queueing;
@@ -53,7 +53,8 @@ public static class MonitoringEndpoints
         group.MapGet(StatusPageRoute, () => Write(MonitoringAnswers.StatusPage()));
         group.MapGet(StatusDataRoute, async (HttpContext context, ConnectorStatusService status) =>
             Write(await MonitoringAnswers.StatusAsync(status, context.Request.Query["hours"].FirstOrDefault(), context.RequestAborted)));
-        group.MapGet(HealthRoute, async (HttpContext context, HealthEvaluator health) =>
+        // HEAD too: uptime probes often use it (the answer is the same without its body).
+        group.MapMethods(HealthRoute, [HttpMethods.Get, HttpMethods.Head], async (HttpContext context, HealthEvaluator health) =>
             Write(await MonitoringAnswers.HealthAsync(health, context.RequestAborted)));
         group.MapPost(ReplayRoute, async (HttpContext context, FailureReplay replay) =>
             Write(await MonitoringAnswers.ReplayAsync(

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Ledger;
 
 namespace OutreachFunctions.Monitoring;
 

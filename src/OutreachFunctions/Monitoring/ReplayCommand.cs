@@ -5,6 +5,8 @@ using Outreach.Connector.Monitoring;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Storage;
 
+using OutreachFunctions.Hosting;
+
 namespace OutreachFunctions.Monitoring;
 
 /// <summary>
@@ -14,7 +16,7 @@ namespace OutreachFunctions.Monitoring;
 /// <remarks>
 /// A sub-command of the app rather than a separate tool: it needs exactly the app's settings (storage, table prefix,
 /// queue) and adapters, and ships inside the package already. The queue: the Storage queue <c>Delivery:QueueName</c> on
-/// <c>ConnectorStorage</c> (standalone), or Service Bus through the REST sender (<c>ServiceBusConnection__fullyQualifiedNamespace</c>)
+/// <c>ConnectorStorage</c> (standalone), or Service Bus through the client library (<c>ServiceBusConnection__fullyQualifiedNamespace</c>)
 /// when that setting is present or <c>--queue servicebus</c> is given. In Azure the admin endpoint does the same.
 /// </remarks>
 public static class ReplayCommand
@@ -88,11 +90,13 @@ public static class ReplayCommand
         ReplayResult result;
         try
         {
-            result = await provider.GetRequiredService<FailureReplay>().ReplayAsync(query, provider.GetRequiredService<IUpdateQueue>(), listOnly, cancellationToken);
+            // Listing only reads the ledger: the queue (and its sender settings) is only needed to replay.
+            var queue = listOnly ? null : provider.GetRequiredService<IUpdateQueue>();
+            result = await provider.GetRequiredService<FailureReplay>().ReplayAsync(query, queue, listOnly, cancellationToken);
         }
         catch (OptionsValidationException ex)
         {
-            await error.WriteLineAsync(string.Join(Environment.NewLine, ex.Failures));
+            await error.WriteLineAsync(string.Join(Environment.NewLine, SettingsProblems.FromException(ex).Select(p => p.Problem)));
             return 2;
         }
 
@@ -130,7 +134,7 @@ public static class ReplayCommand
         };
         if (useServiceBus)
         {
-            services.AddServiceBusRestSender(configuration);
+            services.AddServiceBusSender(configuration);
             services.AddSingleton<IUpdateQueue, ServiceBusUpdateQueue>();
         }
         else

@@ -6,13 +6,17 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Outreach.Connector.Monitoring;
+using OutreachFunctions.Hosting;
 
 namespace OutreachFunctions.Monitoring;
 
 /// <summary>Where telemetry goes.</summary>
 public enum TelemetryExporter
 {
-    /// <summary>Nowhere (the connector still counts in Table storage): <c>Monitoring:Exporter=None</c>.</summary>
+    /// <summary>
+    /// Nowhere (the connector still counts in Table storage): <c>Monitoring:Exporter=None</c>. Spans are still created, so
+    /// the trace context still travels with each queued update and into the log scopes.
+    /// </summary>
     None,
 
     /// <summary>Traces and metrics to standard output; logs stay with the app's console logger.</summary>
@@ -37,7 +41,7 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>
     /// Adds OpenTelemetry tracing (the connector's source, ASP.NET Core, HttpClient), metrics (the connector's meter, ASP.NET
     /// Core, HttpClient) and logs, exported to Application Insights when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set,
-    /// to the console otherwise; <c>Monitoring:Exporter</c> (None, Console, AzureMonitor) overrides the choice. Also registers
+    /// to the console otherwise (standalone; nowhere in Functions mode); <c>Monitoring:Exporter</c> (None, Console, AzureMonitor) overrides the choice. Also registers
     /// <see cref="ConnectorMetrics"/>, and keeps ASP.NET Core's per-request URL log lines (which would carry <c>?key=</c>) out of
     /// the logs. Call once per host.
     /// </summary>
@@ -51,10 +55,6 @@ public static class TelemetryServiceCollectionExtensions
         // connector's secret as ?key= (connect, status page): keep those lines out of every log sink.
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         var exporter = ChooseExporter(configuration);
-        if (exporter == TelemetryExporter.None)
-        {
-            return services;
-        }
 
         var connectionString = configuration[ConnectionStringSetting];
         var credential = exporter == TelemetryExporter.AzureMonitor ? Credential(configuration[AuthenticationSetting]) : null;
@@ -73,7 +73,7 @@ public static class TelemetryServiceCollectionExtensions
                 {
                     tracing.AddAzureMonitorTraceExporter(Configure);
                 }
-                else
+                else if (exporter == TelemetryExporter.Console)
                 {
                     tracing.AddConsoleExporter();
                 }
@@ -85,7 +85,7 @@ public static class TelemetryServiceCollectionExtensions
                 {
                     metrics.AddAzureMonitorMetricExporter(Configure);
                 }
-                else
+                else if (exporter == TelemetryExporter.Console)
                 {
                     metrics.AddConsoleExporter();
                 }
@@ -108,10 +108,17 @@ public static class TelemetryServiceCollectionExtensions
         {
             return Enum.TryParse<TelemetryExporter>(configured, ignoreCase: true, out var chosen)
                 ? chosen
-                : throw new InvalidOperationException($"Monitoring:Exporter '{configured}' is not one of None, Console, AzureMonitor.");
+                : throw new InvalidOperationException($"Monitoring:Exporter must be one of None, Console, AzureMonitor, not '{configured}'.");
         }
 
-        return string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]) ? TelemetryExporter.Console : TelemetryExporter.AzureMonitor;
+        if (!string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]))
+        {
+            return TelemetryExporter.AzureMonitor;
+        }
+
+        // Under the Functions host every stdout line is copied into the host's log (and each invocation's): a console
+        // exporter there drowns the handler's own lines, so it is only used when asked for (Monitoring__Exporter=Console).
+        return ConnectorModeSelection.Resolve(configuration) == ConnectorMode.Functions ? TelemetryExporter.None : TelemetryExporter.Console;
     }
 
     /// <summary>

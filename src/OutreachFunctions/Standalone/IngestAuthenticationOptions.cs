@@ -4,7 +4,7 @@ namespace OutreachFunctions.Standalone;
 
 /// <summary>The shared secret AEP sends as <c>Authorization: Bearer …</c> to the standalone ingest endpoint.</summary>
 /// <remarks>
-/// AEP's HTTP API destination offers a static bearer token (aep-and-peers.md §1.1). In Azure the Functions host
+/// AEP's HTTP API destination offers a static bearer token (docs/reference/aep.md §1.1). In Azure the Functions host
 /// authenticates ingest with a function key instead; this secret is only for the standalone runtime.
 /// </remarks>
 public sealed class IngestAuthenticationOptions

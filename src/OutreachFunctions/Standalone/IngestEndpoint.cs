@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.Features;
 using Outreach.Connector.Ingest;
+using Outreach.Connector.Monitoring;
 using Outreach.Connector.Queueing;
 
 namespace OutreachFunctions.Standalone;
@@ -16,7 +18,7 @@ public static class IngestEndpoint
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, BearerSecretCheck authorization, IngestService ingest, IUpdateQueue queue)
+    private static async Task HandleAsync(HttpContext context, BearerSecretCheck authorization, IngestRequestCheck requestCheck, IngestService ingest, IUpdateQueue queue)
     {
         if (!authorization.IsAuthorized(context.Request.Headers.Authorization))
         {
@@ -25,24 +27,49 @@ public static class IngestEndpoint
             return;
         }
 
+        // The reader enforces Ingest:MaxBodyBytes itself (413 with the limit); the server's own limit would throw first on a
+        // larger setting, so it is lifted for this route, before a refusal too: the server then drains the unread body
+        // instead of dropping the connection, and the client reads the 413.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+
+        if (requestCheck.Refusal(context.Request.ContentType, context.Request.ContentLength) is { } refusal)
+        {
+            await WriteAsync(context, refusal);
+            return;
+        }
+
         IngestResponse response;
         try
         {
             (_, response) = await ingest.AcceptAsync(context.Request.Body, queue, context.RequestAborted);
         }
+        catch (BadHttpRequestException ex)
+        {
+            // The client broke the framing (a body shorter or longer than it declared): its error, not ours.
+            response = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? requestCheck.TooLarge()
+                : IngestResponse.Error(StatusCodes.Status400BadRequest, "body_unreadable", "The request body could not be read: " + ex.Message);
+        }
         catch (Azure.RequestFailedException)
         {
-            // The queue is unavailable: nothing is lost because AEP retries a 503 (aep-and-peers.md §1.6).
+            // The queue is unavailable: nothing is lost because AEP retries a 503 (docs/reference/aep.md §1.6).
             response = IngestResponse.Error(StatusCodes.Status503ServiceUnavailable, "queue_unavailable", "The update queue is unavailable; retry later.");
         }
 
         await WriteAsync(context, response);
     }
 
+    // Every 4xx is counted by reason for the status page and metrics; 5xx are ours and logged elsewhere.
     private static Task WriteAsync(HttpContext context, IngestResponse response)
     {
-        context.Response.StatusCode = response.StatusCode;
-        context.Response.ContentType = IngestResponse.ContentType;
-        return context.Response.Body.WriteAsync(response.Body, context.RequestAborted).AsTask();
+        if (response is { StatusCode: >= 400 and < 500, ErrorCode: { } reason })
+        {
+            context.RequestServices.GetService<IngestRefusals>()?.Record(response.StatusCode, reason);
+        }
+
+        return JsonError.WriteAsync(context, response);
     }
 }

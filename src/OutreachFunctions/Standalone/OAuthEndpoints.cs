@@ -1,3 +1,4 @@
+using Outreach.Connector.Ingest;
 using Outreach.Connector.Tokens;
 using OutreachFunctions.Connection;
 
@@ -30,17 +31,21 @@ public static class OAuthEndpoints
         var presented = context.Request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : "Bearer " + context.Request.Query["key"];
         if (!secret.IsAuthorized(presented))
         {
-            return Results.Text("Open the Connect link with ?key=<the ingest secret>.", "text/plain", statusCode: StatusCodes.Status401Unauthorized);
+            var refusal = IngestResponse.Error(StatusCodes.Status401Unauthorized, "unauthorized", "Open the Connect link with ?key=<the ingest secret>.");
+            await JsonError.WriteAsync(context, refusal);
+            return Results.Empty;
         }
 
         var start = await flow.StartAsync(context.RequestAborted);
-        return Results.Redirect(start.AuthorizationUrl.ToString());
+
+        // AbsoluteUri keeps the escaping (%20 between scopes); Uri.ToString() would unescape it to raw spaces.
+        return Results.Redirect(start.AuthorizationUrl.AbsoluteUri);
     }
 
-    private static async Task<IResult> CallbackAsync(HttpContext context, ConnectionResumption resumption)
+    private static async Task<IResult> CallbackAsync(HttpContext context, OutreachAuthorizationFlow flow)
     {
         var query = context.Request.Query;
-        var completion = await resumption.CompleteAsync(query["code"], query["state"], query["error"], context.RequestAborted);
+        var completion = await flow.CompleteAsync(query["code"], query["state"], query["error"], context.RequestAborted);
         var (status, html) = AuthorizationPage.For(completion);
         return Results.Content(html, AuthorizationPage.ContentType, statusCode: status);
     }

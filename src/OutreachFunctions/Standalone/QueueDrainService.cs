@@ -3,7 +3,9 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 
 namespace OutreachFunctions.Standalone;
@@ -21,7 +23,7 @@ public sealed partial class QueueDrainService(
     QueueClient queue,
     QueueServiceClient queues,
     DeliveryEngine engine,
-    ConnectionPause pause,
+    IConnectionState connection,
     IOptions<StorageQueueDrainOptions> drainOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider time,
@@ -47,10 +49,11 @@ public sealed partial class QueueDrainService(
         var idle = _options.IdlePollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (pause.Status is { } paused && time.GetUtcNow() < paused.ProbeAt)
+            await connection.RefreshIfDueAsync(stoppingToken);
+            if (connection.Status is { } paused && time.GetUtcNow() < paused.ProbeAt)
             {
-                // Needs re-authorization: receive nothing until a new connection resumes delivery or it is time to
-                // probe Outreach again. The queue keeps every update meanwhile.
+                // Needs re-authorization: receive nothing until a new connection (on any instance) resumes delivery or
+                // it is time to probe Outreach again. The queue keeps every update meanwhile.
                 await DelayAsync(_options.IdlePollInterval, stoppingToken);
                 continue;
             }

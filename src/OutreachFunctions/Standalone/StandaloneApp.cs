@@ -50,6 +50,7 @@ public static class StandaloneApp
         replaceServices?.Invoke(services);
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(UnexpectedErrorResponse.WriteAsync));
+        app.UseJsonErrorPages();
         app.MapGet("/", () => Results.Text("Outreach connector (standalone)"));
         app.MapIngest();
         app.MapOAuth();

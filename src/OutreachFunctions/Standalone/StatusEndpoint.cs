@@ -24,9 +24,9 @@ public static class StatusEndpoint
         context.Response.Headers.CacheControl = "no-store";
         if (!authorization.IsAuthorized(context.Request.Headers.Authorization))
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await context.Response.WriteAsync("Send the ingest secret as Authorization: Bearer <secret>.", context.RequestAborted);
+            await JsonError.WriteAsync(context, Outreach.Connector.Ingest.IngestResponse.Error(
+                StatusCodes.Status401Unauthorized, "unauthorized", "Send the ingest secret as Authorization: Bearer <secret>."));
             return;
         }
 

@@ -2,12 +2,14 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Moq;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Ledger;
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Updates;
 using Outreach.Testing;
 using static Outreach.Connector.Tests.Delivery.TestUpdates;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Tests.Delivery;
 

@@ -4,7 +4,13 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Ledger;
+using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
+using Outreach.Connector.Tokens;
 using Outreach.Testing;
 
 namespace Outreach.Connector.Tests.Delivery;
@@ -35,10 +41,13 @@ internal sealed class DeliveryHarness
         Budget = new RequestBudget(Tables, options, Time, NullLogger<RequestBudget>.Instance);
         Ledger = new FailureLedger(Tables, Time);
         Counters = new DeliveryCounters(Tables, options, Time);
-        Pause = new ConnectionPause(Time);
+        TokenStore = new InMemoryTokenStore();
+        Pause = new ConnectionState(ConnectionName, TokenStore, Microsoft.Extensions.Options.Options.Create(new TokenOptions()), Time, NullLogger<ConnectionState>.Instance);
         Backoff = new Backoff(Options, new Random(7));
         Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Counters, Pause, Backoff, options, Time, Logger);
     }
+
+    public const string ConnectionName = "default";
 
     public DeliveryOptions Options { get; }
 
@@ -54,7 +63,11 @@ internal sealed class DeliveryHarness
 
     public DeliveryCounters Counters { get; }
 
-    public ConnectionPause Pause { get; }
+    /// <summary>The shared token store behind <see cref="Pause"/> (empty: not connected).</summary>
+    public InMemoryTokenStore TokenStore { get; }
+
+    /// <summary>The one connection state the engine reads.</summary>
+    public ConnectionState Pause { get; }
 
     public Backoff Backoff { get; }
 

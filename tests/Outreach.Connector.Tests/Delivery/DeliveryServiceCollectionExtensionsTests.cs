@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Moq;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tests.Infrastructure;
+using Outreach.Connector.Tokens;
 using Outreach.Testing;
 
 namespace Outreach.Connector.Tests.Delivery;
@@ -18,6 +20,7 @@ public sealed class DeliveryServiceCollectionExtensionsTests(AzuriteFixture azur
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddLogging();
         services.AddSingleton(Mock.Of<IOutreachProspectClient>());
+        services.AddSingleton(Mock.Of<IConnectionState>());
         services.AddDeliveryEngine(azurite.ConnectionString);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }

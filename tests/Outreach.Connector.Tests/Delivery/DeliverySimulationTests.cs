@@ -1,5 +1,7 @@
 using Moq;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Updates;

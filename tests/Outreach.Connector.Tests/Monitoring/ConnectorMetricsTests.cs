@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Monitoring;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using I = Outreach.Connector.Monitoring.ConnectorTelemetry.Instruments;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Tests.Monitoring;
 

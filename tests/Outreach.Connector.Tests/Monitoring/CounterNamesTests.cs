@@ -1,4 +1,5 @@
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Counters;
+
 
 namespace Outreach.Connector.Tests.Monitoring;
 

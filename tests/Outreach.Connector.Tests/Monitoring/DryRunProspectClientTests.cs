@@ -1,4 +1,4 @@
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tests.Delivery;
@@ -6,7 +6,7 @@ using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Updates;
 using Outreach.Testing;
 using static Outreach.Connector.Tests.Delivery.TestUpdates;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Tests.Monitoring;
 

@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.Extensions.Logging.Abstractions;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Queueing;

@@ -6,7 +6,7 @@ using Outreach.Connector.Tests.Delivery;
 using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Tokens;
 using Outreach.Testing;
-using Names = Outreach.Connector.Delivery.DeliveryCounterNames;
+using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Tests.Monitoring;
 
@@ -14,25 +14,29 @@ namespace Outreach.Connector.Tests.Monitoring;
 public sealed class HealthEvaluatorTests(AzuriteFixture azurite)
 {
     private readonly DeliveryHarness _h = new(azurite);
-    private readonly Mock<IConnectionStatusSource> _connection = new();
 
     private DeliveryActivityStore Activity => new(_h.Tables, Microsoft.Extensions.Options.Options.Create(_h.Options));
 
     private HealthEvaluator Evaluator(MonitoringOptions? options = null) => new(
-        _h.Pause, _h.Budget, _h.Counters, Activity, Microsoft.Extensions.Options.Options.Create(options ?? new MonitoringOptions()), _h.Time, _connection.Object);
+        _h.Pause, _h.Budget, _h.Counters, Activity, Microsoft.Extensions.Options.Options.Create(options ?? new MonitoringOptions()), _h.Time);
 
-    private void Connection(ConnectionStatus status, string? reason = null) =>
-        _connection.Setup(c => c.GetStatusAsync(It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new ConnectionStatusReport("default", status, reason, null, null, null, null, null));
+    // The shared token store holds the connection's status (nothing stored: not connected).
+    private void Connection(ConnectionStatus status, string? reason = null)
+    {
+        if (status != ConnectionStatus.NotConnected)
+        {
+            _h.TokenStore.Seed(DeliveryHarness.ConnectionName, new ConnectionTokens(status, "refresh-token", _h.Time.GetUtcNow(), null, null, null, null) { StatusReason = reason });
+        }
+    }
 
     [Fact]
     public async Task A_connection_without_the_bulk_scopes_is_degraded_with_the_advice_to_reconnect()
     {
         Connection(ConnectionStatus.Connected);
         var bulk = new BulkWriteAvailability(
-            Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), _h.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<BulkWriteAvailability>.Instance, _connection.Object);
+            Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), _h.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<BulkWriteAvailability>.Instance);
         var evaluator = new HealthEvaluator(
-            _h.Pause, _h.Budget, _h.Counters, Activity, Microsoft.Extensions.Options.Options.Create(new MonitoringOptions()), _h.Time, _connection.Object, bulk);
+            _h.Pause, _h.Budget, _h.Counters, Activity, Microsoft.Extensions.Options.Options.Create(new MonitoringOptions()), _h.Time, bulk);
         Assert.True((await evaluator.EvaluateAsync(CancellationToken.None)).IsHealthy);
 
         bulk.Refused(403, "missing scope batches.write", missingScope: true);

@@ -285,6 +285,8 @@ public sealed class OutreachProspectClientTests
     {
         TokenIs(new AccessTokenResult.Available(Token));
         RefreshGives(new AccessTokenResult.Available(SecondToken));
+        _tokens.Setup(t => t.RejectedAfterRefreshAsync(SecondToken, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new AccessTokenResult.NeedsReauthorization("Outreach answered 401 to a freshly refreshed access token.", null));
         _handler.Respond(HttpStatusCode.Unauthorized).Respond(HttpStatusCode.Unauthorized);
         _handler.Fallback = (_, _) => throw new InvalidOperationException("A third request must never be sent.");
 
@@ -293,6 +295,9 @@ public sealed class OutreachProspectClientTests
         Assert.IsType<PatchOutcome.Unauthorized>(outcome);
         Assert.Equal(2, _handler.Requests.Count);
         _tokens.Verify(t => t.RefreshAfterRejectionAsync(It.IsAny<OutreachAccessToken>(), It.IsAny<CancellationToken>()), Times.Once);
+
+        // The refresh did not help: the connection is marked as needing re-authorization for every instance.
+        _tokens.Verify(t => t.RejectedAfterRefreshAsync(SecondToken, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

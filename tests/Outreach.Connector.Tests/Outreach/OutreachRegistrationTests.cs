@@ -45,7 +45,9 @@ public sealed class OutreachRegistrationTests : IDisposable
 
         Assert.IsType<OutreachProspectClient>(services.GetRequiredService<IOutreachProspectClient>());
         Assert.Same(services.GetRequiredService<AccessTokenProvider>(), services.GetRequiredService<IAccessTokenProvider>());
-        Assert.Same(services.GetRequiredService<AccessTokenProvider>(), services.GetRequiredService<IConnectionStatusSource>());
+        Assert.Same(services.GetRequiredService<ConnectionState>(), services.GetRequiredService<IConnectionStatusSource>());
+        Assert.Same(services.GetRequiredService<ConnectionState>(), services.GetRequiredService<IConnectionState>());
+        Assert.NotNull(services.GetRequiredService<ConnectionAuthorizer>());
         Assert.Equal("default", services.GetRequiredService<IAccessTokenProvider>().ConnectionName);
         Assert.NotNull(services.GetRequiredService<OutreachAuthorizationFlow>());
         Assert.NotNull(services.GetRequiredService<ConnectionKeepAlive>());

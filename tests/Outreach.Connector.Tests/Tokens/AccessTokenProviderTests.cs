@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using Outreach.Testing;
 
@@ -19,8 +20,7 @@ public sealed class AccessTokenProviderTests
     private readonly TokenOptions _options = new() { Store = TokenStoreKind.Local };
     private int _issued;
 
-    private AccessTokenProvider CreateProvider() =>
-        new(Connection, _store, _lock, _oauth.Object, Options.Create(_options), _time, _logs.CreateLogger<AccessTokenProvider>());
+    private TokenComponents CreateProvider() => new(this);
 
     private void SeedConnected(string refreshToken = "rt-0", string? accessToken = null, TimeSpan? accessLeft = null, DateTimeOffset? refreshIssuedAt = null, DateTimeOffset? accessIssuedAt = null)
     {
@@ -225,7 +225,7 @@ public sealed class AccessTokenProviderTests
     }
 
     [Fact]
-    public async Task Needs_reauthorization_written_by_another_instance_is_seen_after_the_recheck_interval()
+    public async Task Needs_reauthorization_written_by_another_instance_is_seen_within_one_poll_interval()
     {
         SeedConnected(accessToken: "at-shared");
         var provider = CreateProvider();
@@ -233,12 +233,47 @@ public sealed class AccessTokenProviderTests
         var tokens = _store.Peek(Connection)!.Tokens.AsNeedingReauthorization("invalid_grant (HTTP 400)", _time.GetUtcNow());
         _store.Seed(Connection, tokens);
 
-        // The cached access token stays usable until it expires; then the store's mark is seen without any refresh.
-        _time.Advance(TimeSpan.FromHours(1));
+        // Within the interval the cached token is handed out; at the interval the store is read again and its mark
+        // stops this instance, without a request to Outreach or a refresh.
+        _time.Advance(_options.ConnectionPollInterval - TimeSpan.FromMilliseconds(1));
+        var cached = await provider.GetAccessTokenAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         var result = await provider.GetAccessTokenAsync(CancellationToken.None);
 
+        Assert.IsType<AccessTokenResult.Available>(cached);
         Assert.IsType<AccessTokenResult.NeedsReauthorization>(result);
+        Assert.True(provider.State.IsPaused);
         Assert.Equal(0, RefreshCalls);
+    }
+
+    [Fact]
+    public async Task A_401_to_a_freshly_refreshed_token_marks_the_connection_needing_reauthorization_for_every_instance()
+    {
+        SeedConnected(accessToken: "at-fresh");
+        var provider = CreateProvider();
+        var other = CreateProvider();
+        await other.GetAccessTokenAsync(CancellationToken.None);
+
+        var result = await provider.Provider.RejectedAfterRefreshAsync(new OutreachAccessToken("at-fresh", Start.AddHours(1)), CancellationToken.None);
+        _time.Advance(_options.ConnectionPollInterval);
+        var seenByOther = await other.GetAccessTokenAsync(CancellationToken.None);
+
+        Assert.IsType<AccessTokenResult.NeedsReauthorization>(result);
+        Assert.Equal(ConnectionStatus.NeedsReauthorization, _store.Peek(Connection)!.Tokens.Status);
+        Assert.IsType<AccessTokenResult.NeedsReauthorization>(seenByOther);
+        Assert.True(other.State.IsPaused);
+        Assert.Equal(0, RefreshCalls);
+    }
+
+    [Fact]
+    public async Task A_401_to_a_token_the_store_already_replaced_does_not_mark_the_connection()
+    {
+        SeedConnected(accessToken: "at-newer");
+
+        var result = await CreateProvider().Provider.RejectedAfterRefreshAsync(new OutreachAccessToken("at-older", Start.AddHours(1)), CancellationToken.None);
+
+        Assert.IsType<AccessTokenResult.Unavailable>(result);
+        Assert.Equal(ConnectionStatus.Connected, _store.Peek(Connection)!.Tokens.Status);
     }
 
     [Fact]
@@ -389,7 +424,7 @@ public sealed class AccessTokenProviderTests
     {
         SeedConnected(accessToken: "at-still-valid", refreshIssuedAt: Start.AddDays(-8), accessIssuedAt: Start.AddMinutes(-30));
         RefreshSucceeds();
-        var keepAlive = new ConnectionKeepAlive(CreateProvider(), Options.Create(_options), _logs.CreateLogger<ConnectionKeepAlive>());
+        var keepAlive = CreateProvider().KeepAlive;
 
         var result = await keepAlive.RefreshIfIdleAsync(CancellationToken.None);
 
@@ -447,5 +482,41 @@ public sealed class AccessTokenProviderTests
 
         Assert.NotEmpty(_logs.Entries);
         Assert.DoesNotContain("SECRET", _logs.AllText, StringComparison.Ordinal);
+    }
+
+    // The token components of one instance as the app wires them, over this test's store, lock, OAuth mock and clock.
+    private sealed class TokenComponents
+    {
+        public TokenComponents(AccessTokenProviderTests test)
+        {
+            var options = Options.Create(test._options);
+            State = new ConnectionState(Connection, test._store, options, test._time, test._logs.CreateLogger<ConnectionState>());
+            var refresher = new TokenRefresher(
+                Connection, test._store, test._lock, test._oauth.Object, options, test._time, test._logs.CreateLogger<TokenRefresher>(), State);
+            Provider = new AccessTokenProvider(refresher, test._logs.CreateLogger<AccessTokenProvider>());
+            KeepAlive = new ConnectionKeepAlive(refresher, test._logs.CreateLogger<ConnectionKeepAlive>());
+            Authorizer = new ConnectionAuthorizer(refresher, test._logs.CreateLogger<ConnectionAuthorizer>());
+        }
+
+        public ConnectionState State { get; }
+
+        public AccessTokenProvider Provider { get; }
+
+        public ConnectionKeepAlive KeepAlive { get; }
+
+        public ConnectionAuthorizer Authorizer { get; }
+
+        public ValueTask<AccessTokenResult> GetAccessTokenAsync(CancellationToken cancellationToken) => Provider.GetAccessTokenAsync(cancellationToken);
+
+        public ValueTask<AccessTokenResult> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
+            Provider.RefreshAfterRejectionAsync(rejected, cancellationToken);
+
+        public Task<bool> AcceptAuthorizationAsync(TokenGrant grant, DateTimeOffset requestedAt, CancellationToken cancellationToken) =>
+            Authorizer.AcceptAuthorizationAsync(grant, requestedAt, cancellationToken);
+
+        public Task<KeepAliveResult> RefreshIfOlderThanAsync(TimeSpan maxAge, CancellationToken cancellationToken) =>
+            KeepAlive.RefreshIfOlderThanAsync(maxAge, cancellationToken);
+
+        public Task<ConnectionStatusReport> GetStatusAsync(CancellationToken cancellationToken) => State.GetStatusAsync(cancellationToken);
     }
 }

@@ -34,6 +34,8 @@ internal sealed class ConnectorInstance : IAsyncDisposable
 
     public AccessTokenProvider Provider => _services.GetRequiredService<AccessTokenProvider>();
 
+    public ConnectionState State => _services.GetRequiredService<ConnectionState>();
+
     public OutreachAuthorizationFlow Flow => _services.GetRequiredService<OutreachAuthorizationFlow>();
 
     public ConnectionKeepAlive KeepAlive => _services.GetRequiredService<ConnectionKeepAlive>();

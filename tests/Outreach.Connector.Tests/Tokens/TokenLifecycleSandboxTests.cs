@@ -217,7 +217,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         var paused = await instance.Client.PatchProspectAsync(8, Update, CancellationToken.None);
         var pausedElsewhere = await other.Client.PatchProspectAsync(9, Update, CancellationToken.None);
         var requestsWhilePaused = (await _sandbox.GetRequestsAsync()).Count;
-        var status = await other.Provider.GetStatusAsync(CancellationToken.None);
+        var status = await other.State.GetStatusAsync(CancellationToken.None);
 
         Assert.IsType<PatchOutcome.Unauthorized>(revoked);
         Assert.IsType<PatchOutcome.Unauthorized>(paused);
@@ -231,7 +231,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         Assert.IsType<PatchOutcome.Applied>(await instance.Client.PatchProspectAsync(8, Update, CancellationToken.None));
         _time.Advance(TimeSpan.FromMinutes(1));
         Assert.IsType<PatchOutcome.Applied>(await other.Client.PatchProspectAsync(9, Update, CancellationToken.None));
-        Assert.Equal(ConnectionStatus.Connected, (await other.Provider.GetStatusAsync(CancellationToken.None)).Status);
+        Assert.Equal(ConnectionStatus.Connected, (await other.State.GetStatusAsync(CancellationToken.None)).Status);
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         var outcome = await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None);
 
         Assert.IsType<PatchOutcome.Unauthorized>(outcome);
-        Assert.Equal(ConnectionStatus.NeedsReauthorization, (await instance.Provider.GetStatusAsync(CancellationToken.None)).Status);
+        Assert.Equal(ConnectionStatus.NeedsReauthorization, (await instance.State.GetStatusAsync(CancellationToken.None)).Status);
     }
 
     [Fact]

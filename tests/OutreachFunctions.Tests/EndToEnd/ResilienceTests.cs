@@ -1,4 +1,6 @@
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Ledger;
+using Outreach.Connector.Tokens;
 using Outreach.Sandbox.Faults;
 using Outreach.Testing;
 using OutreachFunctions.Tests.Infrastructure;
@@ -89,7 +91,7 @@ public sealed class ResilienceTests(AzuriteFixture azurite)
         var random = new Random(6);
 
         await PostAsync(connector, Enumerable.Range(1, 50).Select(id => factory.Profile(id, random, minute: 0)));
-        var pause = connector.Services.GetRequiredService<ConnectionPause>();
+        var pause = connector.Services.GetRequiredService<IConnectionState>();
         await Eventually.HoldsAsync(() => Task.FromResult(pause.IsPaused), () => Task.FromResult("delivery never paused"));
         Assert.Equal(0, (await sandbox.GetCountersAsync()).ProspectsPatched);
 
@@ -97,5 +99,65 @@ public sealed class ResilienceTests(AzuriteFixture azurite)
 
         await AssertSandboxHoldsAsync(sandbox, factory.Expected);
         Assert.Empty(await LedgerAsync(connector));
+    }
+
+    [Fact]
+    public async Task Two_instances_stop_within_the_poll_interval_after_a_revocation_and_both_resume_after_reauthorization()
+    {
+        // A short poll interval, and a hold far longer than the test: resuming can only come from the shared state.
+        var poll = TimeSpan.FromSeconds(1);
+        var settings = new Dictionary<string, string?>(FastDelivery(limit: 120))
+        {
+            ["Tokens:ConnectionPollInterval"] = "00:00:01",
+            ["Delivery:UnauthorizedHold"] = "00:30:00",
+        };
+        await using var sandbox = await SandboxServer.StartAsync(FastSandbox(limit: 120));
+        await using var first = await StandaloneConnector.StartAsync(azurite, sandbox, settings);
+        await first.ConnectAsync(sandbox);
+        await using var second = await StandaloneConnector.StartAsync(azurite, sandbox, settings, isolation: first.Isolation);
+        var factory = new ProfileFactory();
+        var random = new Random(7);
+
+        // Enough for several rate-limit windows, so both drainers are sending when the token is revoked.
+        await PostAsync(first, Enumerable.Range(1, 300).Select(id => factory.Profile(id, random, minute: 0)));
+        await Eventually.HoldsAsync(
+            async () => (await sandbox.GetCountersAsync()).ProspectsPatched >= 20,
+            async () => $"only {(await sandbox.GetCountersAsync()).ProspectsPatched} prospects patched");
+        await sandbox.RevokeUserAsync();
+
+        var states = new[] { first, second }.Select(c => c.Services.GetRequiredService<IConnectionState>()).ToList();
+        await Eventually.HoldsAsync(() => Task.FromResult(states.All(s => s.IsPaused)), () => Task.FromResult("not every instance paused"));
+
+        // The refused refresh marked the shared state; from then on no instance may send after one poll interval
+        // (plus slack for a request already on its way and the store write after the token endpoint's answer).
+        var log = await ReadRequestLogAsync(sandbox);
+        var marked = log.First(e => e.Path.StartsWith("/oauth/token", StringComparison.Ordinal) && e.StatusCode == 400).Time;
+        var patches = log.Where(e => e.Method == "PATCH").ToList();
+        Assert.Contains(patches, e => e.StatusCode == 401);
+        var late = patches.Where(e => e.Time > marked + poll + TimeSpan.FromSeconds(2)).ToList();
+        Assert.True(late.Count == 0, $"{late.Count} PATCHes after {marked:O} + the poll interval, the first at {late.FirstOrDefault()?.Time:O}");
+        var lastSequence = log[^1].Sequence;
+
+        await first.ConnectAsync(sandbox);
+
+        await AssertSandboxHoldsAsync(sandbox, factory.Expected);
+        await Eventually.HoldsAsync(() => Task.FromResult(states.All(s => !s.IsPaused)), () => Task.FromResult("not every instance resumed"));
+        Assert.Contains(await sandbox.GetRequestsAsync(lastSequence), e => e.Method == "PATCH" && e.StatusCode == 200);
+        Assert.Empty(await LedgerAsync(first));
+    }
+
+    private static async Task<List<Outreach.Sandbox.Admin.RequestLogEntry>> ReadRequestLogAsync(SandboxServer sandbox)
+    {
+        var entries = new List<Outreach.Sandbox.Admin.RequestLogEntry>();
+        while (true)
+        {
+            var page = await sandbox.GetRequestsAsync(entries.Count == 0 ? 0 : entries[^1].Sequence);
+            if (page.Count == 0)
+            {
+                return entries;
+            }
+
+            entries.AddRange(page);
+        }
     }
 }

@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
+using Azure.Messaging.ServiceBus;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 using Outreach.Sandbox.Faults;
 using Outreach.Testing;
@@ -23,7 +26,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
     private const string Audience = "aaaaaaaa-1111-4000-8000-000000000001";
     private static readonly string[] Statuses = ["realized", "existing", "exited"];
     private SandboxServer _sandbox = null!;
-    private FakeServiceBus _bus = null!;
+    private readonly RecordingServiceBus _bus = new();
     private FunctionsHandler _handler = null!;
     private Dictionary<string, string?> _settings = null!;
     private long _sequence;
@@ -34,7 +37,6 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         var sandboxOptions = FastSandbox();
         sandboxOptions.OAuth.MintingInterval = TimeSpan.Zero;
         _sandbox = await SandboxServer.StartAsync(sandboxOptions);
-        _bus = await FakeServiceBus.StartAsync();
         _settings = FunctionsHandler.Merge(
             FunctionsHandler.AzuriteSettings(azurite), FunctionsHandler.SandboxSettings(_sandbox), FastDelivery(), new Dictionary<string, string?> { ["Tokens:MintingInterval"] = "00:00:00" });
         _handler = await DeliverFunctionTests.StartHandlerAsync(_bus, _settings, services => services.AddSingleton<TimeProvider>(TimeProvider.System));
@@ -44,7 +46,6 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task DisposeAsync()
     {
         await _handler.DisposeAsync();
-        await _bus.DisposeAsync();
         await _sandbox.DisposeAsync();
     }
 
@@ -77,26 +78,13 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         }
     }
 
-    private static List<Copy> Copies(ReceivedRequest request)
-    {
-        Assert.Equal("/prospect-updates/messages", request.PathAndQuery);
-        Assert.Equal(ServiceBusRestSender.BatchContentType, request.Header("Content-Type"));
-        Assert.Equal("Bearer token-1", request.Header("Authorization"));
-        using var document = JsonDocument.Parse(request.Body);
-        return [.. document.RootElement.EnumerateArray().Select(entry =>
-        {
-            var broker = entry.GetProperty("BrokerProperties");
-            var scheduled = broker.TryGetProperty("ScheduledEnqueueTimeUtc", out var s)
-                ? DateTimeOffset.ParseExact(s.GetString()!, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
-                : (DateTimeOffset?)null;
-            return new Copy(entry.GetProperty("Body").GetString()!, broker.GetProperty("MessageId").GetString()!, scheduled, broker.GetProperty("Label").GetString()!);
-        })];
-    }
+    private static List<Copy> Copies(IReadOnlyList<ServiceBusMessage> batch) =>
+        [.. batch.Select(m => new Copy(m.Body.ToString(), m.MessageId, m.ScheduledEnqueueTime == default ? null : m.ScheduledEnqueueTime, m.Subject))];
 
     // Plays the broker: delivers the copies when they are due, and whatever those deliveries re-enqueue, until none is left.
     private async Task DeliverCopiesUntilDoneAsync(List<Copy> pending)
     {
-        var seen = _bus.Requests.Count;
+        var seen = _bus.Sends.Count;
         for (var round = 0; pending.Count > 0; round++)
         {
             Assert.True(round < 20, "copies kept being re-enqueued");
@@ -108,8 +96,8 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
             var (status, text) = await DeliverAsync([.. pending.Select(c => Message(c.Body, c.MessageId))]);
             Assert.True(status == HttpStatusCode.OK, text);
-            pending = [.. _bus.Requests.Skip(seen).SelectMany(Copies)];
-            seen = _bus.Requests.Count;
+            pending = [.. _bus.Sends.Skip(seen).SelectMany(Copies)];
+            seen = _bus.Sends.Count;
         }
     }
 
@@ -124,7 +112,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.True(status == HttpStatusCode.OK, text);
         Assert.Contains("31 updates: 30 complete, 1 poisoned (failure ledger), 0 deferred, 0 to retry, 0 held.", text, StringComparison.Ordinal);
         await AssertSandboxHoldsAsync(Enumerable.Range(1, 30).Select(i => (long)i));
-        Assert.Empty(_bus.Requests);
+        Assert.Empty(_bus.Attempts);
         var ledger = new List<FailureLedgerEntry>();
         await foreach (var entry in _handler.Services.GetRequiredService<FailureLedger>().QueryAsync(new FailureQuery(), CancellationToken.None))
         {
@@ -150,7 +138,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
         Assert.True(status == HttpStatusCode.OK, text);
         Assert.True((await _sandbox.GetCountersAsync()).ByStatus.GetValueOrDefault("429") > 0, "the forced window produced no 429");
-        var copies = Copies(Assert.Single(_bus.Requests));
+        var copies = Copies(Assert.Single(_bus.Sends));
         Assert.Equal(20, copies.Count);
         var blockedUntil = (await _handler.Services.GetRequiredService<RequestBudget>().ReadStatusAsync(CancellationToken.None)).BlockedUntil!.Value;
         Assert.True(blockedUntil >= reset, $"budget blocked until {blockedUntil:O}, before the reset {reset:O}");
@@ -178,7 +166,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         var (status, text) = await DeliverAsync(messages);
 
         Assert.True(status == HttpStatusCode.OK, text);
-        var copies = Copies(Assert.Single(_bus.Requests));
+        var copies = Copies(Assert.Single(_bus.Sends));
         Assert.Equal(5, copies.Count);
         Assert.All(copies, copy =>
         {
@@ -197,7 +185,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         // Outreach refuses the connection: every update is held and must be re-enqueued at the probe time.
         await _sandbox.RevokeUserAsync();
         var messages = Enumerable.Range(301, 10).Select(id => Message(Update(id, minute: 4), "ingest-" + id)).ToList();
-        _bus.Answers.Enqueue(new FakeAnswer(503, Headers: new Dictionary<string, string> { ["Retry-After"] = "2" }));
+        _bus.Failures.Enqueue(new ServiceBusException("The namespace is busy.", ServiceBusFailureReason.ServiceBusy));
 
         var (failed, reason) = await DeliverAsync(messages);
 
@@ -209,10 +197,10 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
         Assert.True(status == HttpStatusCode.OK, text);
         Assert.True(text.Contains("outreach.connection.needs_reauthorization", StringComparison.Ordinal), text);
-        var attempts = _bus.Requests.Select(Copies).ToList();
+        var attempts = _bus.Attempts.Select(Copies).ToList();
         Assert.Equal(2, attempts.Count);
         Assert.Equal(attempts[0].Select(c => c.MessageId).Order(StringComparer.Ordinal), attempts[1].Select(c => c.MessageId).Order(StringComparer.Ordinal));
-        var probeAt = _handler.Services.GetRequiredService<ConnectionPause>().Status!.ProbeAt;
+        var probeAt = _handler.Services.GetRequiredService<IConnectionState>().Status!.ProbeAt;
         Assert.All(attempts[1], copy =>
         {
             Assert.Equal("held", copy.Subject);
@@ -224,7 +212,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
         // Connecting again resumes delivery at once; the broker would deliver the held copies at the probe time.
         await FunctionsConnection.ConnectAsync(_handler, _sandbox);
-        Assert.False(_handler.Services.GetRequiredService<ConnectionPause>().IsPaused);
+        Assert.False(_handler.Services.GetRequiredService<IConnectionState>().IsPaused);
         var (resumed, resumedText) = await DeliverAsync([.. attempts[1].Select(c => Message(c.Body, c.MessageId))]);
 
         Assert.True(resumed == HttpStatusCode.OK, resumedText);
@@ -236,8 +224,13 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         // Under Flex Consumption, Deliver and the HTTP functions run on different instances: only the token store and
         // the tables are shared. This second handler is the Deliver instance; _handler serves Connect and Callback.
-        // StatusRecheckInterval 0: the instance's token cache re-reads the store at once (30 s by default).
-        var settings = FunctionsHandler.Merge(_settings, new Dictionary<string, string?> { ["Tokens:StatusRecheckInterval"] = "00:00:00" });
+        // A 100 ms poll interval (15 s by default): connecting takes longer, so the Deliver instance re-reads the shared
+        // connection state on its next batch.
+        var settings = FunctionsHandler.Merge(_settings, new Dictionary<string, string?>
+        {
+            ["Tokens:StatusRecheckInterval"] = "00:00:00",
+            ["Tokens:ConnectionPollInterval"] = "00:00:00.100",
+        });
         await using var deliverInstance = await DeliverFunctionTests.StartHandlerAsync(_bus, settings, services =>
         {
             services.AddSingleton<TimeProvider>(TimeProvider.System);
@@ -247,7 +240,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         var (held, heldText) = await DeliverAsync([.. Enumerable.Range(401, 5).Select(id => Message(Update(id, minute: 5), "ingest-" + id))], deliverInstance);
         Assert.True(held == HttpStatusCode.OK, heldText);
         Assert.Contains("5 held", heldText, StringComparison.Ordinal);
-        Assert.True(deliverInstance.Services.GetRequiredService<ConnectionPause>().IsPaused);
+        Assert.True(deliverInstance.Services.GetRequiredService<IConnectionState>().IsPaused);
 
         await FunctionsConnection.ConnectAsync(_handler, _sandbox);
         var (status, text) = await DeliverAsync([.. Enumerable.Range(411, 5).Select(id => Message(Update(id, minute: 5), "ingest-" + id))], deliverInstance);
@@ -258,5 +251,5 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         await AssertSandboxHoldsAsync(Enumerable.Range(411, 5).Select(i => (long)i));
     }
 
-    private sealed record Copy(string Body, string MessageId, DateTimeOffset? ScheduledAt, string Subject);
+    private sealed record Copy(string Body, string MessageId, DateTimeOffset? ScheduledAt, string? Subject);
 }

@@ -1,9 +1,12 @@
 using System.Net;
+using Azure.Messaging.ServiceBus;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Ledger;
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Storage;
 using Outreach.Connector.Tokens;
@@ -15,49 +18,36 @@ using OutreachFunctions.Tests.Infrastructure;
 
 namespace OutreachFunctions.Tests.Functions;
 
-// The Deliver function as the Functions host calls it: golden batch envelopes (azure-functions.md §2.2–2.3: Data a
+// The Deliver function as the Functions host calls it: golden batch envelopes (docs/reference/functions-host.md §2.2–2.3: Data a
 // string holding an array of body strings, *Array metadata strings holding arrays) POSTed to /Deliver. The connection is
 // not authorized here, so every deliverable update is held: that exercises decoding, archiving, poisoning and the
 // scheduled copies without Outreach. Deliveries to the sandbox are in DeliverEndToEndTests.
 [Collection(AzuriteCollection.Name)]
 public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private FakeServiceBus _bus = null!;
+    private readonly RecordingServiceBus _bus = new();
     private FunctionsHandler _handler = null!;
 
-    public async Task InitializeAsync()
-    {
-        _bus = await FakeServiceBus.StartAsync();
-        _handler = await StartHandlerAsync(_bus, FunctionsHandler.AzuriteSettings(azurite));
-    }
+    public async Task InitializeAsync() => _handler = await StartHandlerAsync(_bus, FunctionsHandler.AzuriteSettings(azurite));
 
-    public async Task DisposeAsync()
-    {
-        await _handler.DisposeAsync();
-        await _bus.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _handler.DisposeAsync();
 
-    internal static Task<FunctionsHandler> StartHandlerAsync(FakeServiceBus bus, IDictionary<string, string?> settings, Action<IServiceCollection>? replace = null) =>
-        FunctionsHandler.StartAsync(settings, services =>
-        {
-            services.AddSingleton<ITokenStore>(new InMemoryTokenStore());
-            services.AddSingleton<IConnectionLock>(new InProcessConnectionLock());
-            services.AddSingleton<TokenCredential>(new FakeTokenCredential(TimeProvider.System));
-            services.PostConfigure<ServiceBusRestSenderOptions>(options => options.BaseAddress = bus.BaseAddress);
-            replace?.Invoke(services);
-        });
+    internal static Task<FunctionsHandler> StartHandlerAsync(RecordingServiceBus bus, IDictionary<string, string?> settings, Action<IServiceCollection>? replace = null) =>
+        FunctionsHandler.StartAsync(
+            settings,
+            services =>
+            {
+                services.AddSingleton<ITokenStore>(new InMemoryTokenStore());
+                services.AddSingleton<IConnectionLock>(new InProcessConnectionLock());
+                services.AddSingleton<TokenCredential>(new FakeTokenCredential(TimeProvider.System));
+                replace?.Invoke(services);
+            },
+            bus);
 
     private async Task<(HttpStatusCode Status, string Text)> InvokeAsync(string envelope)
     {
         using var response = await _handler.InvokeAsync(DeliverFunction.Name, envelope);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private static JsonElement[] BatchEntries(ReceivedRequest request)
-    {
-        Assert.Equal(ServiceBusRestSender.BatchContentType, request.Header("Content-Type"));
-        using var document = JsonDocument.Parse(request.Body);
-        return [.. document.RootElement.EnumerateArray().Select(e => e.Clone())];
     }
 
     [Fact]
@@ -84,28 +74,26 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
         GoldenAnswer.Match("Deliver", "batch", answer);
         Assert.Empty(answer["Outputs"]!.AsObject());
 
-        // One batch request with a copy of each held update, scheduled at the probe time (now + UnauthorizedHold).
-        var request = Assert.Single(_bus.Requests);
-        Assert.Equal("/prospect-updates/messages", request.PathAndQuery);
-        var entries = BatchEntries(request);
-        var copies = entries.ToDictionary(e => ProspectUpdateFormat.DeserializeQueued(e.GetProperty("Body").GetString()!).Update.ProspectId);
+        // One batch through the Service Bus client with a copy of each held update, scheduled at the probe time (now + UnauthorizedHold).
+        var batch = Assert.Single(_bus.Sends);
+        var copies = batch.ToDictionary(m => ProspectUpdateFormat.DeserializeQueued(m.Body.ToString()).Update.ProspectId);
         Assert.Equal([1L, 2L, 4L], copies.Keys.Order());
-        Assert.Equal(0, ProspectUpdateFormat.DeserializeQueued(copies[1].GetProperty("Body").GetString()!).AttemptsUsed);
+        Assert.Equal(0, ProspectUpdateFormat.DeserializeQueued(copies[1].Body.ToString()).AttemptsUsed);
         // m-2 carried 2 attempts and was delivered for the third time: attempt 5, held without counting it: 4 used.
-        Assert.Equal(4, ProspectUpdateFormat.DeserializeQueued(copies[2].GetProperty("Body").GetString()!).AttemptsUsed);
-        foreach (var (prospect, entry) in copies)
+        Assert.Equal(4, ProspectUpdateFormat.DeserializeQueued(copies[2].Body.ToString()).AttemptsUsed);
+        foreach (var (prospect, copy) in copies)
         {
-            var broker = entry.GetProperty("BrokerProperties");
-            Assert.Equal("Mon, 02 Mar 2026 10:35:30 GMT", broker.GetProperty("ScheduledEnqueueTimeUtc").GetString());
+            Assert.Equal(new DateTimeOffset(2026, 3, 2, 10, 35, 30, TimeSpan.Zero), copy.ScheduledEnqueueTime);
             // The copy expires when the original would have (2026-03-16T10:00:00Z), counted from its scheduled time.
-            Assert.Equal((TimeSpan.FromDays(14) - TimeSpan.FromSeconds(35 * 60 + 30)).TotalSeconds, broker.GetProperty("TimeToLive").GetDouble());
-            Assert.Equal("held", broker.GetProperty("Label").GetString());
-            var previous = entry.GetProperty("UserProperties").GetProperty(SuccessorMessage.PreviousMessageIdProperty).GetString()!;
-            Assert.Equal(SuccessorMessage.IdFor(previous), broker.GetProperty("MessageId").GetString());
+            Assert.Equal(TimeSpan.FromDays(14) - TimeSpan.FromSeconds(35 * 60 + 30), copy.TimeToLive);
+            Assert.Equal("held", copy.Subject);
+            Assert.Equal("application/json", copy.ContentType);
+            var previous = (string)copy.ApplicationProperties[SuccessorMessage.PreviousMessageIdProperty];
+            Assert.Equal(SuccessorMessage.IdFor(previous), copy.MessageId);
         }
 
-        Assert.Equal("m-1", copies[1].GetProperty("UserProperties").GetProperty("previousMessageId").GetString());
-        Assert.Equal("m-5", copies[4].GetProperty("UserProperties").GetProperty("previousMessageId").GetString());
+        Assert.Equal("m-1", copies[1].ApplicationProperties["previousMessageId"]);
+        Assert.Equal("m-5", copies[4].ApplicationProperties["previousMessageId"]);
     }
 
     [Fact]
@@ -151,25 +139,31 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
         await InvokeAsync(first.ToJsonString());
         await InvokeAsync(again.ToJsonString());
 
-        var ids = _bus.Requests.Select(r => BatchEntries(r).Select(e => e.GetProperty("BrokerProperties").GetProperty("MessageId").GetString()).Order().ToList()).ToList();
+        var ids = _bus.Sends.Select(batch => batch.Select(m => m.MessageId).Order(StringComparer.Ordinal).ToList()).ToList();
         Assert.Equal(2, ids.Count);
         Assert.Equal(ids[0], ids[1]);
     }
 
-    [Theory]
-    [InlineData(503)]
-    [InlineData(500)]
-    [InlineData(401)]
-    [InlineData(403)]
-    public async Task Failed_send_of_the_copies_fails_the_invocation_so_service_bus_redelivers(int sendStatus)
+    public static TheoryData<Exception> SendFailures() => new()
     {
-        _bus.Answers.Enqueue(new FakeAnswer(sendStatus));
-        _bus.Answers.Enqueue(new FakeAnswer(sendStatus));
+        new ServiceBusException("busy", ServiceBusFailureReason.ServiceBusy),
+        new ServiceBusException("timed out", ServiceBusFailureReason.ServiceTimeout),
+        new UnauthorizedAccessException("Unauthorized access. 'Send' claim(s) are required to perform this operation."),
+        new ServiceBusException("quota", ServiceBusFailureReason.QuotaExceeded),
+    };
+
+    [Theory]
+    [MemberData(nameof(SendFailures))]
+    public async Task Failed_send_of_the_copies_fails_the_invocation_so_service_bus_redelivers(Exception failure)
+    {
+        _bus.Failures.Enqueue(failure);
 
         var (status, text) = await InvokeAsync(Golden.Read("Deliver", "batch.request.json"));
 
         Assert.Equal(HttpStatusCode.InternalServerError, status);
         Assert.Contains("could not be sent", text, StringComparison.Ordinal);
+        Assert.Single(_bus.Attempts);
+        Assert.Empty(_bus.Sends);
     }
 
     [Fact]
@@ -178,7 +172,7 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
         var (status, _) = await InvokeAsync("{\"Data\":{\"messages\":\"[not json\"},\"Metadata\":{\"MessageIdArray\":\"[\\\"a\\\"]\"}}");
 
         Assert.Equal(HttpStatusCode.InternalServerError, status);
-        Assert.Empty(_bus.Requests);
+        Assert.Empty(_bus.Attempts);
     }
 
     [Fact]
@@ -190,31 +184,11 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("only-1 is not a prospect update", text, StringComparison.Ordinal);
-        Assert.Empty(_bus.Requests);
+        Assert.Empty(_bus.Attempts);
     }
 
     [Fact]
-    public async Task Emulator_only_settings_start_the_handler_but_fail_a_batch_that_needs_a_copy()
-    {
-        var settings = FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?>
-        {
-            ["ServiceBusConnection:fullyQualifiedNamespace"] = null,
-            ["ServiceBusConnection"] = "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;",
-        });
-        await using var handler = await FunctionsHandler.StartAsync(settings, services =>
-        {
-            services.AddSingleton<ITokenStore>(new InMemoryTokenStore());
-            services.AddSingleton<IConnectionLock>(new InProcessConnectionLock());
-        });
-
-        using var response = await handler.InvokeAsync(DeliverFunction.Name, Golden.Read("Deliver", "batch.request.json"));
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Contains("ServiceBusConnection__fullyQualifiedNamespace", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Rest_sender_settings_are_checked_at_start_when_a_namespace_is_expected()
+    public async Task Service_bus_sender_settings_are_checked_at_start()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => FunctionsHandler.StartAsync(
             FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?> { ["ServiceBusConnection:fullyQualifiedNamespace"] = "https://not-a-host-name/" })));
@@ -286,7 +260,7 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Function_json_is_a_string_batch_trigger_on_the_configured_queue()
     {
-        using var definition = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", "Deliver", "function.json")));
+        using var definition = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", "Deliver", "function.json")));
         var trigger = Assert.Single(definition.RootElement.GetProperty("bindings").EnumerateArray());
         Assert.Equal("serviceBusTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal(DeliverFunction.TriggerBinding, trigger.GetProperty("name").GetString());

@@ -3,7 +3,7 @@ using OutreachFunctions.Functions.Protocol;
 
 namespace OutreachFunctions.Tests.Functions;
 
-// The wire forms of azure-functions.md §2.0's table, and the documentation's once-encoded forms.
+// The wire forms of docs/reference/functions-host.md §2.0's table, and the documentation's once-encoded forms.
 public sealed class EnvelopeValueTests
 {
     private static JsonElement Wire(string json) => JsonDocument.Parse(json).RootElement.Clone();

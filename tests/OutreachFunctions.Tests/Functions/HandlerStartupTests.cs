@@ -1,5 +1,8 @@
 using System.Net;
 using OutreachFunctions.Functions;
+using OutreachFunctions.Functions.Deliver;
+using OutreachFunctions.Functions.Ingest;
+using OutreachFunctions.Functions.Monitoring;
 using OutreachFunctions.Tests.Functions.Infrastructure;
 
 namespace OutreachFunctions.Tests.Functions;
@@ -37,17 +40,67 @@ public sealed class HandlerStartupTests
         Assert.Contains("FUNCTIONS_CUSTOMHANDLER_PORT is missing", error.Message, StringComparison.Ordinal);
     }
 
+    // A bad setting never stops the handler (the host would shut the whole app down after a few restarts): it listens,
+    // answers GET /, and every function answers 503 naming the setting as it is typed in app settings.
     [Theory]
-    [InlineData("Delivery:QueueName", "The setting Delivery__QueueName is missing")]
-    [InlineData("ServiceBusConnection:fullyQualifiedNamespace", "The setting ServiceBusConnection__fullyQualifiedNamespace is missing")]
-    [InlineData("ConnectorStorage", "The setting ConnectorStorage__accountName is missing")]
-    [InlineData("Outreach:ClientId", "Outreach:ClientId is required")]
-    [InlineData("Tokens:KeyVaultUri", "Tokens:KeyVaultUri must be the vault's https URL")]
-    public async Task Missing_binding_setting_stops_the_start_naming_it(string setting, string message)
+    [InlineData("Delivery:QueueName", "Delivery__QueueName", "The setting Delivery__QueueName is missing")]
+    [InlineData("ServiceBusConnection:fullyQualifiedNamespace", "ServiceBusConnection__fullyQualifiedNamespace", "The setting ServiceBusConnection__fullyQualifiedNamespace is missing")]
+    [InlineData("ConnectorStorage", "ConnectorStorage__accountName", "The setting ConnectorStorage__accountName is missing")]
+    [InlineData("Outreach:ClientId", "Outreach__ClientId", "Outreach__ClientId is required")]
+    [InlineData("Tokens:KeyVaultUri", "Tokens__KeyVaultUri", "Tokens__KeyVaultUri must be the vault's https URL")]
+    public async Task Missing_setting_keeps_the_handler_listening_and_functions_answer_503_naming_it(string setting, string appSetting, string message)
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() =>
-            FunctionsHandler.StartAsync(new Dictionary<string, string?> { [setting] = null }));
-        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        await using var handler = await FunctionsHandler.StartAsync(new Dictionary<string, string?> { [setting] = null });
+
+        using var probe = await handler.Client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        var answer = await InvokeIngestAsync(handler);
+        Assert.Equal(503, answer.ResponseStatus);
+        Assert.Equal("misconfigured", answer.ResponseBody.GetProperty("error").GetString());
+        var problem = Assert.Single(answer.ResponseBody.GetProperty("settings").EnumerateArray(), p => p.GetProperty("setting").GetString() == appSetting);
+        Assert.Contains(message, problem.GetProperty("problem").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Out_of_range_setting_is_named_in_app_setting_spelling_with_its_allowed_range()
+    {
+        await using var handler = await FunctionsHandler.StartAsync(new Dictionary<string, string?> { ["Tokens:KeepAliveAge"] = "00:00:30" });
+
+        using var probe = await handler.Client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        var answer = await InvokeIngestAsync(handler);
+        Assert.Equal(503, answer.ResponseStatus);
+        Assert.Empty(answer.Messages(IngestFunction.UpdatesBinding));
+        var problem = Assert.Single(answer.ResponseBody.GetProperty("settings").EnumerateArray());
+        Assert.Equal("Tokens__KeepAliveAge", problem.GetProperty("setting").GetString());
+        Assert.StartsWith("Tokens__KeepAliveAge must be between 00:01:00 and ", problem.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Tokens:", answer.ResponseBody.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Misconfigured_health_is_degraded_and_Deliver_fails_so_Service_Bus_keeps_the_messages()
+    {
+        await using var handler = await FunctionsHandler.StartAsync(new Dictionary<string, string?> { ["Tokens:KeepAliveAge"] = "00:00:30" });
+
+        using var healthResponse = await handler.InvokeAsync(MonitoringFunctions.Health, HostEnvelope.HttpGet("/api/health", methodName: MonitoringFunctions.Health));
+        var health = await HostAnswer.ReadAsync(healthResponse);
+        Assert.Equal(HttpStatusCode.OK, health.Status);
+        Assert.Equal(503, health.ResponseStatus);
+        Assert.Equal("degraded", health.ResponseBody.GetProperty("status").GetString());
+        Assert.Equal("misconfigured", health.ResponseBody.GetProperty("reasons")[0].GetProperty("code").GetString());
+
+        // A failed invocation: the host abandons the batch instead of completing it.
+        using var deliver = await handler.InvokeAsync(DeliverFunction.Name, HostEnvelope.ServiceBusBatch([]));
+        Assert.Equal(HttpStatusCode.InternalServerError, deliver.StatusCode);
+        Assert.Contains("Tokens__KeepAliveAge", await deliver.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<HostAnswer> InvokeIngestAsync(FunctionsHandler handler)
+    {
+        using var response = await handler.InvokeAsync(IngestFunction.Name, Golden.Read("Ingest", "single-profile.request.json"));
+        var answer = await HostAnswer.ReadAsync(response);
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        return answer;
     }
 
     [Fact]
@@ -63,14 +116,19 @@ public sealed class HandlerStartupTests
     }
 
     [Fact]
-    public async Task Invalid_mapping_stops_the_start_with_the_marketer_message()
+    public async Task Invalid_mapping_answers_503_with_the_marketer_message()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => FunctionsHandler.StartAsync(new Dictionary<string, string?>
+        await using var handler = await FunctionsHandler.StartAsync(new Dictionary<string, string?>
         {
             ["Mapping:Audiences:0:AudienceId"] = "extra",
             ["Mapping:Audiences:0:Name"] = "High intent",
             ["Mapping:Audiences:0:MappingId"] = "151",
-        }));
-        Assert.Contains("Audience 'High intent' has mapping ID 151; Outreach has custom fields 1 to 150.", error.Message, StringComparison.Ordinal);
+        });
+
+        var answer = await InvokeIngestAsync(handler);
+        Assert.Equal(503, answer.ResponseStatus);
+        Assert.Contains(
+            answer.ResponseBody.GetProperty("settings").EnumerateArray(),
+            p => p.GetProperty("problem").GetString()!.Contains("Audience 'High intent' has mapping ID 151; Outreach has custom fields 1 to 150.", StringComparison.Ordinal));
     }
 }

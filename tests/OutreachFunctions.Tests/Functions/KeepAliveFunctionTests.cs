@@ -123,7 +123,7 @@ public sealed class KeepAliveFunctionTests(AzuriteFixture azurite) : IAsyncLifet
     [Fact]
     public void Function_json_is_a_timer_every_six_hours()
     {
-        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", KeepAliveFunction.Name, "function.json")));
+        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", KeepAliveFunction.Name, "function.json")));
         var trigger = Assert.Single(definition.RootElement.GetProperty("bindings").EnumerateArray());
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal(KeepAliveFunction.TriggerBinding, trigger.GetProperty("name").GetString());

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Queueing;
@@ -17,27 +17,19 @@ using OutreachFunctions.Tests.Infrastructure;
 namespace OutreachFunctions.Tests.Functions;
 
 // The monitoring functions in envelope mode: the host always gets 200 and the caller's answer is in Outputs.res, the
-// same answers MonitoringAnswers gives the standalone routes. Replay sends through the loopback Service Bus REST fake.
+// same answers MonitoringAnswers gives the standalone routes. Replay sends through the mocked Service Bus client.
 [Collection(AzuriteCollection.Name)]
 public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private const string Webinar = "cccccccc-3333-4000-8000-000000000003";
     private const string EmulatorConnectionString = "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;";
 
-    private FakeServiceBus _bus = null!;
+    private readonly RecordingServiceBus _bus = new();
     private FunctionsHandler _handler = null!;
 
-    public async Task InitializeAsync()
-    {
-        _bus = await FakeServiceBus.StartAsync();
-        _handler = await DeliverFunctionTests.StartHandlerAsync(_bus, FunctionsHandler.AzuriteSettings(azurite));
-    }
+    public async Task InitializeAsync() => _handler = await DeliverFunctionTests.StartHandlerAsync(_bus, FunctionsHandler.AzuriteSettings(azurite));
 
-    public async Task DisposeAsync()
-    {
-        await _handler.DisposeAsync();
-        await _bus.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _handler.DisposeAsync();
 
     private static async Task<HttpFunctionAnswer> InvokeAsync(
         FunctionsHandler handler, string function, string method, string route, IReadOnlyDictionary<string, string>? query = null)
@@ -174,12 +166,12 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
         var result = ReadReplay(answer);
         Assert.Equal((3, 0, true, null), (result.Matched, result.Replayed, result.ListOnly, result.Error));
         Assert.Equal([1L, 2L, 3L], result.Entries.Select(e => e.ProspectId).Order());
-        Assert.Empty(_bus.Requests);
+        Assert.Empty(_bus.Attempts);
         Assert.Equal(4, (await LedgerEntriesAsync()).Count);
     }
 
     [Fact]
-    public async Task Replay_sends_one_batch_to_the_update_queue_through_the_REST_API_then_removes_the_entries()
+    public async Task Replay_sends_one_batch_to_the_update_queue_through_the_client_then_removes_the_entries()
     {
         var failed = await FileFailuresAsync();
 
@@ -188,12 +180,11 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
         Assert.True(answer.StatusCode == 200, answer.Body);
         var result = ReadReplay(answer);
         Assert.Equal((3, 3, false, null), (result.Matched, result.Replayed, result.ListOnly, result.Error));
-        var request = Assert.Single(_bus.Requests);
-        Assert.Equal(("POST", "/prospect-updates/messages"), (request.Method, request.PathAndQuery));
-        Assert.Equal(ServiceBusRestSender.BatchContentType, request.Header("Content-Type"));
-        Assert.StartsWith("Bearer token-", request.Header("Authorization"), StringComparison.Ordinal);
-        using var batch = JsonDocument.Parse(request.Body);
-        var sent = batch.RootElement.EnumerateArray().Select(e => ProspectUpdateFormat.Deserialize(e.GetProperty("Body").GetString()!)).ToList();
+        var batch = Assert.Single(_bus.Sends);
+        var sent = batch.Select(m => ProspectUpdateFormat.Deserialize(m.Body.ToString())).ToList();
+        // Fresh ids, never the ingest ids: a replay inside the duplicate detection window must not be dropped.
+        Assert.All(batch, m => Assert.StartsWith("replay-", m.MessageId, StringComparison.Ordinal));
+        Assert.Equal(3, batch.Select(m => m.MessageId).Distinct().Count());
         Assert.Equal(failed.Select(u => u.ProspectId), sent.Select(u => u.ProspectId).Order());
         Assert.All(sent, u => Assert.Equal(failed[0].Fields["custom3"], u.Fields["custom3"]));
         var left = Assert.Single(await LedgerEntriesAsync());
@@ -204,7 +195,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     public async Task Replay_refused_by_Service_Bus_keeps_every_entry_and_answers_503_with_the_reason()
     {
         await FileFailuresAsync();
-        _bus.Answers.Enqueue(new FakeAnswer(403, "<Error><Code>403</Code><Detail>The quota was exceeded.</Detail></Error>"));
+        _bus.Failures.Enqueue(new ServiceBusException("The quota was exceeded.", ServiceBusFailureReason.QuotaExceeded));
 
         var answer = await ReplayAsync(new Dictionary<string, string> { ["errorId"] = "validationError" });
 
@@ -213,7 +204,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
         Assert.Equal((3, 0), (result.Matched, result.Replayed));
         Assert.Contains("The quota was exceeded.", result.Error, StringComparison.Ordinal);
         Assert.Contains("3 entries stay in the ledger", result.Error, StringComparison.Ordinal);
-        Assert.Single(_bus.Requests);
+        Assert.Single(_bus.Attempts);
         Assert.Equal(4, (await LedgerEntriesAsync()).Count);
     }
 
@@ -226,12 +217,12 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
 
         Assert.Equal(400, answer.StatusCode);
         Assert.Equal("invalid_replay_query", JsonDocument.Parse(answer.Body).RootElement.GetProperty("error").GetProperty("code").GetString());
-        Assert.Empty(_bus.Requests);
+        Assert.Empty(_bus.Attempts);
         Assert.Equal(4, (await LedgerEntriesAsync()).Count);
     }
 
     [Fact]
-    public async Task Replay_with_emulator_only_settings_says_the_REST_API_is_missing()
+    public async Task Replay_lists_from_the_ledger_alone_and_refuses_a_malformed_query_first()
     {
         var settings = FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?>
         {
@@ -243,30 +234,71 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
             services.AddSingleton<ITokenStore>(new InMemoryTokenStore());
             services.AddSingleton<IConnectionLock>(new InProcessConnectionLock());
         });
+        var missingField = new PatchOutcome.Permanent(
+            422, [new OutreachError("validationError", "Validation Error", "custom3 does not exist", "/data/attributes/custom3")], RateLimitSnapshot.None);
+        var update = new ProspectUpdate(
+            7,
+            new Dictionary<string, FieldChange> { ["custom3"] = new(FieldValue.FromString("realized"), FunctionsHandler.Now.AddMinutes(-30), Webinar) },
+            FunctionsHandler.Now.AddMinutes(-30));
+        await handler.Services.GetRequiredService<FailureLedger>().RecordRejectionAsync(update, missingField, ["m7"], 1, CancellationToken.None);
 
-        var answer = await InvokeAsync(handler, MonitoringFunctions.Replay, "POST", "ops/replay", new Dictionary<string, string> { ["listOnly"] = "true" });
+        // Listing only reads the ledger: no sender needed.
+        var listed = await InvokeAsync(handler, MonitoringFunctions.Replay, "POST", "ops/replay", new Dictionary<string, string> { ["listOnly"] = "true" });
+        Assert.True(listed.StatusCode == 200, listed.Body);
+        Assert.Equal([7L], ReadReplay(listed).Entries.Select(e => e.ProspectId));
 
-        Assert.Equal(501, answer.StatusCode);
-        Assert.Contains("ServiceBusConnection__fullyQualifiedNamespace", answer.Body, StringComparison.Ordinal);
+        // A malformed query is a 400 before anything else.
+        var malformed = await InvokeAsync(handler, MonitoringFunctions.Replay, "POST", "ops/replay", new Dictionary<string, string> { ["max"] = "0" });
+        Assert.Equal(400, malformed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_answers_HEAD_as_it_answers_GET()
+    {
+        var health = await InvokeAsync(_handler, MonitoringFunctions.Health, "HEAD", "health");
+
+        Assert.Equal(503, health.StatusCode);
+        Assert.Equal("not_connected", Assert.Single(JsonSerializer.Deserialize(health.Body, MonitoringJsonContext.Default.HealthReport)!.Reasons).Code);
+    }
+
+    [Fact]
+    public async Task Health_with_unreachable_storage_is_503_degraded_storage_unreachable()
+    {
+        // Port 9 on loopback: nothing listens, so every storage call is refused.
+        const string Unreachable = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        await using var handler = await FunctionsHandler.StartAsync(new Dictionary<string, string?> { ["ConnectorStorage"] = Unreachable }, services =>
+        {
+            services.AddSingleton<ITokenStore>(new InMemoryTokenStore());
+            services.AddSingleton<IConnectionLock>(new InProcessConnectionLock());
+        });
+
+        var health = await InvokeAsync(handler, MonitoringFunctions.Health, "GET", "health");
+
+        Assert.Equal(503, health.StatusCode);
+        var report = JsonSerializer.Deserialize(health.Body, MonitoringJsonContext.Default.HealthReport)!;
+        Assert.Equal(HealthReport.Degraded, report.Status);
+        Assert.Contains(report.Reasons, reason => reason.Code == "storage_unreachable");
     }
 
     [Theory]
     [InlineData(MonitoringFunctions.StatusPage, "admin", "get", "status")]
     [InlineData(MonitoringFunctions.StatusData, "admin", "get", "status/data")]
     [InlineData(StatusFunction.Name, "admin", "get", "status/connection")]
-    [InlineData(MonitoringFunctions.Health, "function", "get", "health")]
+    [InlineData(MonitoringFunctions.Health, "function", "get,head", "health")]
     [InlineData(MonitoringFunctions.Replay, "admin", "post", "ops/replay")]
     [InlineData(MonitoringFunctions.DryRun, "admin", "get", "ops/dryrun")]
     public void Monitoring_functions_have_their_auth_level_route_and_method(string function, string authLevel, string method, string route)
     {
-        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", function, "function.json")));
+        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", function, "function.json")));
         var bindings = definition.RootElement.GetProperty("bindings").EnumerateArray().ToList();
         Assert.Equal(2, bindings.Count);
         var trigger = bindings.Single(b => b.GetProperty("type").GetString() == "httpTrigger");
         Assert.Equal(HttpFunction.TriggerBinding, trigger.GetProperty("name").GetString());
         Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
         Assert.Equal(route, trigger.GetProperty("route").GetString());
-        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(method.Split(','), trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(HttpFunction.ResponseBinding, bindings.Single(b => b.GetProperty("type").GetString() == "http").GetProperty("name").GetString());
     }
 
@@ -275,7 +307,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public void No_function_route_is_in_the_hosts_reserved_space()
     {
-        foreach (var folder in Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions")))
+        foreach (var folder in Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions")))
         {
             using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "function.json")));
             foreach (var binding in definition.RootElement.GetProperty("bindings").EnumerateArray())

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Web;
 using Microsoft.Extensions.Time.Testing;
-using Outreach.Connector.Delivery;
 using Outreach.Connector.Tokens;
 using Outreach.Sandbox.Configuration;
 using Outreach.Testing;
@@ -74,7 +73,7 @@ public sealed class OAuthFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Valid_state_connects_stores_the_tokens_and_resumes_delivery()
     {
-        var pause = _handler.Services.GetRequiredService<ConnectionPause>();
+        var pause = _handler.Services.GetRequiredService<IConnectionState>();
         var (state, code, _) = await FunctionsConnection.StartAsync(_handler, _sandbox);
 
         var page = await CallbackAsync(new Dictionary<string, string> { ["code"] = code, ["state"] = state });
@@ -173,7 +172,7 @@ public sealed class OAuthFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData(StatusFunction.Name, "admin", "status/connection")]
     public void Http_functions_have_their_auth_level_route_and_get_only(string function, string authLevel, string route)
     {
-        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "functions", function, "function.json")));
+        using var definition = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "OutreachFunctions", "function-definitions", function, "function.json")));
         var bindings = definition.RootElement.GetProperty("bindings").EnumerateArray().ToList();
         Assert.Equal(2, bindings.Count);
         var trigger = bindings.Single(b => b.GetProperty("type").GetString() == "httpTrigger");

@@ -4,7 +4,7 @@ using OutreachFunctions.Tests.Functions.Infrastructure;
 
 namespace OutreachFunctions.Tests.Functions;
 
-// The decoder the Deliver function relies on, fed golden envelopes built as azure-functions.md §2.0–2.3 show.
+// The decoder the Deliver function relies on, fed golden envelopes built as docs/reference/functions-host.md §2.0–2.3 show.
 public sealed class ServiceBusTriggerDecoderTests
 {
     private static ServiceBusTriggerBatch Decode(string golden, string binding)

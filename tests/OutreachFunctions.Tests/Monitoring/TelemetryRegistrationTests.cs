@@ -25,6 +25,17 @@ public sealed class TelemetryRegistrationTests
     }
 
     [Fact]
+    public void Functions_mode_exports_nowhere_without_Application_Insights_unless_the_console_is_asked_for()
+    {
+        // The Functions host copies the handler's stdout into its own log: no console exporter there by default.
+        Assert.Equal(TelemetryExporter.None, TelemetryServiceCollectionExtensions.ChooseExporter(Settings(("FUNCTIONS_CUSTOMHANDLER_PORT", "7071"))));
+        Assert.Equal(TelemetryExporter.Console, TelemetryServiceCollectionExtensions.ChooseExporter(
+            Settings(("FUNCTIONS_CUSTOMHANDLER_PORT", "7071"), ("Monitoring:Exporter", "Console"))));
+        Assert.Equal(TelemetryExporter.AzureMonitor, TelemetryServiceCollectionExtensions.ChooseExporter(
+            Settings(("Connector:Mode", "Functions"), ("APPLICATIONINSIGHTS_CONNECTION_STRING", FakeConnectionString))));
+    }
+
+    [Fact]
     public void Entra_ID_ingestion_uses_the_managed_identity_the_authentication_string_names()
     {
         Assert.IsType<ManagedIdentityCredential>(TelemetryServiceCollectionExtensions.Credential("Authorization=AAD;ClientId=11111111-2222-3333-4444-555555555555"));

@@ -45,17 +45,31 @@ public sealed class IngestFuzzTests(AzuriteFixture azurite)
                 }));
             }
 
-            var body = Encoding.UTF8.GetBytes(new JsonArray([.. profiles.Select(p => p.Node)]).ToJsonString());
+            var body = Encoding.UTF8.GetBytes(WithRawEscapes(new JsonArray([.. profiles.Select(p => p.Node)]).ToJsonString()));
             var bodyCorruption = random.Next(10) == 0 ? CorruptBody(ref body, random) : BodyCorruption.None;
+            var contentType = random.Next(8) == 0 ? ContentTypes[random.Next(ContentTypes.Length)] : "application/json";
+            var refusedType = contentType is not null && !contentType.Contains("json", StringComparison.Ordinal);
 
+            // ByteArrayContent declares Content-Length, so an oversized body is refused from the header (413, not 500).
             using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new("application/json");
+            content.Headers.ContentType = contentType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
             var response = await connector.Client.PostAsync("/api/profiles", content);
             statusCounts[response.StatusCode] = statusCounts.GetValueOrDefault(response.StatusCode) + 1;
             var text = await response.Content.ReadAsStringAsync();
             Assert.True((int)response.StatusCode < 500, $"request {request}: {(int)response.StatusCode} {text}");
             using var answer = JsonDocument.Parse(text);
             var queued = queue.Drain().Select(u => u.ProspectId).ToHashSet();
+            Assert.Equal(refusedType, response.StatusCode == HttpStatusCode.UnsupportedMediaType);
+            if (refusedType)
+            {
+                Assert.Empty(queued);
+                continue;
+            }
+
+            if (bodyCorruption == BodyCorruption.TooLarge)
+            {
+                Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            }
 
             if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge)
             {
@@ -96,7 +110,26 @@ public sealed class IngestFuzzTests(AzuriteFixture azurite)
 
         Assert.True(statusCounts.GetValueOrDefault(HttpStatusCode.Accepted) > Requests / 2, string.Join(", ", statusCounts));
         Assert.True(statusCounts.GetValueOrDefault(HttpStatusCode.BadRequest) > 0, string.Join(", ", statusCounts));
+        Assert.True(statusCounts.GetValueOrDefault(HttpStatusCode.UnsupportedMediaType) > 0, string.Join(", ", statusCounts));
+        Assert.True(statusCounts.GetValueOrDefault(HttpStatusCode.RequestEntityTooLarge) > 0, string.Join(", ", statusCounts));
     }
+
+    // Null: no Content-Type header at all (accepted, as AEP's header is not documented).
+    private static readonly string?[] ContentTypes =
+        [null, "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/vnd.api+json", "application/json; charset=utf-8"];
+
+    // JsonNode cannot hold a lone surrogate and writes control characters its own way, so invalid profiles carry
+    // markers that become the raw escapes (and a repeated key) in the body text.
+    private const string LoneSurrogateMarker = "@@lone-surrogate@@";
+    private const string NulMarker = "@@nul@@";
+    private const string ControlMarker = "@@control@@";
+    private const string RepeatedKeyMarker = "@@repeated-key@@";
+
+    private static string WithRawEscapes(string json) => json
+        .Replace($"\"{LoneSurrogateMarker}\"", "\"x\\ud800y\"", StringComparison.Ordinal)
+        .Replace($"\"{NulMarker}\"", "\"a\\u0000b\"", StringComparison.Ordinal)
+        .Replace($"\"{ControlMarker}\"", "\"\\u001b[31m\"", StringComparison.Ordinal)
+        .Replace($"\"{RepeatedKeyMarker}\"", "\"ecid\"", StringComparison.Ordinal);
 
     private enum Kind
     {
@@ -108,6 +141,7 @@ public sealed class IngestFuzzTests(AzuriteFixture azurite)
     private enum BodyCorruption
     {
         None,
+        TooLarge,
         StillJson,
         FlippedStillJson,
         Broken,
@@ -136,8 +170,12 @@ public sealed class IngestFuzzTests(AzuriteFixture azurite)
     {
         var profile = ValidProfile(id, random);
         var membership = profile["segmentMembership"]!["ups"]![HighIntent]!.AsObject();
-        switch (random.Next(7))
+        switch (random.Next(11))
         {
+            case 7: profile["person"]!["name"]!["firstName"] = LoneSurrogateMarker; break;
+            case 8: profile["person"]!["name"]!["lastName"] = NulMarker; break;
+            case 9: membership["status"] = ControlMarker; break;
+            case 10: profile["identityMap"]![RepeatedKeyMarker] = new JsonArray(new JsonObject { ["id"] = "456" }); break;
             case 0: membership["status"] = random.Next(1000); break;
             case 1: membership["status"] = "dancing"; break;
             case 2: membership["lastQualificationTime"] = "not a time"; break;
@@ -222,8 +260,12 @@ public sealed class IngestFuzzTests(AzuriteFixture azurite)
     private static BodyCorruption CorruptBody(ref byte[] body, Random random)
     {
         var flipped = false;
-        switch (random.Next(4))
+        switch (random.Next(5))
         {
+            case 4:
+                // Valid JSON, padded past Ingest:MaxBodyBytes (65536 here).
+                body = [.. body, .. Enumerable.Repeat((byte)' ', 70_000)];
+                return BodyCorruption.TooLarge;
             case 0:
                 body = body[..random.Next(body.Length)];
                 break;

@@ -1,3 +1,5 @@
+using Outreach.Connector.Delivery.Counters;
+
 namespace Outreach.Connector.Delivery.Bulk;
 
 /// <summary>Hourly counters of the bulk path, kept beside <see cref="DeliveryCounterNames"/> in the same table.</summary>

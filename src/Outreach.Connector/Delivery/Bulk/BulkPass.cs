@@ -1,6 +1,11 @@
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Updates;
 using Names = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
 using ReadValues = System.Collections.Generic.IReadOnlyDictionary<long, System.Collections.Generic.IReadOnlyDictionary<string, Outreach.Connector.Updates.FieldValue>>;

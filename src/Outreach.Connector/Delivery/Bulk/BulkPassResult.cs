@@ -1,3 +1,6 @@
+using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Outcomes;
+
 namespace Outreach.Connector.Delivery.Bulk;
 
 /// <summary>What the bulk pass leaves to the engine: prospects to defer, prospects already complete, and counts.</summary>

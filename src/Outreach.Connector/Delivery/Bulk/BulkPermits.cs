@@ -1,5 +1,6 @@
 using Azure;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.Budget;
 
 namespace Outreach.Connector.Delivery.Bulk;
 

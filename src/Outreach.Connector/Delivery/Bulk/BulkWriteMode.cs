@@ -1,3 +1,5 @@
+
+
 namespace Outreach.Connector.Delivery.Bulk;
 
 /// <summary>Whether delivery writes status changes shared by many prospects with Outreach's bulk action (<c>Delivery__BulkWrites</c>).</summary>

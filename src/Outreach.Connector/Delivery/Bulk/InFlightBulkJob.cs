@@ -1,3 +1,4 @@
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Updates;
 
 namespace Outreach.Connector.Delivery.Bulk;

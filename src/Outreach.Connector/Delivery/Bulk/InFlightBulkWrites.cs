@@ -1,3 +1,5 @@
+
+
 namespace Outreach.Connector.Delivery.Bulk;
 
 /// <summary>

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Updates;
 
 namespace Outreach.Connector.Delivery.Bulk;

@@ -1,3 +1,4 @@
+using Outreach.Connector.Tokens;
 using OutreachFunctions.Connection;
 using OutreachFunctions.Functions.Http;
 using OutreachFunctions.Functions.Protocol;
@@ -5,7 +6,7 @@ using OutreachFunctions.Functions.Protocol;
 namespace OutreachFunctions.Functions.Connect;
 
 /// <summary>
-/// The <c>Callback</c> function (functions/Callback/function.json): <c>GET /api/oauth/callback</c> with
+/// The <c>Callback</c> function (function-definitions/Callback/function.json): <c>GET /api/oauth/callback</c> with
 /// <c>authLevel: anonymous</c>, because Outreach redirects the person's browser here with <c>code</c> and
 /// <c>state</c> (or <c>error</c>) and no function key. The OAuth <c>state</c> protects it: single use, short-lived,
 /// issued by Connect. Renders the same page as the standalone callback (<see cref="AuthorizationPage"/>), whose text
@@ -22,14 +23,14 @@ public static class CallbackFunction
     /// <summary>Maps <c>POST /Callback</c>.</summary>
     public static IEndpointRouteBuilder MapCallbackFunction(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/" + Name, (HttpContext context, ConnectionResumption resumption, ILoggerFactory loggers) =>
-            HttpFunction.RunAsync(context, Name, loggers.CreateLogger(typeof(CallbackFunction).FullName!), (request, cancellationToken) => CompleteAsync(request, resumption, cancellationToken)));
+        endpoints.MapPost("/" + Name, (HttpContext context, OutreachAuthorizationFlow flow, ILoggerFactory loggers) =>
+            HttpFunction.RunAsync(context, Name, loggers.CreateLogger(typeof(CallbackFunction).FullName!), (request, cancellationToken) => CompleteAsync(request, flow, cancellationToken)));
         return endpoints;
     }
 
-    private static async Task<HttpOutput> CompleteAsync(HttpTriggerRequest request, ConnectionResumption resumption, CancellationToken cancellationToken)
+    private static async Task<HttpOutput> CompleteAsync(HttpTriggerRequest request, OutreachAuthorizationFlow flow, CancellationToken cancellationToken)
     {
-        var completion = await resumption.CompleteAsync(
+        var completion = await flow.CompleteAsync(
             request.Query.GetValueOrDefault("code"), request.Query.GetValueOrDefault("state"), request.Query.GetValueOrDefault("error"), cancellationToken);
         var (status, html) = AuthorizationPage.For(completion);
         var headers = new Dictionary<string, string>(HttpFunction.NoStoreHeaders, StringComparer.OrdinalIgnoreCase)

@@ -7,7 +7,7 @@ using OutreachFunctions.Functions.Protocol;
 namespace OutreachFunctions.Functions.Connect;
 
 /// <summary>
-/// The <c>Connect</c> function (functions/Connect/function.json): <c>GET /api/oauth/connect</c> with
+/// The <c>Connect</c> function (function-definitions/Connect/function.json): <c>GET /api/oauth/connect</c> with
 /// <c>authLevel: function</c>. It starts the authorization-code flow and redirects the browser to Outreach's
 /// authorize URL (302 with <c>Location</c> in <c>Outputs.res</c>).
 /// </summary>

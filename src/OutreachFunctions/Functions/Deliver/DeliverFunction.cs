@@ -4,13 +4,13 @@ using OutreachFunctions.Functions.Protocol;
 namespace OutreachFunctions.Functions.Deliver;
 
 /// <summary>
-/// The <c>Deliver</c> function (functions/Deliver/function.json): a <c>serviceBusTrigger</c> on the update queue with
+/// The <c>Deliver</c> function (function-definitions/Deliver/function.json): a <c>serviceBusTrigger</c> on the update queue with
 /// <c>cardinality: many</c> and <c>dataType: string</c>; the host POSTs each batch here, to <c>/Deliver</c>.
 /// </summary>
 /// <remarks>
 /// <para>Answer 200 (an <c>{"Outputs":{},"Logs":[…]}</c> body): the invocation succeeded and the host completes every
 /// message of the batch; what must be delivered later was already re-enqueued as scheduled copies.</para>
-/// <para>Answer 500: the invocation failed (azure-functions.md §3: the host's <c>EnsureSuccessStatusCode</c> throws),
+/// <para>Answer 500: the invocation failed (docs/reference/functions-host.md §3: the host's <c>EnsureSuccessStatusCode</c> throws),
 /// so the Service Bus extension abandons every message of the batch; the broker redelivers them with DeliveryCount
 /// raised and dead-letters them after the queue's <c>maxDeliveryCount</c>. The handler answers 500 when it cannot read
 /// the envelope, when the engine throws, or when <see cref="ServiceBusBatchDelivery"/> could not keep something it
@@ -19,7 +19,7 @@ namespace OutreachFunctions.Functions.Deliver;
 /// </remarks>
 public static partial class DeliverFunction
 {
-    /// <summary>The function's name: its folder under functions/ and the handler path the host POSTs to.</summary>
+    /// <summary>The function's name: its folder under function-definitions/ and the handler path the host POSTs to.</summary>
     public const string Name = "Deliver";
 
     /// <summary>The <c>serviceBusTrigger</c> binding.</summary>

@@ -5,7 +5,7 @@ namespace OutreachFunctions.Functions.Deliver;
 
 /// <summary>
 /// The delivery engine's time limit under the Functions host, where a batch must finish inside the Service Bus lock:
-/// the host does not renew the locks of a batch (azure-functions.md §5), and the queue's lock is 5 minutes (infra).
+/// the host does not renew the locks of a batch (docs/reference/functions-host.md §5), and the queue's lock is 5 minutes (infra).
 /// </summary>
 /// <remarks>
 /// <para>Default <c>Delivery:MaxBatchDuration</c> here: 90 s (the core's default, 30 s, suits the standalone drainer's

@@ -6,6 +6,7 @@ using Azure;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
@@ -31,8 +32,7 @@ namespace OutreachFunctions.Functions.Deliver;
 /// </remarks>
 public sealed partial class ServiceBusBatchDelivery(
     DeliveryEngine engine,
-    ConnectionPause pause,
-    IConnectionStatusSource connection,
+    IConnectionState connection,
     UndecodableMessageArchive archive,
     IServiceProvider services,
     TimeProvider time,
@@ -116,7 +116,7 @@ public sealed partial class ServiceBusBatchDelivery(
         logs.Add(Summary(result, copies));
         if (result.ConnectionPaused)
         {
-            var reason = pause.Status?.Reason ?? "Outreach refused the connection's credentials";
+            var reason = connection.Status?.Reason ?? "Outreach refused the connection's credentials";
             logs.Add($"{KeepAliveOutcome.NeedsReauthorizationMarker}: delivery is paused ({reason}); updates are held until someone connects through the Connect URL.");
         }
 
@@ -130,31 +130,19 @@ public sealed partial class ServiceBusBatchDelivery(
         return DeliverOutcome.Success(logs);
     }
 
-    // The pause is per process, and under Flex Consumption Deliver runs on other instances than the Callback that
-    // re-authorized. While paused, one token-store read per batch tells whether someone connected since the pause
-    // began; then this instance resumes at once instead of holding new updates until its probe time.
+    // Under Flex Consumption the Callback that re-authorized may run on another instance: while paused, re-read the
+    // shared connection state (at most once per poll interval) so this instance resumes as soon as it changed.
     private async Task ResumeIfReauthorizedAsync(List<string> logs, CancellationToken cancellationToken)
     {
-        if (pause.Status is not { } paused)
+        if (connection.Status is null)
         {
             return;
         }
 
-        ConnectionStatusReport status;
-        try
+        await connection.RefreshIfDueAsync(cancellationToken);
+        if (connection.Status is null)
         {
-            status = await connection.GetStatusAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException or IOException)
-        {
-            return;
-        }
-
-        if (status.Status == ConnectionStatus.Connected && status.StatusChangedAt > paused.Since)
-        {
-            pause.Resume();
-            LogResumed(status.StatusChangedAt.Value);
-            logs.Add("Delivery resumed: the connection was authorized again at " + status.StatusChangedAt.Value.ToString("O", CultureInfo.InvariantCulture) + ".");
+            logs.Add("Delivery resumed: the connection was authorized again.");
         }
     }
 
@@ -166,14 +154,14 @@ public sealed partial class ServiceBusBatchDelivery(
             return null;
         }
 
-        ServiceBusRestSender sender;
+        IServiceBusMessageSender sender;
         try
         {
-            sender = services.GetRequiredService<ServiceBusRestSender>();
+            sender = services.GetRequiredService<IServiceBusMessageSender>();
         }
         catch (OptionsValidationException ex)
         {
-            // Locally with the emulator's connection string only: there is no REST API to send to.
+            // The Service Bus settings are wrong (checked at start too); the failures name them.
             return string.Join(" ", ex.Failures);
         }
 
@@ -285,9 +273,6 @@ public sealed partial class ServiceBusBatchDelivery(
         ex is RequestFailedException failed ? $"HTTP {failed.Status} {failed.ErrorCode}".TrimEnd() : ex.GetType().Name;
 
     private sealed record Received(ServiceBusTriggerMessage Trigger, DeliveryMessage Delivery);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery resumed: the Outreach connection was authorized again at {AuthorizedAt}")]
-    private partial void LogResumed(DateTimeOffset authorizedAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deliver: {Warning}")]
     private partial void LogMetadataWarning(string warning);

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Updates;
 
@@ -12,7 +12,7 @@ namespace OutreachFunctions.Functions.Deliver;
 /// </summary>
 /// <remarks>
 /// <para>The host auto-completes every message of a successful invocation and a custom handler cannot abandon,
-/// defer or reschedule a single one (azure-functions.md §2.3, §4), so "deliver later" means "send a scheduled copy,
+/// defer or reschedule a single one (docs/reference/functions-host.md §2.3, §4), so "deliver later" means "send a scheduled copy,
 /// then let the original complete" (Delivery/README.md).</para>
 /// <para><b>Message id.</b> One id per original, whatever the disposition: <c>next-</c> and 32 hex digits of the SHA-256
 /// of the original's MessageId. A copy sent by an invocation that then failed, or whose completion was lost, has the

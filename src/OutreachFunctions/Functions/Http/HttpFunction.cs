@@ -5,7 +5,7 @@ namespace OutreachFunctions.Functions.Http;
 /// <summary>
 /// Runs an HTTP-only function (<c>httpTrigger</c> <c>req</c> in, <c>http</c> <c>res</c> out) in the host's envelope
 /// mode: reads <c>Data.req</c>, lets the handler produce the response, and answers the host 200 with the response in
-/// <c>Outputs.res</c> (azure-functions.md §2.1, §3). With <c>enableForwardingHttpRequest: false</c> every function,
+/// <c>Outputs.res</c> (docs/reference/functions-host.md §2.1, §3). With <c>enableForwardingHttpRequest: false</c> every function,
 /// Ingest included, speaks the same protocol.
 /// </summary>
 public static partial class HttpFunction

@@ -7,7 +7,7 @@ using OutreachFunctions.Hosting;
 namespace OutreachFunctions.Functions.KeepAlive;
 
 /// <summary>
-/// The <c>KeepAlive</c> function (functions/KeepAlive/function.json): a <c>timerTrigger</c> every 6 hours that runs
+/// The <c>KeepAlive</c> function (function-definitions/KeepAlive/function.json): a <c>timerTrigger</c> every 6 hours that runs
 /// <see cref="ConnectionKeepAlive.RefreshIfIdleAsync"/>, so an idle connection's refresh token is rotated (after 7 days
 /// by default) long before Outreach's 14-day limit.
 /// </summary>

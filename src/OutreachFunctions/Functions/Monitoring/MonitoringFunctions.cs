@@ -1,9 +1,7 @@
 using System.Text;
-using Microsoft.Extensions.Options;
-using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
-using Outreach.Connector.Queueing;
 using OutreachFunctions.Functions.Http;
 using OutreachFunctions.Functions.Protocol;
 using OutreachFunctions.Monitoring;
@@ -11,7 +9,7 @@ using OutreachFunctions.Monitoring;
 namespace OutreachFunctions.Functions.Monitoring;
 
 /// <summary>
-/// The monitoring functions (functions/&lt;Name&gt;/function.json), the Functions-mode counterparts of
+/// The monitoring functions (function-definitions/&lt;Name&gt;/function.json), the Functions-mode counterparts of
 /// <see cref="MonitoringEndpoints"/>: each reads its <c>Data.req</c> envelope and answers what
 /// <see cref="MonitoringAnswers"/> answers the standalone routes, in <c>Outputs.res</c>. The host checks the key
 /// (<c>authLevel</c>) before it invokes them, so they do no authorization of their own.
@@ -42,45 +40,33 @@ public static class MonitoringFunctions
     public const string DryRun = "DryRun";
 
     /// <summary>Maps <c>POST /StatusPage</c>, <c>/StatusData</c>, <c>/Health</c>, <c>/Replay</c> and <c>/DryRun</c>.</summary>
+    /// <remarks>Each function gets its services as parameters; nothing is looked up inside a handler.</remarks>
     public static IEndpointRouteBuilder MapMonitoringFunctions(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        Map(endpoints, StatusPage, (_, _, _) => Task.FromResult(MonitoringAnswers.StatusPage()));
-        Map(endpoints, StatusData, (services, request, cancellationToken) =>
-            MonitoringAnswers.StatusAsync(services.GetRequiredService<ConnectorStatusService>(), Query(request, "hours"), cancellationToken));
-        Map(endpoints, Health, (services, _, cancellationToken) =>
-            MonitoringAnswers.HealthAsync(services.GetRequiredService<HealthEvaluator>(), cancellationToken));
-        Map(endpoints, Replay, ReplayAsync);
-        Map(endpoints, DryRun, (services, request, cancellationToken) =>
-            MonitoringAnswers.DryRunAsync(services.GetService<IOutreachProspectClient>() as DryRunProspectClient, Query(request, "max"), cancellationToken));
+        endpoints.MapPost("/" + StatusPage, (HttpContext context, ILoggerFactory loggers) =>
+            RunAsync(context, loggers, StatusPage, (_, _) => Task.FromResult(MonitoringAnswers.StatusPage())));
+        endpoints.MapPost("/" + StatusData, (HttpContext context, ILoggerFactory loggers, ConnectorStatusService status) =>
+            RunAsync(context, loggers, StatusData, (request, cancellationToken) =>
+                MonitoringAnswers.StatusAsync(status, Query(request, "hours"), cancellationToken)));
+        endpoints.MapPost("/" + Health, (HttpContext context, ILoggerFactory loggers, HealthEvaluator health) =>
+            RunAsync(context, loggers, Health, (_, cancellationToken) => MonitoringAnswers.HealthAsync(health, cancellationToken)));
+        endpoints.MapPost("/" + Replay, (HttpContext context, ILoggerFactory loggers, FailureReplay replay, ReplayQueue queue) =>
+            RunAsync(context, loggers, Replay, (request, cancellationToken) =>
+                MonitoringAnswers.ReplayAsync(replay, queue.Queue, name => Query(request, name), cancellationToken)));
+        endpoints.MapPost("/" + DryRun, (HttpContext context, ILoggerFactory loggers, IOutreachProspectClient client) =>
+            RunAsync(context, loggers, DryRun, (request, cancellationToken) =>
+                MonitoringAnswers.DryRunAsync(client as DryRunProspectClient, Query(request, "max"), cancellationToken)));
         return endpoints;
     }
 
-    private static Task<MonitoringAnswer> ReplayAsync(IServiceProvider services, HttpTriggerRequest request, CancellationToken cancellationToken)
-    {
-        ServiceBusUpdateQueue queue;
-        try
+    private static Task RunAsync(
+        HttpContext context, ILoggerFactory loggers, string name, Func<HttpTriggerRequest, CancellationToken, Task<MonitoringAnswer>> answer) =>
+        HttpFunction.RunAsync(context, name, loggers.CreateLogger(typeof(MonitoringFunctions).FullName + "." + name), async (request, cancellationToken) =>
         {
-            queue = services.GetRequiredService<ServiceBusUpdateQueue>();
-        }
-        catch (OptionsValidationException ex)
-        {
-            // Locally with the emulator's connection string only: the REST API replay sends through does not exist there.
-            return Task.FromResult(MonitoringAnswers.Error(
-                StatusCodes.Status501NotImplemented, "no_update_queue", "Replay sends through the Service Bus REST API: " + string.Join(" ", ex.Failures)));
-        }
-
-        return MonitoringAnswers.ReplayAsync(services.GetRequiredService<FailureReplay>(), queue, name => Query(request, name), cancellationToken);
-    }
-
-    private static void Map(
-        IEndpointRouteBuilder endpoints, string name, Func<IServiceProvider, HttpTriggerRequest, CancellationToken, Task<MonitoringAnswer>> answer) =>
-        endpoints.MapPost("/" + name, (HttpContext context, ILoggerFactory loggers) =>
-            HttpFunction.RunAsync(context, name, loggers.CreateLogger(typeof(MonitoringFunctions).FullName + "." + name), async (request, cancellationToken) =>
-            {
-                var result = await answer(context.RequestServices, request, cancellationToken);
-                return new HttpOutput(result.StatusCode, Encoding.UTF8.GetString(result.Body), result.ContentType, HttpFunction.NoStoreHeaders);
-            }));
+            var result = await answer(request, cancellationToken);
+            return new HttpOutput(result.StatusCode, Encoding.UTF8.GetString(result.Body), result.ContentType, HttpFunction.NoStoreHeaders);
+        });
 
     private static string? Query(HttpTriggerRequest request, string name) => request.Query.GetValueOrDefault(name);
 }

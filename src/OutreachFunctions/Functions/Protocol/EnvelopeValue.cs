@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace OutreachFunctions.Functions.Protocol;
 
 /// <summary>
-/// Reads one value of the host's <c>Data</c> or <c>Metadata</c> the way the host wrote it (azure-functions.md §2.0).
+/// Reads one value of the host's <c>Data</c> or <c>Metadata</c> the way the host wrote it (docs/reference/functions-host.md §2.0).
 /// </summary>
 /// <remarks>
 /// The host passes every value that is not object-like through <c>JsonConvert.SerializeObject</c> and then writes the

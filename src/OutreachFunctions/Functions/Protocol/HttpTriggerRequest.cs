@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OutreachFunctions.Functions.Protocol;
 
 /// <summary>
-/// The HTTP request of an <c>httpTrigger</c> binding as the host passes it in <c>Data.req</c> (azure-functions.md §2.1).
+/// The HTTP request of an <c>httpTrigger</c> binding as the host passes it in <c>Data.req</c> (docs/reference/functions-host.md §2.1).
 /// </summary>
 /// <remarks>
 /// The host writes <c>Url</c>, <c>Method</c>, <c>Query</c> (an object whose repeated keys are comma-joined; the docs'

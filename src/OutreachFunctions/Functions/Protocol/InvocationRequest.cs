@@ -4,7 +4,7 @@ namespace OutreachFunctions.Functions.Protocol;
 
 /// <summary>
 /// One invocation request from the Functions host: the JSON envelope <c>{"Data":{…},"Metadata":{…}}</c> that the host
-/// POSTs to <c>/{FunctionName}</c> for every function that is not forwarded (azure-functions.md §2).
+/// POSTs to <c>/{FunctionName}</c> for every function that is not forwarded (docs/reference/functions-host.md §2).
 /// </summary>
 /// <remarks>
 /// <c>Data</c> holds one entry per input binding (the trigger's is named as in function.json, e.g. <c>req</c>);

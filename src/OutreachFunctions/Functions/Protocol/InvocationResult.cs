@@ -5,7 +5,7 @@ namespace OutreachFunctions.Functions.Protocol;
 
 /// <summary>
 /// Builds the handler's answer to the Functions host: <c>{"Outputs":{…},"Logs":[…],"ReturnValue":null}</c>
-/// (azure-functions.md §3). The host must always get HTTP 200 with this body: any other status fails the invocation,
+/// (docs/reference/functions-host.md §3). The host must always get HTTP 200 with this body: any other status fails the invocation,
 /// and the host then ignores the outputs and logs (an HTTP caller gets a bare 500, a Service Bus message is abandoned).
 /// </summary>
 /// <remarks>

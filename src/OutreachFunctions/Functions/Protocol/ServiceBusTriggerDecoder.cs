@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OutreachFunctions.Functions.Protocol;
 
 /// <summary>
-/// Decodes the data and metadata of a <c>serviceBusTrigger</c> invocation, single or batch (azure-functions.md §2.2–2.3).
+/// Decodes the data and metadata of a <c>serviceBusTrigger</c> invocation, single or batch (docs/reference/functions-host.md §2.2–2.3).
 /// </summary>
 /// <remarks>
 /// <para>Batch (<c>cardinality: many</c>, <c>dataType: string</c>): <c>Data.&lt;binding&gt;</c> is a JSON string holding

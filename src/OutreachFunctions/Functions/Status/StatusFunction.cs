@@ -6,7 +6,7 @@ using OutreachFunctions.Hosting;
 namespace OutreachFunctions.Functions.Status;
 
 /// <summary>
-/// The <c>Status</c> function (functions/Status/function.json): <c>GET /api/status/connection</c> with <c>authLevel: admin</c>
+/// The <c>Status</c> function (function-definitions/Status/function.json): <c>GET /api/status/connection</c> with <c>authLevel: admin</c>
 /// (the master key, e.g. <c>curl -H "x-functions-key: $MASTER_KEY"</c>). Answers the <see cref="StatusReport"/>
 /// document: connection state, delivery pause, request budget, hourly counters. Read-only, never a token. <c>/api/status</c>
 /// itself is the status page (<see cref="Monitoring.MonitoringFunctions"/>), as in the standalone runtime.

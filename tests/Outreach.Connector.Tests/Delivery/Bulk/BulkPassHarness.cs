@@ -1,7 +1,10 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Testing;
 
 namespace Outreach.Connector.Tests.Delivery.Bulk;

@@ -1,5 +1,8 @@
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Counters;
+using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Updates;
 using Outreach.Testing;

@@ -1,5 +1,7 @@
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Updates;
 using static Outreach.Connector.Tests.Delivery.TestUpdates;
 

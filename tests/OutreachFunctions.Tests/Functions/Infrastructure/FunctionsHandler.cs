@@ -19,10 +19,11 @@ public sealed class FunctionsHandler : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private FunctionsHandler(WebApplication app, Uri baseAddress)
+    private FunctionsHandler(WebApplication app, Uri baseAddress, RecordingServiceBus bus)
     {
         _app = app;
         BaseAddress = baseAddress;
+        Bus = bus;
         Client = new HttpClient { BaseAddress = baseAddress };
     }
 
@@ -31,6 +32,9 @@ public sealed class FunctionsHandler : IAsyncDisposable
 
     /// <summary>A client for the handler.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>The mocked Service Bus client the handler sends through.</summary>
+    public RecordingServiceBus Bus { get; }
 
     /// <summary>The app's services.</summary>
     public IServiceProvider Services => _app.Services;
@@ -104,9 +108,14 @@ public sealed class FunctionsHandler : IAsyncDisposable
         };
     }
 
-    /// <summary>Starts a handler with the default settings, changed by <paramref name="settings"/> (a null value removes one).</summary>
-    public static async Task<FunctionsHandler> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? replaceServices = null)
+    /// <summary>
+    /// Starts a handler with the default settings, changed by <paramref name="settings"/> (a null value removes one),
+    /// sending through <paramref name="bus"/> (a new one when null).
+    /// </summary>
+    public static async Task<FunctionsHandler> StartAsync(
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? replaceServices = null, RecordingServiceBus? bus = null)
     {
+        bus ??= new RecordingServiceBus();
         var values = DefaultSettings();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -127,6 +136,7 @@ public sealed class FunctionsHandler : IAsyncDisposable
         var app = FunctionsApp.Build(builder, services =>
         {
             services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
+            services.AddSingleton(bus.Client.Object);
             replaceServices?.Invoke(services);
         });
         try
@@ -140,7 +150,7 @@ public sealed class FunctionsHandler : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new FunctionsHandler(app, new Uri(address));
+        return new FunctionsHandler(app, new Uri(address), bus);
     }
 
     /// <summary>POSTs an envelope to /{function} as the host does.</summary>

@@ -2,7 +2,7 @@ using Outreach.Testing;
 
 namespace OutreachFunctions.Tests.Functions.Infrastructure;
 
-/// <summary>Golden files: envelopes built as azure-functions.md §2 shows, and the answers expected to them.</summary>
+/// <summary>Golden files: envelopes built as docs/reference/functions-host.md §2 shows, and the answers expected to them.</summary>
 public static class Golden
 {
     /// <summary>The folder the golden files are copied to.</summary>

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace OutreachFunctions.Tests.Functions.Infrastructure;
 
-/// <summary>The handler's answer to the host, read the way the host reads it (azure-functions.md §3).</summary>
+/// <summary>The handler's answer to the host, read the way the host reads it (docs/reference/functions-host.md §3).</summary>
 public sealed class HostAnswer
 {
     private HostAnswer(HttpStatusCode status, string? contentType, string text)

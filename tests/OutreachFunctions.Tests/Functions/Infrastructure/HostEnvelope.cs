@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace OutreachFunctions.Tests.Functions.Infrastructure;
 
 /// <summary>
-/// Builds invocation envelopes the way the Functions host writes them (azure-functions.md §2.0–2.3): every value that
+/// Builds invocation envelopes the way the Functions host writes them (docs/reference/functions-host.md §2.0–2.3): every value that
 /// is not an object goes through Newtonsoft's <c>SerializeObject</c> and is then written as a JSON string, so a batch
 /// of Service Bus bodies is a string holding an array of strings, and <c>*Array</c> metadata are strings holding arrays.
 /// The golden files under Golden/Deliver are written independently; a test checks this builder reproduces them.

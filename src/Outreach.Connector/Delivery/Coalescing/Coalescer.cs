@@ -1,0 +1,55 @@
+using Outreach.Connector.Delivery.Versions;
+using Outreach.Connector.Updates;
+
+namespace Outreach.Connector.Delivery.Coalescing;
+
+/// <summary>Merges the updates of each prospect in a batch so one PATCH per prospect carries the newest value of every field.</summary>
+public static class Coalescer
+{
+    /// <summary>
+    /// Groups messages by prospect (groups in order of first appearance). Per field the change with the newest
+    /// <see cref="FieldVersion"/> wins: the latest observation, then the latest receipt; on a full tie the message
+    /// later in the batch, which the transport received later.
+    /// </summary>
+    public static IReadOnlyList<CoalescedUpdate> Coalesce(IEnumerable<DeliveryMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var groups = new Dictionary<long, (Dictionary<string, CoalescedField> Fields, List<DeliveryMessage> Messages)>();
+        var order = new List<long>();
+        foreach (var message in messages)
+        {
+            var update = message.Update;
+            if (!groups.TryGetValue(update.ProspectId, out var group))
+            {
+                group = (new Dictionary<string, CoalescedField>(StringComparer.Ordinal), new List<DeliveryMessage>());
+                groups.Add(update.ProspectId, group);
+                order.Add(update.ProspectId);
+            }
+
+            group.Messages.Add(message);
+            foreach (var (name, change) in update.Fields)
+            {
+                var candidate = new CoalescedField(change, update.ReceivedAt);
+                if (!group.Fields.TryGetValue(name, out var current) || candidate.Version.CompareOrder(current.Version) >= 0)
+                {
+                    group.Fields[name] = candidate;
+                }
+            }
+        }
+
+        return order.Select(id => new CoalescedUpdate(id, groups[id].Fields, groups[id].Messages)).ToList();
+    }
+
+    /// <summary>
+    /// The update Outreach was sent for a group, as one <see cref="ProspectUpdate"/> (for the ledger and replay):
+    /// the given fields, the latest receipt time and the trace of the newest message.
+    /// </summary>
+    public static ProspectUpdate ToUpdate(CoalescedUpdate group, IReadOnlyDictionary<string, CoalescedField> fields)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(fields);
+        var newest = group.Messages.MaxBy(m => m.Update.ReceivedAt)!.Update;
+        var changes = fields.ToDictionary(pair => pair.Key, pair => pair.Value.Change, StringComparer.Ordinal);
+        return new ProspectUpdate(group.ProspectId, changes, newest.ReceivedAt) { TraceParent = newest.TraceParent };
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Mapping;
+using Outreach.Connector.Outreach;
+
+namespace Outreach.Connector.Delivery.DryRun;
+
+/// <summary>Registers the dry run.</summary>
+public static class DryRunServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="DryRunOptions"/> from the <c>Delivery</c> section and, when <c>Delivery:DryRun</c> is true, replaces
+    /// the registered <see cref="IOutreachProspectClient"/> with <see cref="DryRunProspectClient"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The dry run is on but no Outreach client is registered yet: call this after <c>AddOutreachClient</c>.</exception>
+    public static IServiceCollection AddDeliveryDryRun(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<DryRunOptions>().Bind(configuration.GetSection(DeliveryOptions.SectionName));
+        if (!configuration.GetSection(DeliveryOptions.SectionName).GetValue<bool>(nameof(DryRunOptions.DryRun)))
+        {
+            return services;
+        }
+
+        if (!services.Any(d => d.ServiceType == typeof(IOutreachProspectClient)))
+        {
+            throw new InvalidOperationException("Delivery:DryRun is on: register the Outreach client (AddOutreachClient) before AddDeliveryDryRun, which replaces it.");
+        }
+
+        services.RemoveAll<IOutreachProspectClient>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IOutreachProspectClient>(sp => new DryRunProspectClient(
+            sp.GetRequiredService<DeliveryTables>(),
+            sp.GetRequiredService<IOptions<DeliveryOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<CompiledMapping>()));
+        return services;
+    }
+}

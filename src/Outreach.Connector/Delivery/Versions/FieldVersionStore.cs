@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Outreach.Connector.Delivery.Versions;
+
+/// <summary>Per prospect and field, the version of the value last applied to Outreach, in Azure Table storage.</summary>
+/// <remarks>
+/// <para>
+/// Layout: one entity per prospect (PartitionKey = prospect id, RowKey = <c>fields</c>) with one string property per
+/// field (<c>f_custom7</c> = <c>observedMs|receivedMs|hash</c>). Chosen over one row per field because delivery
+/// always reads and writes all fields of a prospect together: one point read before the PATCH and one
+/// ETag-conditional merge after it, whatever the field count, and a single ETag guards the prospect as a whole, so a
+/// conflict retry re-reads and re-decides every field at once. Packing each version into one property keeps a
+/// prospect within the 252-property limit (Outreach has custom1..custom150 plus its standard attributes).
+/// </para>
+/// <para>
+/// Each prospect is its own partition, so drainers working on different prospects never contend.
+/// </para>
+/// </remarks>
+public sealed class FieldVersionStore(DeliveryTables tables)
+{
+    private const string RowKey = "fields";
+    private const string PropertyPrefix = "f_";
+    private const int MaxConflictRetries = 16;
+
+    /// <summary>Reads the applied versions of a prospect (none when it has no entity yet).</summary>
+    public async Task<AppliedFieldVersions> ReadAsync(long prospectId, CancellationToken cancellationToken)
+    {
+        var table = await tables.ReadyAsync(tables.FieldVersions, cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(prospectId), RowKey, cancellationToken: cancellationToken);
+        if (!response.HasValue || response.Value is null)
+        {
+            return AppliedFieldVersions.None(prospectId);
+        }
+
+        var entity = response.Value;
+        var fields = new Dictionary<string, FieldVersion>(StringComparer.Ordinal);
+        foreach (var (key, value) in entity)
+        {
+            if (key.StartsWith(PropertyPrefix, StringComparison.Ordinal) && FieldVersion.TryDecode(value as string, out var version))
+            {
+                fields[DecodeName(key)] = version;
+            }
+        }
+
+        return new AppliedFieldVersions(prospectId, fields, entity.ETag);
+    }
+
+    /// <summary>
+    /// Records the versions of fields Outreach just applied. Only fields whose version is newer than the stored one are
+    /// written; a newer version written concurrently wins. The write is conditional on the ETag of
+    /// <paramref name="readBefore"/> (the read that preceded the PATCH); on a conflict the entity is re-read and the
+    /// decision made again.
+    /// </summary>
+    public async Task<VersionRecordResult> RecordAppliedAsync(
+        long prospectId, IReadOnlyDictionary<string, FieldVersion> applied, AppliedFieldVersions? readBefore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(applied);
+        var table = await tables.ReadyAsync(tables.FieldVersions, cancellationToken);
+        var current = readBefore ?? await ReadAsync(prospectId, cancellationToken);
+        for (var conflicts = 0; ; conflicts++)
+        {
+            var recorded = new List<string>();
+            var superseded = new List<string>();
+            var entity = new TableEntity(PartitionKey(prospectId), RowKey);
+            foreach (var (name, version) in applied)
+            {
+                if (current.Fields.TryGetValue(name, out var stored))
+                {
+                    var order = version.CompareOrder(stored);
+                    if (order < 0)
+                    {
+                        superseded.Add(name);
+                    }
+
+                    if (order <= 0)
+                    {
+                        continue;
+                    }
+                }
+
+                recorded.Add(name);
+                entity[EncodeName(name)] = version.Encode();
+            }
+
+            if (recorded.Count == 0)
+            {
+                return new VersionRecordResult(recorded, superseded, conflicts);
+            }
+
+            try
+            {
+                if (current.ETag is { } etag)
+                {
+                    await table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, cancellationToken);
+                }
+                else
+                {
+                    await table.AddEntityAsync(entity, cancellationToken);
+                }
+
+                return new VersionRecordResult(recorded, superseded, conflicts);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && conflicts < MaxConflictRetries)
+            {
+                // Another drainer wrote this prospect since our read (412), created it first (409), or it was removed
+                // (404): re-read and decide again.
+                current = await ReadAsync(prospectId, cancellationToken);
+            }
+        }
+    }
+
+    private static string PartitionKey(long prospectId) => prospectId.ToString(CultureInfo.InvariantCulture);
+
+    // Property names must be identifier-like; Outreach attribute names are (camelCase), but anything else is escaped
+    // reversibly: a character other than an ASCII letter or digit becomes _XXXX (its UTF-16 code in hex).
+    internal static string EncodeName(string field)
+    {
+        var builder = new StringBuilder(PropertyPrefix, PropertyPrefix.Length + field.Length);
+        foreach (var c in field)
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                builder.Append(c);
+            }
+            else
+            {
+                builder.Append('_').Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    internal static string DecodeName(string property)
+    {
+        var builder = new StringBuilder(property.Length);
+        for (var i = PropertyPrefix.Length; i < property.Length; i++)
+        {
+            if (property[i] == '_' && i + 4 < property.Length &&
+                int.TryParse(property.AsSpan(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
+            {
+                builder.Append((char)code);
+                i += 4;
+            }
+            else
+            {
+                builder.Append(property[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

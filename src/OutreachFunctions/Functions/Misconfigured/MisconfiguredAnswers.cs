@@ -1,0 +1,125 @@
+using System.Text.Json;
+using OutreachFunctions.Functions.Deliver;
+using OutreachFunctions.Functions.KeepAlive;
+using OutreachFunctions.Functions.Monitoring;
+using OutreachFunctions.Functions.Protocol;
+using OutreachFunctions.Hosting;
+
+namespace OutreachFunctions.Functions.Misconfigured;
+
+/// <summary>
+/// Answers every invocation while the settings are invalid (<see cref="SettingsCheck"/>): HTTP functions get 503 with
+/// the settings to fix, health reports <c>degraded</c> with the reason <c>misconfigured</c>, and Deliver and KeepAlive
+/// fail (the host answers 500 upward), so Service Bus keeps the messages and redelivers them once the settings are
+/// fixed. Each invocation logs every problem as one line, never a stack trace. <c>GET /</c> is not touched: the host's
+/// readiness probe must succeed.
+/// </summary>
+public static partial class MisconfiguredAnswers
+{
+    /// <summary>The error code of the JSON answer.</summary>
+    public const string ErrorCode = "misconfigured";
+
+    /// <summary>Adds the middleware that answers invocations while the settings are invalid; call first.</summary>
+    public static IApplicationBuilder UseMisconfiguredAnswers(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var check = app.ApplicationServices.GetRequiredService<SettingsCheck>();
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MisconfiguredAnswers).FullName!);
+        if (check.IsMisconfigured)
+        {
+            LogStartedMisconfigured(logger, check.Problems.Count);
+            foreach (var problem in check.Problems)
+            {
+                LogProblem(logger, "start-up", problem.Setting, problem.Problem);
+            }
+        }
+
+        return app.Use((context, next) =>
+            check.IsMisconfigured && HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Value is { Length: > 1 } path
+                ? AnswerAsync(context, path[1..], check.Problems, logger)
+                : next(context));
+    }
+
+    /// <summary>The JSON body listing the settings to fix.</summary>
+    public static string Body(IReadOnlyList<SettingsProblem> problems, string? status = null)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            if (status is not null)
+            {
+                json.WriteString("status", status);
+                json.WriteStartArray("reasons");
+                json.WriteStartObject();
+                json.WriteString("code", ErrorCode);
+                json.WriteString("message", Message(problems));
+                json.WriteEndObject();
+                json.WriteEndArray();
+            }
+            else
+            {
+                json.WriteString("error", ErrorCode);
+                json.WriteString("message", Message(problems));
+            }
+
+            json.WriteStartArray("settings");
+            foreach (var problem in problems)
+            {
+                json.WriteStartObject();
+                json.WriteString("setting", problem.Setting);
+                json.WriteString("problem", problem.Problem);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Message(IReadOnlyList<SettingsProblem> problems) =>
+        $"The connector's settings are invalid ({problems.Count} to fix, listed in 'settings'): fix them in the function app's " +
+        "app settings; the connector does no work until then.";
+
+    private static async Task AnswerAsync(HttpContext context, string function, IReadOnlyList<SettingsProblem> problems, ILogger logger)
+    {
+        var invocationId = context.Request.Headers[FunctionsHeaders.InvocationId].ToString();
+        using (logger.BeginScope("InvocationId {InvocationId}", invocationId))
+        {
+            foreach (var problem in problems)
+            {
+                LogProblem(logger, function, problem.Setting, problem.Problem);
+            }
+        }
+
+        if (string.Equals(function, DeliverFunction.Name, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(function, KeepAliveFunction.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            // A failed invocation: the host abandons the batch (Service Bus redelivers it) or retries the timer later.
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(Body(problems), context.RequestAborted);
+            return;
+        }
+
+        var health = string.Equals(function, MonitoringFunctions.Health, StringComparison.OrdinalIgnoreCase);
+        var result = new InvocationResult();
+        result.SetHttpResponse(
+            Http.HttpFunction.ResponseBinding,
+            StatusCodes.Status503ServiceUnavailable,
+            Body(problems, health ? "degraded" : null),
+            "application/json; charset=utf-8",
+            Http.HttpFunction.NoStoreHeaders);
+        result.Log($"{function} refused: {problems.Count} setting(s) to fix.");
+        await FunctionsResponse.WriteAsync(context, result);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The connector started with {Count} invalid setting(s): every function answers 503 until they are fixed")]
+    private static partial void LogStartedMisconfigured(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Function}: setting {Setting} is invalid: {Problem}")]
+    private static partial void LogProblem(ILogger logger, string function, string setting, string problem);
+}
