@@ -17,7 +17,10 @@ var mode = ConnectorModeSelection.Resolve(builder.Configuration);
 
 if (mode == ConnectorMode.Standalone)
 {
-    // Standalone refuses to start on a bad setting, with the list of settings to fix and no stack trace.
+    // Standalone refuses to start on a bad setting, with the list of settings to fix and no stack trace: the host's own
+    // "Hosting failed to start" entry (the exception with its stack) is left out; a failure that is not about settings
+    // is rethrown below and keeps its stack trace.
+    builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
     WebApplication standalone;
     try
     {

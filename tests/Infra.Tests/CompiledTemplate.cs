@@ -52,9 +52,12 @@ public sealed class CompiledTemplate
     /// <summary>Where the project's build compiles main.bicep (linux-x64), next to the test assembly.</summary>
     public static string BuiltPath { get; } = System.IO.Path.Combine(AppContext.BaseDirectory, "infra", "main.json");
 
+    /// <summary>The compiled main.json's path: the build's copy when there is one, else artifacts/infra/main.json.</summary>
+    public static string Path => File.Exists(BuiltPath) ? BuiltPath : System.IO.Path.Combine(RepositoryRoot.Path, RelativePath);
+
     private static CompiledTemplate Load()
     {
-        var path = File.Exists(BuiltPath) ? BuiltPath : System.IO.Path.Combine(RepositoryRoot.Path, RelativePath);
+        var path = Path;
         if (!File.Exists(path))
         {
             throw new InvalidOperationException(

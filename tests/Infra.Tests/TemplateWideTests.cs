@@ -21,7 +21,7 @@ public sealed partial class TemplateWideTests
     [Fact]
     public void Template_never_reads_keys_or_secrets()
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot.Path, CompiledTemplate.RelativePath));
+        var text = File.ReadAllText(CompiledTemplate.Path);
         Assert.DoesNotMatch(ListFunction(), text);
     }
 

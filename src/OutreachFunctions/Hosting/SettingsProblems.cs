@@ -48,14 +48,15 @@ public static partial class SettingsProblems
 
     /// <summary>
     /// The settings problems an exception stands for: options validation failures (one or several, possibly wrapped in an
-    /// <see cref="AggregateException"/>) and mapping errors. Empty when any part of the exception is something else, which
-    /// is then a bug that keeps its stack trace.
+    /// <see cref="AggregateException"/>), mapping errors, and a missing setting reported by the code that reads it
+    /// (an <see cref="InvalidOperationException"/> whose message starts "The setting "). Empty when any part of the
+    /// exception is something else, which is then a bug that keeps its stack trace.
     /// </summary>
     public static IReadOnlyList<SettingsProblem> FromException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
         var inner = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];
-        if (!inner.All(e => e is OptionsValidationException or InvalidMappingException))
+        if (!inner.All(e => e is OptionsValidationException or InvalidMappingException || IsMissingSetting(e)))
         {
             return [];
         }
@@ -70,6 +71,10 @@ public static partial class SettingsProblems
             .Distinct(StringComparer.Ordinal)
             .Select(FromMessage)];
     }
+
+    private static bool IsMissingSetting(Exception exception) =>
+        exception is InvalidOperationException && exception.GetType() == typeof(InvalidOperationException)
+        && exception.Message.StartsWith("The setting ", StringComparison.Ordinal);
 
     /// <summary>The list as lines for a console or a log: <c>  - Tokens__KeepAliveAge: must be …</c>.</summary>
     public static IEnumerable<string> AsLines(IEnumerable<SettingsProblem> problems)

@@ -83,5 +83,8 @@ internal sealed class SandboxClients : IAsyncDisposable
 
         public ValueTask<AccessTokenResult> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
             ValueTask.FromResult<AccessTokenResult>(new AccessTokenResult.NeedsReauthorization("The sandbox token was refused.", null));
+
+        public ValueTask<AccessTokenResult> RejectedAfterRefreshAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
+            RefreshAfterRejectionAsync(rejected, cancellationToken);
     }
 }

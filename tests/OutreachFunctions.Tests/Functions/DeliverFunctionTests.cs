@@ -13,6 +13,7 @@ using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 using Outreach.Testing;
 using OutreachFunctions.Functions.Deliver;
+using OutreachFunctions.Functions.Misconfigured;
 using OutreachFunctions.Tests.Functions.Infrastructure;
 using OutreachFunctions.Tests.Infrastructure;
 
@@ -190,8 +191,9 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Service_bus_sender_settings_are_checked_at_start()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => FunctionsHandler.StartAsync(
-            FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?> { ["ServiceBusConnection:fullyQualifiedNamespace"] = "https://not-a-host-name/" })));
+        await using var misconfigured = await FunctionsHandler.StartAsync(
+            FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?> { ["ServiceBusConnection:fullyQualifiedNamespace"] = "https://not-a-host-name/" }));
+        var error = new { Message = string.Join(" ", misconfigured.Services.GetRequiredService<SettingsCheck>().Problems.Select(p => p.Problem)) };
 
         Assert.Contains("must be a host name", error.Message, StringComparison.Ordinal);
     }
@@ -201,9 +203,10 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         Assert.Equal(FunctionsDeliveryOptions.DefaultMaxBatchDuration, _handler.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.MaxBatchDuration);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => FunctionsHandler.StartAsync(
-            FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?> { ["Delivery:MaxBatchDuration"] = "00:04:00" })));
-        Assert.Contains("Delivery:MaxBatchDuration must be at most", error.Message, StringComparison.Ordinal);
+        await using var misconfigured = await FunctionsHandler.StartAsync(
+            FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?> { ["Delivery:MaxBatchDuration"] = "00:04:00" }));
+        var error = new { Message = string.Join(" ", misconfigured.Services.GetRequiredService<SettingsCheck>().Problems.Select(p => p.Problem)) };
+        Assert.Contains("Delivery__MaxBatchDuration must be at most", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,8 +57,9 @@ public sealed class HandlerStartupTests
         var answer = await InvokeIngestAsync(handler);
         Assert.Equal(503, answer.ResponseStatus);
         Assert.Equal("misconfigured", answer.ResponseBody.GetProperty("error").GetString());
-        var problem = Assert.Single(answer.ResponseBody.GetProperty("settings").EnumerateArray(), p => p.GetProperty("setting").GetString() == appSetting);
-        Assert.Contains(message, problem.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            answer.ResponseBody.GetProperty("settings").EnumerateArray(),
+            p => p.GetProperty("setting").GetString() == appSetting && p.GetProperty("problem").GetString()!.Contains(message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class HandlerStartupTests
         Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
         var answer = await InvokeIngestAsync(handler);
         Assert.Equal(503, answer.ResponseStatus);
-        Assert.Empty(answer.Messages(IngestFunction.UpdatesBinding));
+        Assert.Empty(handler.Bus.Attempts);
         var problem = Assert.Single(answer.ResponseBody.GetProperty("settings").EnumerateArray());
         Assert.Equal("Tokens__KeepAliveAge", problem.GetProperty("setting").GetString());
         Assert.StartsWith("Tokens__KeepAliveAge must be between 00:01:00 and ", problem.GetProperty("problem").GetString(), StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure.Messaging.ServiceBus;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;

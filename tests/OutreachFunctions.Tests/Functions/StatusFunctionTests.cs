@@ -48,7 +48,10 @@ public sealed class StatusFunctionTests(AzuriteFixture azurite)
         Assert.Equal("default", connection.GetProperty("name").GetString());
         Assert.Equal("NotConnected", connection.GetProperty("status").GetString());
         Assert.True(connection.GetProperty("needsAuthorization").GetBoolean());
-        Assert.False(status.GetProperty("delivery").GetProperty("paused").GetBoolean());
+        // One connection state: nothing is sent while no authorization is stored, and the page says so.
+        var delivery = status.GetProperty("delivery");
+        Assert.True(delivery.GetProperty("paused").GetBoolean());
+        Assert.Equal("No authorization stored.", delivery.GetProperty("pauseReason").GetString());
         var budget = status.GetProperty("budget");
         Assert.Equal(10_000, budget.GetProperty("effectiveLimit").GetInt32());
         Assert.Equal(0, budget.GetProperty("used").GetInt32());

@@ -7,7 +7,7 @@ namespace OutreachFunctions.Tests.Standalone;
 public sealed class StandaloneStartTests
 {
     [Fact]
-    public async Task Out_of_range_setting_exits_2_naming_it_in_app_setting_spelling_without_a_stack_trace()
+    public async Task Invalid_settings_exit_2_naming_them_in_app_setting_spelling_without_a_stack_trace()
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -22,6 +22,7 @@ public sealed class StandaloneStartTests
         start.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
         start.Environment["Connector__Mode"] = "Standalone";
         start.Environment["Monitoring__Exporter"] = "None";
+        start.Environment["ConnectorStorage"] = "UseDevelopmentStorage=true";
         start.Environment["Tokens__KeepAliveAge"] = "00:00:30";
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The connector process did not start.");
@@ -36,15 +37,15 @@ public sealed class StandaloneStartTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("The connector started although a setting is out of range.");
+            Assert.Fail("The connector started although its settings are invalid.");
         }
 
         var printed = await output + await errors;
 
         Assert.True(process.ExitCode == 2, printed);
         Assert.Contains("The connector cannot start in Standalone mode; fix these settings:", printed, StringComparison.Ordinal);
-        Assert.Contains("  - Tokens__KeepAliveAge must be between 00:01:00 and ", printed, StringComparison.Ordinal);
-        Assert.DoesNotContain("Tokens:KeepAliveAge", printed, StringComparison.Ordinal);
+        Assert.Contains("  - Outreach__ClientId is required", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("Outreach:ClientId", printed, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
     }
 }
