@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,6 +6,7 @@ using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Telemetry;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Monitoring;
 
@@ -24,7 +24,7 @@ public static class DeliveryServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="tableServiceClientFactory">
     /// Creates the one <see cref="TableServiceClient"/> all delivery tables use: from a connection string (Azurite), or
-    /// from an endpoint and a <see cref="TokenCredential"/> (identity-based, in Azure). Called once.
+    /// from an endpoint and a token credential (identity-based, in Azure). Called once.
     /// </param>
     /// <param name="configure">Optional changes applied after configuration binding.</param>
     public static IServiceCollection AddDeliveryEngine(
@@ -50,6 +50,7 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<Backoff>();
         services.AddConnectorMetrics();
         services.TryAddSingleton<Monitoring.DeliveryActivityStore>();
+        services.TryAddSingleton<IDeliveryObserver, DeliveryTelemetry>();
         services.TryAddSingleton<DeliveryEngine>();
         return services;
     }
@@ -59,13 +60,5 @@ public static class DeliveryServiceCollectionExtensions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(storageConnectionString);
         return services.AddDeliveryEngine(_ => new TableServiceClient(storageConnectionString), configure);
-    }
-
-    /// <summary>Adds the delivery engine with its tables reached through an identity-based endpoint (<c>https://{account}.table.core.windows.net</c>).</summary>
-    public static IServiceCollection AddDeliveryEngine(this IServiceCollection services, Uri tableEndpoint, TokenCredential credential, Action<DeliveryOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(tableEndpoint);
-        ArgumentNullException.ThrowIfNull(credential);
-        return services.AddDeliveryEngine(_ => new TableServiceClient(tableEndpoint, credential), configure);
     }
 }

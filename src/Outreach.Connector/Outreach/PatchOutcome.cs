@@ -7,7 +7,11 @@ namespace Outreach.Connector.Outreach;
 public abstract record PatchOutcome(RateLimitSnapshot RateLimit)
 {
     /// <summary>Outreach applied the update (2xx).</summary>
-    public sealed record Applied(int StatusCode, RateLimitSnapshot RateLimit) : PatchOutcome(RateLimit);
+    public sealed record Applied(int StatusCode, RateLimitSnapshot RateLimit) : PatchOutcome(RateLimit)
+    {
+        /// <summary>True when nothing was sent (a dry run answered as if Outreach had applied the update).</summary>
+        public bool DryRun { get; init; }
+    }
 
     /// <summary>Outreach refused for the rate limit (429); nothing may be sent before <paramref name="RetryAt"/>.</summary>
     public sealed record RateLimited(DateTimeOffset RetryAt, OutreachError? Error, RateLimitSnapshot RateLimit) : PatchOutcome(RateLimit);

@@ -8,6 +8,7 @@ using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Telemetry;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
@@ -44,7 +45,7 @@ internal sealed class DeliveryHarness
         TokenStore = new InMemoryTokenStore();
         Pause = new ConnectionState(ConnectionName, TokenStore, Microsoft.Extensions.Options.Options.Create(new TokenOptions()), Time, NullLogger<ConnectionState>.Instance);
         Backoff = new Backoff(Options, new Random(7));
-        Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Counters, Pause, Backoff, options, Time, Logger);
+        Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Pause, Backoff, options, Time, Logger, new DeliveryTelemetry(Counters, Logger));
     }
 
     public const string ConnectionName = "default";

@@ -95,6 +95,9 @@ public sealed partial class RequestBudget
         }
     }
 
+    /// <summary>Opens a batch's purse: permits leased from this budget; failures of the budget's storage are logged to <paramref name="logger"/>.</summary>
+    public PermitPurse OpenPurse(ILogger logger) => new(this, _options, _time, logger ?? throw new ArgumentNullException(nameof(logger)));
+
     /// <summary>Gives back permits of <paramref name="grant"/>'s window that were not used, so other drainers can use them.</summary>
     public Task ReleaseAsync(int unused, PermitGrant grant, CancellationToken cancellationToken) =>
         unused <= 0

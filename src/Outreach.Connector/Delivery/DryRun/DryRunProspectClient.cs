@@ -22,8 +22,8 @@ namespace Outreach.Connector.Delivery.DryRun;
 /// values (names, emails) are personal data, and a dry run is often pointed at production exports, so they are never
 /// stored; the fingerprint is enough to check that an expected value would be written (<see cref="Fingerprint"/>).</para>
 /// <para>Rows live in the delivery counters table under the partition <c>{connection}|dryrun</c>, newest first.</para>
-/// <para>The answer's status code is <see cref="NotSentStatusCode"/>: the engine counts such an outcome as
-/// <c>DryRunApplied</c> instead of <c>RequestsSent</c>. Because field versions are recorded as applied, turning the dry
+/// <para>The answer is an <see cref="PatchOutcome.Applied"/> marked <see cref="PatchOutcome.Applied.DryRun"/> (status
+/// <see cref="NotSentStatusCode"/>): the engine counts it as <c>DryRunApplied</c> instead of <c>RequestsSent</c>. Because field versions are recorded as applied, turning the dry
 /// run off later does not resend what it already "applied": replay or re-export those profiles.</para>
 /// </remarks>
 public sealed class DryRunProspectClient(DeliveryTables tables, IOptions<DeliveryOptions> options, TimeProvider time, CompiledMapping? mapping = null)
@@ -58,7 +58,7 @@ public sealed class DryRunProspectClient(DeliveryTables tables, IOptions<Deliver
         };
         var table = await tables.ReadyAsync(tables.DeliveryCounters, cancellationToken);
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-        return new PatchOutcome.Applied(NotSentStatusCode, RateLimitSnapshot.None);
+        return new PatchOutcome.Applied(NotSentStatusCode, RateLimitSnapshot.None) { DryRun = true };
     }
 
     /// <summary>The most recent records, newest first.</summary>
