@@ -2,6 +2,7 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
@@ -37,6 +38,7 @@ public sealed class DeliveryEngine
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryEngine> _logger;
     private readonly IDeliveryObserver _observer;
+    private readonly BulkPass? _bulk;
 
     /// <summary>Creates the engine of one Outreach connection.</summary>
     public DeliveryEngine(
@@ -49,7 +51,8 @@ public sealed class DeliveryEngine
         IOptions<DeliveryOptions> options,
         TimeProvider time,
         ILogger<DeliveryEngine> logger,
-        IDeliveryObserver observer)
+        IDeliveryObserver observer,
+        BulkPass? bulk = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _outreach = outreach ?? throw new ArgumentNullException(nameof(outreach));
@@ -62,6 +65,7 @@ public sealed class DeliveryEngine
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _observer = observer ?? throw new ArgumentNullException(nameof(observer));
+        _bulk = bulk;
     }
 
     /// <summary>Works on a batch and returns one disposition per message, index-aligned with <paramref name="batch"/>.</summary>
@@ -98,6 +102,7 @@ public sealed class DeliveryEngine
 
         var groups = Coalescer.Coalesce(deliverable);
         run.Count(Names.Coalesced, deliverable.Count - groups.Count);
+        groups = await BulkPassAsync(run, groups, cancellationToken);
         await using (var purse = _budget.OpenPurse(_logger))
         {
             for (var i = 0; i < groups.Count; i++)
@@ -121,6 +126,11 @@ public sealed class DeliveryEngine
             result.Count(DispositionKind.Poison));
         return result;
     }
+
+    // Skips values Outreach holds, reads never-written prospects and writes shared changes in bulk (Delivery/Bulk);
+    // the prospects it leaves go one PATCH each below.
+    private async Task<IReadOnlyList<CoalescedUpdate>> BulkPassAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken) =>
+        _bulk is null || groups.Count == 0 || _pause.HoldsNow(out _) ? groups : (await _bulk.RunAsync(groups, run.StartedAt, cancellationToken)).ApplyTo(run, groups);
 
     private async Task DeliverProspectAsync(BatchRun run, CoalescedUpdate group, PermitPurse purse, int prospectsLeft, CancellationToken cancellationToken)
     {

@@ -1,6 +1,8 @@
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Outcomes;
 
+using Outreach.Connector.Delivery.Counters;
+
 namespace Outreach.Connector.Delivery.Bulk;
 
 /// <summary>What the bulk pass leaves to the engine: prospects to defer, prospects already complete, and counts.</summary>
@@ -19,4 +21,40 @@ public sealed record BulkPassResult(
 {
     /// <summary>Nothing deferred, nothing completed, nothing counted.</summary>
     public static BulkPassResult Empty { get; } = new([], [], new Dictionary<string, long>(), []);
+
+    /// <summary>Decides the deferred and completed prospects' messages in <paramref name="run"/>; returns the groups left for the PATCH path.</summary>
+    internal IReadOnlyList<CoalescedUpdate> ApplyTo(BatchRun run, IReadOnlyList<CoalescedUpdate> groups)
+    {
+        var decided = new HashSet<CoalescedUpdate>(ReferenceEqualityComparer.Instance);
+        foreach (var (group, until) in Deferred)
+        {
+            foreach (var message in group.Messages)
+            {
+                // Not attempted: the message keeps the attempt it came with, as the engine's other deferrals do.
+                run.Decide(message, new MessageDisposition.DeferUntil(message.MessageId, message.DeliveryAttempt - 1, until));
+            }
+
+            run.Count(DeliveryCounterNames.Deferred, group.Messages.Count);
+            decided.Add(group);
+        }
+
+        foreach (var (group, reason) in Completed)
+        {
+            run.Complete(group, reason);
+            if (reason == CompletionReason.UpToDate)
+            {
+                run.Count(DeliveryCounterNames.UpToDate, group.Messages.Count);
+            }
+
+            decided.Add(group);
+        }
+
+        foreach (var (name, amount) in Counts)
+        {
+            run.Count(name, amount);
+        }
+
+        run.AudiencesWritten.UnionWith(AudiencesWritten);
+        return [.. groups.Where(g => !decided.Contains(g))];
+    }
 }

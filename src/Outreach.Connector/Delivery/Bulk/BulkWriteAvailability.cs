@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Tokens;
 
 namespace Outreach.Connector.Delivery.Bulk;
@@ -24,7 +25,8 @@ public sealed partial class BulkWriteAvailability(
     IOptions<BulkWriteOptions> options,
     TimeProvider time,
     ILogger<BulkWriteAvailability> logger,
-    IConnectionStatusSource? connection = null)
+    IConnectionStatusSource? connection = null,
+    IOptions<DryRunOptions>? dryRun = null)
 {
     // Reading the token store to notice a re-authorization costs a storage read: once a minute is plenty.
     private static readonly TimeSpan ReauthorizationCheckInterval = TimeSpan.FromMinutes(1);
@@ -39,6 +41,12 @@ public sealed partial class BulkWriteAvailability(
     /// <summary>True when the next batch should use bulk writes; in auto mode after a refusal, true again once the connection was re-authorized.</summary>
     public async Task<bool> IsEnabledAsync(CancellationToken cancellationToken)
     {
+        if (dryRun?.Value.DryRun == true)
+        {
+            // A dry run changes nothing in Outreach: prospects go the PATCH path, whose dry-run client records them.
+            return false;
+        }
+
         switch (_options.BulkWrites)
         {
             case BulkWriteMode.Off:
