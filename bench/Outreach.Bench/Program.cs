@@ -1,7 +1,7 @@
 using Outreach.Bench;
 
 // Benchmarks print a table of measured figures, each with a ratio against a baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|delivery-email [prospects]|drainers [prospects] [--drainers N]|startup|all>
+// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|delivery-email [prospects]|drainers [prospects] [--drainers N]|activation [--quick]|startup|all>
 var which = args.Length > 0 ? args[0] : "all";
 switch (which)
 {
@@ -23,6 +23,9 @@ switch (which)
     case "delivery-email":
         await EmailDeliveryBenchmark.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400);
         break;
+    case "activation":
+        await ActivationBenchmark.RunAsync(Console.Out, quick: args.Contains("--quick"));
+        break;
     case "startup":
         HandlerStartupBenchmark.Run(Console.Out);
         break;
@@ -32,7 +35,7 @@ switch (which)
         HandlerStartupBenchmark.Run(Console.Out);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, ingest-load, delivery, delivery-email, drainers, startup, all.");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, ingest-load, delivery, delivery-email, drainers, activation [--quick], startup, all.");
         return 2;
 }
 

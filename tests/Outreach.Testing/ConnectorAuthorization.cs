@@ -26,7 +26,9 @@ public static class ConnectorAuthorization
 
         var query = QueryHelpers.ParseQuery(authorize.Query);
         var state = query["state"].ToString();
-        var code = await sandbox.AuthorizeAsync(state, query["redirect_uri"], cancellationToken: cancellationToken);
+        // The browser carries the scopes the connector asked for, so the connection gets exactly those.
+        var scope = query.TryGetValue("scope", out var asked) ? asked.ToString() : SandboxServer.DefaultScope;
+        var code = await sandbox.AuthorizeAsync(state, query["redirect_uri"], scope, cancellationToken: cancellationToken);
         using var callback = await browser.GetAsync(
             new Uri($"/api/oauth/callback?code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(state)}", UriKind.Relative), cancellationToken);
         var page = await callback.Content.ReadAsStringAsync(cancellationToken);

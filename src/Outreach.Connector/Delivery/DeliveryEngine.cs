@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Claims;
+using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
@@ -39,6 +40,7 @@ public sealed class DeliveryEngine
     private readonly ILogger<DeliveryEngine> _logger;
     private readonly IDeliveryObserver _observer;
     private readonly ProspectClaimStore? _claims;
+    private readonly BulkPass? _bulk;
 
     /// <summary>Creates the engine of one Outreach connection.</summary>
     public DeliveryEngine(
@@ -52,7 +54,8 @@ public sealed class DeliveryEngine
         TimeProvider time,
         ILogger<DeliveryEngine> logger,
         IDeliveryObserver observer,
-        ProspectClaimStore? claims = null)
+        ProspectClaimStore? claims = null,
+        BulkPass? bulk = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _outreach = outreach ?? throw new ArgumentNullException(nameof(outreach));
@@ -66,6 +69,7 @@ public sealed class DeliveryEngine
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _observer = observer ?? throw new ArgumentNullException(nameof(observer));
         _claims = claims;
+        _bulk = bulk;
     }
 
     /// <summary>Works on a batch and returns one disposition per message, index-aligned with <paramref name="batch"/>.</summary>
@@ -102,10 +106,13 @@ public sealed class DeliveryEngine
 
         var groups = Coalescer.Coalesce(deliverable);
         run.Count(Names.Coalesced, deliverable.Count - groups.Count);
-        // One writer per prospect across every drainer: held from the version check through the send to the recording.
+        // One writer per prospect across every drainer: held from the version check through the send to the recording,
+        // bulk jobs included (the bulk pass runs on the prospects this batch holds).
         var claims = _claims is null ? null : await _claims.ClaimAsync(groups.Select(g => g.ProspectId), cancellationToken);
         try
         {
+            groups = await KeepClaimedAsync(run, groups, claims, cancellationToken);
+            groups = await BulkPassAsync(run, groups, cancellationToken);
             await using var purse = _budget.OpenPurse(_logger);
             for (var i = 0; i < groups.Count; i++)
             {
@@ -139,6 +146,11 @@ public sealed class DeliveryEngine
             result.Count(DispositionKind.Poison));
         return result;
     }
+
+    // Skips values Outreach holds, reads never-written prospects and writes shared changes in bulk (Delivery/Bulk);
+    // the prospects it leaves go one PATCH each below.
+    private async Task<IReadOnlyList<CoalescedUpdate>> BulkPassAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken) =>
+        _bulk is null || groups.Count == 0 || _pause.HoldsNow(out _) ? groups : (await _bulk.RunAsync(groups, run.StartedAt, cancellationToken)).ApplyTo(run, groups);
 
     private async Task DeliverProspectAsync(BatchRun run, CoalescedUpdate group, PermitPurse purse, int prospectsLeft, CancellationToken cancellationToken)
     {
@@ -332,6 +344,31 @@ public sealed class DeliveryEngine
 
         run.Decide(message, new MessageDisposition.RetryLater(message.MessageId, message.DeliveryAttempt, retryAt, retryAt - now, reason));
         run.Count(Names.Retried, 1);
+    }
+
+    // Prospects another drainer holds wait; the bulk pass and the PATCHes below only see the ones this batch holds.
+    private static async Task<IReadOnlyList<CoalescedUpdate>> KeepClaimedAsync(
+        BatchRun run, IReadOnlyList<CoalescedUpdate> groups, ProspectClaimSet? claims, CancellationToken cancellationToken)
+    {
+        if (claims is null)
+        {
+            return groups;
+        }
+
+        var held = new List<CoalescedUpdate>(groups.Count);
+        foreach (var group in groups)
+        {
+            if (await claims.HoldsForWriteAsync(group.ProspectId, cancellationToken))
+            {
+                held.Add(group);
+            }
+            else
+            {
+                DeferClaimedElsewhere(run, group, claims.ConflictRetryAt);
+            }
+        }
+
+        return held;
     }
 
     // Another drainer writes to this prospect now: wait briefly, without using an attempt, and keep the order.

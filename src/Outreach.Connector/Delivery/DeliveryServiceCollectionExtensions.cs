@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
@@ -55,6 +56,7 @@ public static class DeliveryServiceCollectionExtensions
         services.AddConnectorMetrics();
         services.TryAddSingleton<Monitoring.DeliveryActivityStore>();
         services.TryAddSingleton<IDeliveryObserver, DeliveryTelemetry>();
+        services.AddBulkWrites();
         services.TryAddSingleton<DeliveryEngine>();
         return services;
     }

@@ -7,6 +7,7 @@ using Outreach.Connector.Mapping;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using I = Outreach.Connector.Monitoring.ConnectorTelemetry.Instruments;
+using Bulk = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Monitoring;
@@ -37,6 +38,9 @@ public sealed class ConnectorMetrics
     private readonly Gauge<double> _queueLag;
     private readonly Counter<long> _tokenRefreshes;
     private readonly Counter<long> _needsReauthorization;
+    private readonly Counter<long> _bulkPathRequests;
+    private readonly Counter<long> _bulkProspects;
+    private readonly Counter<long> _skippedUnchanged;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public ConnectorMetrics(IMeterFactory meterFactory)
@@ -61,6 +65,9 @@ public sealed class ConnectorMetrics
         _queueLag = Meter.CreateGauge<double>(I.QueueLag, "s", "Age of the oldest update in the batch being delivered.");
         _tokenRefreshes = Meter.CreateCounter<long>(I.TokenRefreshes, "{refresh}", "Access token refreshes, by outcome.");
         _needsReauthorization = Meter.CreateCounter<long>(I.NeedsReauthorization, "{event}", "Times the Outreach connection was found to need re-authorization.");
+        _bulkPathRequests = Meter.CreateCounter<long>(I.BulkPathRequests, "{request}", "Outreach requests of the bulk path (collection reads, bulk actions, batch polls).");
+        _bulkProspects = Meter.CreateCounter<long>(I.BulkProspects, "{prospect}", "Prospects written by bulk actions, by outcome.");
+        _skippedUnchanged = Meter.CreateCounter<long>(I.SkippedUnchanged, "{field}", "Fields not sent because Outreach already holds the value.");
     }
 
     /// <summary>The meter the instruments belong to.</summary>
@@ -105,6 +112,12 @@ public sealed class ConnectorMetrics
                 case Names.RequestsSent: _requestsSent.Add(amount); break;
                 case Names.RateLimited: _rateLimited.Add(amount); break;
                 case Names.Poisoned: Add(_failed, amount, "error_id", FailureLedger.PoisonErrorKey); break;
+                case Bulk.ReadRequests: Add(_bulkPathRequests, amount, "kind", "read"); break;
+                case Bulk.BulkCalls: Add(_bulkPathRequests, amount, "kind", "bulk"); break;
+                case Bulk.BulkPolls: Add(_bulkPathRequests, amount, "kind", "poll"); break;
+                case Bulk.BulkApplied: Add(_bulkProspects, amount, "outcome", "applied"); break;
+                case Bulk.BulkItemsFailed: Add(_bulkProspects, amount, "outcome", "failed"); break;
+                case Bulk.SkippedUnchanged: _skippedUnchanged.Add(amount); break;
                 default:
                     if (name.StartsWith(Names.FailedPrefix, StringComparison.Ordinal))
                     {

@@ -5,6 +5,7 @@ using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Mapping;
+using Bulk = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Monitoring;
@@ -97,7 +98,19 @@ public sealed class ConnectorStatusService(
             Get(Names.Deferred) + Get(Names.Held), Get(Names.Coalesced), Get(Names.Stale) + Get(Names.Duplicate),
             Get(Names.DryRunApplied), Get(Names.Replayed),
             excludedByReason,
-            Failures(c, entries.ToList()));
+            Failures(c, entries.ToList()))
+        {
+            Writes = Writes(c, activated),
+        };
+    }
+
+    private static WriteEfficiency Writes(IReadOnlyDictionary<string, long> c, long activated)
+    {
+        long Get(string name) => c.TryGetValue(name, out var value) ? value : 0;
+        var requests = Get(Names.RequestsSent) + Get(Bulk.Requests);
+        return new WriteEfficiency(
+            requests, Get(Bulk.BulkCalls), Get(Bulk.BulkApplied), Get(Bulk.BulkItemsFailed), Get(Bulk.ProspectsRead), Get(Bulk.SkippedUnchanged),
+            requests == 0 ? null : Math.Round((double)activated / requests, 2));
     }
 
     private List<FailureGroup> Failures(IReadOnlyDictionary<string, long> c, List<FailureLedgerEntry> entries)

@@ -90,5 +90,14 @@ public static class ConnectorTelemetry
 
         /// <summary>Times the connection was found to need re-authorization. Alerted on.</summary>
         public const string NeedsReauthorization = "outreach.connection.needs_reauthorization";
+
+        /// <summary>Outreach requests of the bulk path, by <c>kind</c>: read (collection GET), bulk (bulk action), poll (batch status and items).</summary>
+        public const string BulkPathRequests = "outreach.requests.bulk_path";
+
+        /// <summary>Prospects written by bulk actions, by <c>outcome</c>: applied, or failed (then sent one PATCH each).</summary>
+        public const string BulkProspects = "outreach.bulk.prospects";
+
+        /// <summary>Fields not sent because Outreach already holds the value (written before or read back).</summary>
+        public const string SkippedUnchanged = "outreach.updates.skipped_unchanged";
     }
 }

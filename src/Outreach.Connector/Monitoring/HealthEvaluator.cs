@@ -3,6 +3,7 @@ using Azure;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Tokens;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
@@ -11,7 +12,7 @@ namespace Outreach.Connector.Monitoring;
 
 /// <summary>
 /// Decides whether the connector is healthy or degraded, and why: the connection needs (re-)authorization, Outreach's rate
-/// limit paused sending, too many updates failed in the last hour, or updates wait too long.
+/// limit paused sending, too many updates failed in the last hour, updates wait too long, or Outreach refused bulk writes.
 /// </summary>
 /// <remarks>
 /// "The last hour" is the current and the previous clock hour of the hourly counters (between 60 and 120 minutes), so
@@ -23,7 +24,8 @@ public sealed class HealthEvaluator(
     DeliveryCounters counters,
     DeliveryActivityStore activity,
     IOptions<MonitoringOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    BulkWriteAvailability? bulkWrites = null)
 {
     private readonly MonitoringOptions _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
 
@@ -33,6 +35,12 @@ public sealed class HealthEvaluator(
         var now = time.GetUtcNow();
         var reasons = new List<HealthReason>();
         await CheckConnectionAsync(reasons, cancellationToken);
+        if (bulkWrites?.Off is { } off)
+        {
+            // Delivery goes on one PATCH per prospect, at a fraction of the throughput: worth a person's attention.
+            reasons.Add(new HealthReason("bulk_writes_off", off.Describe()));
+        }
+
         try
         {
             var status = await budget.ReadStatusAsync(cancellationToken);

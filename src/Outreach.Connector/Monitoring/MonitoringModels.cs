@@ -71,7 +71,26 @@ public sealed record RunReport(
     long DryRunApplied,
     long Replayed,
     IReadOnlyDictionary<string, long> ExcludedByReason,
-    IReadOnlyList<FailureGroup> Failures);
+    IReadOnlyList<FailureGroup> Failures)
+{
+    /// <summary>How many prospects each Outreach request brought into sync: bulk writes, reads, skipped values.</summary>
+    public WriteEfficiency Writes { get; init; } = WriteEfficiency.None;
+}
+
+/// <summary>Requests against prospects brought into sync in a run: what bulk writes and skipping unchanged values saved.</summary>
+/// <param name="OutreachRequests">Every Outreach request: PATCHes plus the bulk path's reads, bulk actions and polls.</param>
+/// <param name="BulkCalls">Bulk actions Outreach accepted.</param>
+/// <param name="BulkProspects">Prospects written by finished bulk actions.</param>
+/// <param name="BulkItemsFailed">Prospects whose bulk item failed (then sent one PATCH each).</param>
+/// <param name="ProspectsRead">Never-written prospects read back before their first write.</param>
+/// <param name="SkippedUnchanged">Fields not sent because Outreach already held the value.</param>
+/// <param name="ProspectsPerRequest">Updates activated ÷ Outreach requests; null when no request was sent.</param>
+public sealed record WriteEfficiency(
+    long OutreachRequests, long BulkCalls, long BulkProspects, long BulkItemsFailed, long ProspectsRead, long SkippedUnchanged, double? ProspectsPerRequest)
+{
+    /// <summary>A run without requests.</summary>
+    public static WriteEfficiency None { get; } = new(0, 0, 0, 0, 0, 0, null);
+}
 
 /// <summary>The failures of one error code in a run: how many, what it means, and examples.</summary>
 /// <param name="ErrorId">Outreach's error id (<c>validationError</c>, <c>resourceNotFound</c>), <c>http404</c> without one, or <c>deliveryAttemptsExhausted</c>.</param>
@@ -126,7 +145,7 @@ public sealed record HealthReport(string Status, IReadOnlyList<HealthReason> Rea
 }
 
 /// <summary>One reason the connector is degraded.</summary>
-/// <param name="Code"><c>not_connected</c>, <c>needs_reauthorization</c>, <c>rate_limited</c>, <c>failure_rate</c>, <c>queue_lag</c> or <c>storage_unavailable</c>.</param>
+/// <param name="Code"><c>not_connected</c>, <c>needs_reauthorization</c>, <c>rate_limited</c>, <c>failure_rate</c>, <c>queue_lag</c>, <c>storage_unavailable</c> or <c>bulk_writes_off</c>.</param>
 /// <param name="Message">What is wrong and what to do, for people.</param>
 /// <param name="Until">When it ends by itself, when known (a 429 block, a re-authorization probe).</param>
 public sealed record HealthReason(string Code, string Message, DateTimeOffset? Until = null);

@@ -25,8 +25,11 @@ public sealed class OutreachOptions
     /// <summary>The callback URL registered with the Outreach app; Outreach redirects here with the code.</summary>
     public Uri? RedirectUri { get; set; }
 
-    /// <summary>The scopes to request, separated by spaces. Outreach scopes are not additive: PATCH needs write, GET read.</summary>
-    public string Scopes { get; set; } = "prospects.read prospects.write";
+    /// <summary>
+    /// The scopes to request, separated by spaces. Outreach scopes are not additive: PATCH needs write, GET read; bulk
+    /// writes also need <c>batches.read batches.write</c> (a connection without them keeps working one PATCH per prospect).
+    /// </summary>
+    public string Scopes { get; set; } = "prospects.read prospects.write batches.read batches.write";
 
     /// <summary>How long one HTTP request to Outreach (API or token endpoint) may take before it counts as a timeout.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

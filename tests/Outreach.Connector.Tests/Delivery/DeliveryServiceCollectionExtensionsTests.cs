@@ -20,6 +20,8 @@ public sealed class DeliveryServiceCollectionExtensionsTests(AzuriteFixture azur
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddLogging();
         services.AddSingleton(Mock.Of<IOutreachProspectClient>());
+        services.AddSingleton(Mock.Of<IOutreachProspectReader>());
+        services.AddSingleton(Mock.Of<IOutreachBulkClient>());
         services.AddSingleton(Mock.Of<IConnectionState>());
         services.AddDeliveryEngine(azurite.ConnectionString);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
@@ -38,6 +40,7 @@ public sealed class DeliveryServiceCollectionExtensionsTests(AzuriteFixture azur
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         Assert.NotNull(provider.GetRequiredService<DeliveryEngine>());
+        Assert.NotNull(provider.GetRequiredService<global::Outreach.Connector.Delivery.Bulk.BulkPass>());
         var options = provider.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         Assert.Equal((500, TimeSpan.FromMinutes(30), PacingMode.Burst), (options.RequestsPerWindow, options.Window, options.PacingMode));
         var grant = await provider.GetRequiredService<RequestBudget>().TryAcquireAsync(1000, CancellationToken.None);

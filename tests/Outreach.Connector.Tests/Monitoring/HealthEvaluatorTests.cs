@@ -1,5 +1,6 @@
 using Moq;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Tests.Delivery;
 using Outreach.Connector.Tests.Infrastructure;
@@ -26,6 +27,24 @@ public sealed class HealthEvaluatorTests(AzuriteFixture azurite)
         {
             _h.TokenStore.Seed(DeliveryHarness.ConnectionName, new ConnectionTokens(status, "refresh-token", _h.Time.GetUtcNow(), null, null, null, null) { StatusReason = reason });
         }
+    }
+
+    [Fact]
+    public async Task A_connection_without_the_bulk_scopes_is_degraded_with_the_advice_to_reconnect()
+    {
+        Connection(ConnectionStatus.Connected);
+        var bulk = new BulkWriteAvailability(
+            Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), _h.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<BulkWriteAvailability>.Instance);
+        var evaluator = new HealthEvaluator(
+            _h.Pause, _h.Budget, _h.Counters, Activity, Microsoft.Extensions.Options.Options.Create(new MonitoringOptions()), _h.Time, bulk);
+        Assert.True((await evaluator.EvaluateAsync(CancellationToken.None)).IsHealthy);
+
+        bulk.Refused(403, "missing scope batches.write", missingScope: true);
+        var health = await evaluator.EvaluateAsync(CancellationToken.None);
+
+        var reason = Assert.Single(health.Reasons);
+        Assert.Equal("bulk_writes_off", reason.Code);
+        Assert.Contains("re-connect to enable bulk writes", reason.Message, StringComparison.Ordinal);
     }
 
     [Fact]

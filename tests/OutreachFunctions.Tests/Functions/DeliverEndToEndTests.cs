@@ -38,7 +38,15 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         sandboxOptions.OAuth.MintingInterval = TimeSpan.Zero;
         _sandbox = await SandboxServer.StartAsync(sandboxOptions);
         _settings = FunctionsHandler.Merge(
-            FunctionsHandler.AzuriteSettings(azurite), FunctionsHandler.SandboxSettings(_sandbox), FastDelivery(), new Dictionary<string, string?> { ["Tokens:MintingInterval"] = "00:00:00" });
+            FunctionsHandler.AzuriteSettings(azurite), FunctionsHandler.SandboxSettings(_sandbox), FastDelivery(), new Dictionary<string, string?>
+            {
+                ["Tokens:MintingInterval"] = "00:00:00",
+
+                // These tests are about the PATCH path's transport behaviour: the bulk pass (reads, bulk writes) stays out.
+                ["Delivery:BulkWrites"] = "off",
+                ["Delivery:ReadBeforeWrite"] = "false",
+                ["Delivery:ResendUnchanged"] = "true",
+            });
         _handler = await DeliverFunctionTests.StartHandlerAsync(_bus, _settings, services => services.AddSingleton<TimeProvider>(TimeProvider.System));
         await FunctionsConnection.ConnectAsync(_handler, _sandbox);
     }

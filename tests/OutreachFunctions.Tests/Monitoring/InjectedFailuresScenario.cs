@@ -72,6 +72,11 @@ public sealed class InjectedFailuresScenario
     public static Dictionary<string, string?> Settings() => new()
     {
         ["Delivery:RequestsPerWindow"] = "600",
+
+        // The scenario counts PATCHes against what the sandbox saw: the bulk pass (reads, bulk writes) stays out.
+        ["Delivery:BulkWrites"] = "off",
+        ["Delivery:ReadBeforeWrite"] = "false",
+        ["Delivery:ResendUnchanged"] = "true",
         ["Delivery:Window"] = "00:00:05",
         ["Delivery:SafetyMargin"] = "10",
         ["Delivery:BurstPermits"] = "10",

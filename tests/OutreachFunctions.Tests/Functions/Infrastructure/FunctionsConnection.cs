@@ -25,7 +25,8 @@ public static class FunctionsConnection
         var location = new Uri(connect.Headers["Location"]);
         var query = HttpUtility.ParseQueryString(location.Query);
         var state = query["state"]!;
-        var code = await sandbox.AuthorizeAsync(state, query["redirect_uri"]);
+        // The browser carries the scopes Connect asked for, so the connection gets exactly those.
+        var code = await sandbox.AuthorizeAsync(state, query["redirect_uri"], query["scope"] ?? SandboxServer.DefaultScope);
         return (state, code, location);
     }
 

@@ -1,0 +1,60 @@
+using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Outcomes;
+
+using Outreach.Connector.Delivery.Counters;
+
+namespace Outreach.Connector.Delivery.Bulk;
+
+/// <summary>What the bulk pass leaves to the engine: prospects to defer, prospects already complete, and counts.</summary>
+/// <param name="Deferred">Prospects whose messages wait (a bulk job in flight writes one of their fields), with when to try again.</param>
+/// <param name="Completed">
+/// Prospects that need no PATCH: written by a finished bulk job (<see cref="CompletionReason.Applied"/>), or holding
+/// nothing Outreach does not already have (<see cref="CompletionReason.UpToDate"/>); their messages are complete.
+/// </param>
+/// <param name="Counts">Counter increments (<see cref="BulkCounterNames"/>, and the delivery counters of the completed prospects).</param>
+/// <param name="AudiencesWritten">Audiences whose field a bulk job wrote.</param>
+public sealed record BulkPassResult(
+    IReadOnlyList<(CoalescedUpdate Group, DateTimeOffset Until)> Deferred,
+    IReadOnlyList<(CoalescedUpdate Group, CompletionReason Reason)> Completed,
+    IReadOnlyDictionary<string, long> Counts,
+    IReadOnlyCollection<string> AudiencesWritten)
+{
+    /// <summary>Nothing deferred, nothing completed, nothing counted.</summary>
+    public static BulkPassResult Empty { get; } = new([], [], new Dictionary<string, long>(), []);
+
+    /// <summary>Decides the deferred and completed prospects' messages in <paramref name="run"/>; returns the groups left for the PATCH path.</summary>
+    internal IReadOnlyList<CoalescedUpdate> ApplyTo(BatchRun run, IReadOnlyList<CoalescedUpdate> groups)
+    {
+        var decided = new HashSet<CoalescedUpdate>(ReferenceEqualityComparer.Instance);
+        foreach (var (group, until) in Deferred)
+        {
+            foreach (var message in group.Messages)
+            {
+                // Not attempted: the message keeps the attempt it came with, as the engine's other deferrals do.
+                run.Decide(message, new MessageDisposition.DeferUntil(message.MessageId, message.DeliveryAttempt - 1, until));
+            }
+
+            run.Count(DeliveryCounterNames.Deferred, group.Messages.Count);
+            decided.Add(group);
+        }
+
+        foreach (var (group, reason) in Completed)
+        {
+            run.Complete(group, reason);
+            if (reason == CompletionReason.UpToDate)
+            {
+                run.Count(DeliveryCounterNames.UpToDate, group.Messages.Count);
+            }
+
+            decided.Add(group);
+        }
+
+        foreach (var (name, amount) in Counts)
+        {
+            run.Count(name, amount);
+        }
+
+        run.AudiencesWritten.UnionWith(AudiencesWritten);
+        return [.. groups.Where(g => !decided.Contains(g))];
+    }
+}
