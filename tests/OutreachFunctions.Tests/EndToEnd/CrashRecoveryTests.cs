@@ -67,6 +67,11 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite)
         settings["Delivery:MaxBatchDuration"] = "00:00:02";
         settings["Drain:VisibilityTimeout"] = "00:00:04";
         settings["Drain:IdlePollInterval"] = "00:00:00.100";
+
+        // A killed drainer's prospect claims stay until their lease ends (that is how a dead drainer lets go): the
+        // shortest allowed lease, so four kills leave the restarted connector waiting seconds rather than minutes.
+        settings["Delivery:Claims:LeaseDuration"] = "00:00:15";
+        settings["Delivery:Claims:ConflictDelay"] = "00:00:01";
         return settings;
     }
 }

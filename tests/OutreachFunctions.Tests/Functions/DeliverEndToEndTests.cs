@@ -232,8 +232,8 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         // Under Flex Consumption, Deliver and the HTTP functions run on different instances: only the token store and
         // the tables are shared. This second handler is the Deliver instance; _handler serves Connect and Callback.
-        // A 100 ms poll interval (15 s by default): connecting takes longer, so the Deliver instance re-reads the shared
-        // connection state on its next batch.
+        // A 100 ms poll interval (15 s by default), so the Deliver instance re-reads the shared connection state on its
+        // next batch once one interval has passed after connecting.
         var settings = FunctionsHandler.Merge(_settings, new Dictionary<string, string?>
         {
             ["Tokens:StatusRecheckInterval"] = "00:00:00",
@@ -251,10 +251,13 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.True(deliverInstance.Services.GetRequiredService<IConnectionState>().IsPaused);
 
         await FunctionsConnection.ConnectAsync(_handler, _sandbox);
+
+        // The paused instance re-reads the shared state at most once per poll interval: let one interval pass.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
         var (status, text) = await DeliverAsync([.. Enumerable.Range(411, 5).Select(id => Message(Update(id, minute: 5), "ingest-" + id))], deliverInstance);
 
         Assert.True(status == HttpStatusCode.OK, text);
-        // Whether this batch or the state's own poll noticed first depends on timing; either way the instance resumed.
+        Assert.Contains("Delivery resumed: the connection was authorized again", text, StringComparison.Ordinal);
         Assert.False(deliverInstance.Services.GetRequiredService<IConnectionState>().IsPaused);
         Assert.Contains("5 complete", text, StringComparison.Ordinal);
         await AssertSandboxHoldsAsync(Enumerable.Range(411, 5).Select(i => (long)i));
