@@ -1,7 +1,7 @@
 using Azure.Storage.Queues;
 using Outreach.Connector.Updates;
 
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.StorageQueues;
 
 /// <summary>Queues prospect updates on an Azure Storage queue (Azurite locally): the standalone runtime's queue.</summary>
 public sealed class StorageQueueUpdateQueue(QueueClient queue) : IUpdateQueue

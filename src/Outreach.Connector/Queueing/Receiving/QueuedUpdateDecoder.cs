@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Outreach.Connector.Updates;
+
+namespace Outreach.Connector.Queueing.Receiving;
+
+/// <summary>Reads a received body as a queued prospect update, tolerating one JSON-string layer too many.</summary>
+public static class QueuedUpdateDecoder
+{
+    /// <summary>
+    /// Reads the body; when it is not an update but a JSON string (a body quoted once too often, as a host or a
+    /// hand-written test message may do), reads the string's content once more.
+    /// </summary>
+    /// <returns>True with the update, or false with why the body is not one.</returns>
+    public static bool TryDecode(BinaryData body, out QueuedUpdate queued, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            queued = ProspectUpdateFormat.DeserializeQueued(body.ToMemory());
+            problem = null;
+            return true;
+        }
+        catch (FormatException ex)
+        {
+            if (Unquoted(body) is { } inner)
+            {
+                return TryDecode(BinaryData.FromString(inner), out queued, out problem);
+            }
+
+            queued = default;
+            problem = ex.Message;
+            return false;
+        }
+    }
+
+    private static string? Unquoted(BinaryData body)
+    {
+        var text = body.ToString();
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.Length < 2 || trimmed[0] != '"')
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == JsonValueKind.String ? document.RootElement.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
