@@ -66,10 +66,10 @@ public sealed partial class ReceivedBatchProcessor(
         var result = await emailStage.DeliverAsync([.. decoded.Select(d => d.Delivery)], engine.DeliverAsync, cancellationToken);
         var now = time.GetUtcNow();
         var settlements = decoded
-            .Select((d, i) => (d.Received, SettlementFor(d.Delivery.Update, result.Dispositions[i], settler.CanRetryInPlace, settler.StopsReceivingWhilePaused, now)))
+            .Select((d, i) => (Message: d.Received, Settlement: SettlementFor(d.Delivery.Update, result.Dispositions[i], settler.CanRetryInPlace, settler.StopsReceivingWhilePaused, now)))
             .ToList();
         await settler.SettleAsync(settlements, cancellationToken);
-        return new ReceivedBatchResult(batch.Count, setAside, result, [.. settlements.Select(s => s.Item2)], resumed);
+        return new ReceivedBatchResult(batch.Count, setAside, result, [.. settlements.Select(s => s.Settlement)], resumed);
     }
 
     /// <summary>How a transport applies one of the engine's dispositions (the table in Delivery/README.md).</summary>

@@ -1,6 +1,8 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Azure;
 using Microsoft.Extensions.Time.Testing;
+using Moq;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing.Receiving;
 using Outreach.Connector.Queueing.StorageQueues;
@@ -71,4 +73,30 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite)
         Assert.Equal(["copy"], visible.Select(m => m.Body.ToString()));
         Assert.Equal(2, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(60_000, 8)]
+    public async Task Begun_batch_waits_up_to_the_gather_wait_for_more_messages(int gatherWaitMs, int expected)
+    {
+        // The queue holds 5, then nothing for a moment, then 3 more; the batch could take 10.
+        var answers = new Queue<int>([5, 0, 3]);
+        var queue = new Mock<QueueClient>();
+        queue.Setup(q => q.ReceiveMessagesAsync(It.IsAny<int?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => Response.FromValue(Messages(answers.TryDequeue(out var count) ? count : 0), Mock.Of<Response>()));
+        var poll = TimeSpan.FromSeconds(1);
+
+        var receiving = new StorageQueueReceiver(queue.Object, _time).ReceiveAsync(10, Invisible, TimeSpan.FromMilliseconds(gatherWaitMs), poll, CancellationToken.None);
+        while (!receiving.IsCompleted)
+        {
+            // The fake clock moves only when told: one poll interval at a time until the gathering is over.
+            _time.Advance(poll);
+            await Task.Delay(1);
+        }
+
+        Assert.Equal(expected, (await receiving).Count);
+    }
+
+    private static QueueMessage[] Messages(int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => QueuesModelFactory.QueueMessage(Guid.NewGuid().ToString(), "receipt", BinaryData.FromString("{}"), 1))];
 }
