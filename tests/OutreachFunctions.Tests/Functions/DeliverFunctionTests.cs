@@ -15,6 +15,7 @@ using Outreach.Connector.Updates;
 using Outreach.Testing;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Misconfigured;
+using OutreachFunctions.Hosting;
 using OutreachFunctions.Tests.Functions.Infrastructure;
 using OutreachFunctions.Tests.Infrastructure;
 
