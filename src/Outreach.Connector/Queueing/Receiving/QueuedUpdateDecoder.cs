@@ -3,20 +3,23 @@ using Outreach.Connector.Updates;
 
 namespace Outreach.Connector.Queueing.Receiving;
 
-/// <summary>Reads a received body as a queued prospect update, tolerating one JSON-string layer too many.</summary>
+/// <summary>
+/// Reads a received body as the queued prospect updates it carries (one, or the updates of one export as
+/// <see cref="UpdateBatchFormat"/> writes them), tolerating one JSON-string layer too many.
+/// </summary>
 public static class QueuedUpdateDecoder
 {
     /// <summary>
     /// Reads the body; when it is not an update but a JSON string (a body quoted once too often, as a host or a
     /// hand-written test message may do), reads the string's content once more.
     /// </summary>
-    /// <returns>True with the update, or false with why the body is not one.</returns>
-    public static bool TryDecode(BinaryData body, out QueuedUpdate queued, out string? problem)
+    /// <returns>True with the updates (at least one), or false with why the body is not updates.</returns>
+    public static bool TryDecode(BinaryData body, out IReadOnlyList<QueuedUpdate> queued, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(body);
         try
         {
-            queued = ProspectUpdateFormat.DeserializeQueued(body.ToMemory());
+            queued = UpdateBatchFormat.Deserialize(body.ToMemory());
             problem = null;
             return true;
         }
@@ -27,7 +30,7 @@ public static class QueuedUpdateDecoder
                 return TryDecode(BinaryData.FromString(inner), out queued, out problem);
             }
 
-            queued = default;
+            queued = [];
             problem = ex.Message;
             return false;
         }

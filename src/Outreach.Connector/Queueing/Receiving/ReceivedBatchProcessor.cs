@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Outcomes;
@@ -38,10 +39,16 @@ public sealed partial class ReceivedBatchProcessor(
         var undecodable = new List<(ReceivedMessage<THandle> Received, string Reason)>();
         foreach (var message in batch)
         {
-            if (QueuedUpdateDecoder.TryDecode(message.Body, out var queued, out var problem))
+            if (QueuedUpdateDecoder.TryDecode(message.Body, out var updates, out var problem))
             {
-                var attempt = checked(queued.AttemptsUsed + Math.Max(1, message.DeliveryCount));
-                decoded.Add((message, new DeliveryMessage(message.MessageId, queued.Update, attempt)));
+                // A message that carries several updates (one export, UpdateBatchFormat) gives each its own id for the
+                // engine, the ledger and the logs: the message id and the update's position in it.
+                for (var i = 0; i < updates.Count; i++)
+                {
+                    var id = updates.Count == 1 ? message.MessageId : string.Create(CultureInfo.InvariantCulture, $"{message.MessageId}/{i + 1}");
+                    var attempt = checked(updates[i].AttemptsUsed + Math.Max(1, message.DeliveryCount));
+                    decoded.Add((message, new DeliveryMessage(id, updates[i].Update, attempt)));
+                }
             }
             else
             {
@@ -66,7 +73,13 @@ public sealed partial class ReceivedBatchProcessor(
         var result = await emailStage.DeliverAsync([.. decoded.Select(d => d.Delivery)], engine.DeliverAsync, cancellationToken);
         var now = time.GetUtcNow();
         var settlements = decoded
-            .Select((d, i) => (Message: d.Received, Settlement: SettlementFor(d.Delivery.Update, result.Dispositions[i], settler.CanRetryInPlace, settler.StopsReceivingWhilePaused, now)))
+            .Select((d, i) => (d.Received, d.Delivery.Update, Disposition: result.Dispositions[i]))
+            .GroupBy(d => d.Received, (IEqualityComparer<ReceivedMessage<THandle>>)ReferenceEqualityComparer.Instance)
+            .Select(message => (
+                Message: message.Key,
+                Settlement: message.Count() == 1
+                    ? SettlementFor(message.First().Update, message.First().Disposition, settler.CanRetryInPlace, settler.StopsReceivingWhilePaused, now)
+                    : SharedMessageSettlement.For([.. message.Select(d => (d.Update, d.Disposition))], settler.CanRetryInPlace, settler.StopsReceivingWhilePaused, now)))
             .ToList();
         await settler.SettleAsync(settlements, cancellationToken);
         return new ReceivedBatchResult(batch.Count, setAside, result, [.. settlements.Select(s => s.Settlement)], resumed);

@@ -171,4 +171,20 @@ public sealed class ReceivedBatchProcessorTests(AzuriteFixture azurite)
     {
         Assert.Equal(expected, ReceivedBatchProcessor.SettlementFor(Update, disposition, canRetryInPlace, stopsReceivingWhilePaused, Now));
     }
+
+    [Fact]
+    public async Task A_message_carrying_an_export_delivers_each_update_and_is_settled_once()
+    {
+        var harness = new Harness(azurite);
+        harness.Delivery.AnswerApplied();
+        var settler = new RecordingSettler();
+        var export = UpdateBatchFormat.Serialize([.. new long[] { 1, 2, 3 }.Select(id => new QueuedUpdate(TestUpdates.Update(id, 1, ("custom1", Change("realized", 1))), 0))]).Single();
+
+        var result = await harness.Processor.ProcessAsync([Received(0, export), Received(1, Body(4))], settler, CancellationToken.None);
+
+        Assert.Equal([1L, 2L, 3L, 4L], harness.Delivery.Sent.Select(s => s.ProspectId).Order());
+        Assert.Equal(["m0/1", "m0/2", "m0/3", "m1"], result.Delivery!.Dispositions.Select(d => d.MessageId));
+        Assert.Equal([0, 1], settler.Settled.Select(s => s.Message.Handle));
+        Assert.All(settler.Settled, s => Assert.IsType<Settlement.Complete>(s.Settlement));
+    }
 }
