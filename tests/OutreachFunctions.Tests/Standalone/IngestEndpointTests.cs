@@ -129,7 +129,7 @@ public sealed class IngestEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var exception = await Assert.ThrowsAnyAsync<Exception>(() =>
             StandaloneConnector.StartAsync(azurite, settings: new Dictionary<string, string?> { ["Ingest:BearerSecret"] = "" }));
-        Assert.Contains("Ingest:BearerSecret", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Ingest__BearerSecret", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
