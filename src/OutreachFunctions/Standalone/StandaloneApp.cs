@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Queueing.Receiving;
+using Outreach.Connector.Queueing.StorageQueues;
 using Outreach.Connector.Storage;
 using OutreachFunctions.Functions.Misconfigured;
 using OutreachFunctions.Hosting;
@@ -41,6 +43,7 @@ public static class StandaloneApp
         services.AddSingleton<StorageQueueUpdateQueue>();
         services.AddSingleton<IUpdateQueue>(sp => sp.GetRequiredService<StorageQueueUpdateQueue>());
         services.AddHostedService<QueueProvisioning>();
+        services.AddReceivedBatchProcessor();
         services.AddHostedService<QueueDrainService>();
         services.AddOptions<KeepAliveOptions>()
             .Bind(configuration.GetSection(KeepAliveOptions.SectionName))
