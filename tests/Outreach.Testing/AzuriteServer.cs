@@ -56,7 +56,8 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// The folder Azurite keeps its data in, created when missing; every write is on disk before Azurite answers it.
     /// Null (the default, for tests) keeps everything in memory.
     /// </param>
-    public static async Task<AzuriteServer> StartAsync(string? location = null)
+    /// <param name="reservedPorts">Ports the caller is about to listen on itself, which Azurite must not take.</param>
+    public static async Task<AzuriteServer> StartAsync(string? location = null, IReadOnlyCollection<int>? reservedPorts = null)
     {
         var entryPoint = Path.Combine(RepositoryRoot.Path, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(entryPoint))
@@ -65,7 +66,20 @@ public sealed class AzuriteServer : IAsyncDisposable
                 $"Azurite is not installed at {entryPoint}. Run `npm ci` in {RepositoryRoot.Path} (eng/test.sh does it).");
         }
 
-        int blob = LoopbackPort.GetFree(), queue = LoopbackPort.GetFree(), table = LoopbackPort.GetFree();
+        var taken = new HashSet<int>(reservedPorts ?? []);
+        int FreePort()
+        {
+            // A port just released by the caller's own check is free too: skip those and each other's.
+            int port;
+            do
+            {
+                port = LoopbackPort.GetFree();
+            }
+            while (!taken.Add(port));
+            return port;
+        }
+
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
         var workspace = location is null ? Directory.CreateTempSubdirectory("azurite-") : Directory.CreateDirectory(location);
         var start = new ProcessStartInfo("node")
         {

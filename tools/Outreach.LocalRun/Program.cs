@@ -49,7 +49,7 @@ var secret = IngestSecretFile.LoadOrCreate(options.SecretFile, options.NewSecret
 
 // On disk, so a crash or kill -9 keeps every update the connector answered 202; Azurite ends with this process.
 Console.WriteLine($"Starting Azurite (data in {options.AzuriteFolder})…");
-await using var azurite = await AzuriteServer.StartAsync(options.AzuriteFolder);
+await using var azurite = await AzuriteServer.StartAsync(options.AzuriteFolder, [options.ConnectorPort, options.SandboxPort]);
 
 Console.WriteLine($"Starting the Outreach sandbox on {options.SandboxUrl} with {options.SandboxProspects} prospects…");
 var sandboxOptions = new SandboxOptions

@@ -49,7 +49,13 @@ public sealed class LocalRunProcess : IAsyncDisposable
     /// <summary>Starts the local run on free ports with the given state folder and waits for its "Ready" banner.</summary>
     public static async Task<LocalRunProcess> StartAsync(string stateFolder, IEnumerable<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        int connectorPort = LoopbackPort.GetFree(), sandboxPort = LoopbackPort.GetFree();
+        int connectorPort = LoopbackPort.GetFree(), sandboxPort;
+        do
+        {
+            sandboxPort = LoopbackPort.GetFree();
+        }
+        while (sandboxPort == connectorPort);
+
         var start = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
