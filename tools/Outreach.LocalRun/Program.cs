@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Connections;
 using Outreach.LocalRun;
 using Outreach.Sandbox.Configuration;
 using Outreach.Testing;
+using OutreachFunctions.Hosting;
 using OutreachFunctions.Standalone;
 
 // Starts the whole pipeline on this machine: Azurite (pinned in package-lock.json) keeping its data under the state
 // folder, the Outreach sandbox, and the standalone connector, then connects the connector to the sandbox through the
-// real OAuth flow. Ctrl+C stops all. Exit codes: 0 stopped or --help, 2 bad arguments or a busy port.
+// real OAuth flow. Ctrl+C stops all. Exit codes: 0 stopped or --help, 2 bad arguments, a busy port or a
+// setting to fix.
 // eng/run-local.sh runs from the repository root and says where it was called from, so relative paths mean what the user typed.
 var callerDirectory = Environment.GetEnvironmentVariable("LOCAL_RUN_CALLER_DIR") ?? Environment.CurrentDirectory;
 var options = CommandLine.Parse(args, RepositoryRoot.Path, callerDirectory, out var problem, out var help);
@@ -86,7 +88,24 @@ builder.Configuration.AddInMemoryCollection(settings);
 // Environment variables (Section__Key) come last so they override the defaults above, e.g. Drain__Enabled=false.
 builder.Configuration.AddEnvironmentVariables();
 Console.WriteLine($"Starting the connector on {options.ConnectorUrl} with the mapping {options.MappingFile}…");
-await using var connector = StandaloneApp.Build(builder);
+WebApplication built;
+try
+{
+    built = StandaloneApp.Build(builder);
+}
+catch (SettingsRefusedException refused)
+{
+    // A bad mapping or setting: the connector's own list of what to fix, no stack trace.
+    Console.Error.WriteLine("The connector cannot start; fix these settings:");
+    foreach (var line in SettingsProblems.AsLines(refused.Problems))
+    {
+        Console.Error.WriteLine(line);
+    }
+
+    return 2;
+}
+
+await using var connector = built;
 try
 {
     await connector.StartAsync(stop.Token);

@@ -61,4 +61,23 @@ public sealed class LocalRunCommandLineTests
         Assert.Empty(output);
         Assert.Equal($"Port {busy} on 127.0.0.1 is already in use: stop what holds it or choose another port with {flag}.", error.TrimEnd('\n'));
     }
+
+    [Fact]
+    public async Task A_mapping_with_problems_is_one_clean_list_of_what_to_fix_and_exits_2()
+    {
+        var state = Directory.CreateTempSubdirectory("localrun-mapping-");
+        var mapping = Path.Combine(state.FullName, "mapping.json");
+        await File.WriteAllTextAsync(mapping, """{"identityNamespace": "Oid", "audiences": [{"audienceId": "a", "mappingId": 0}]}""");
+
+        var (exitCode, _, error) = await LocalRunProcess.RunToExitAsync(
+            "--mapping", mapping, "--state", state.FullName,
+            "--connector-port", Outreach.Testing.LoopbackPort.GetFree().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--sandbox-port", Outreach.Testing.LoopbackPort.GetFree().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("The connector cannot start; fix these settings:", error, StringComparison.Ordinal);
+        Assert.Contains("  - ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+    }
 }

@@ -223,7 +223,8 @@ public sealed class LocalRunProcess : IAsyncDisposable
             _output.AppendLine(line);
         }
 
-        if (line.StartsWith("Ready:", StringComparison.Ordinal))
+        // Ready once the whole banner is in: it starts with "Ready:" and its lines arrive one by one.
+        if (line.StartsWith("the sandbox starts afresh every run.", StringComparison.Ordinal) && Output().Contains("Ready:", StringComparison.Ordinal))
         {
             _ready.TrySetResult();
         }
