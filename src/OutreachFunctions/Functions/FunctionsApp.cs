@@ -6,6 +6,7 @@ using Outreach.Connector.Queueing.ServiceBus;
 using OutreachFunctions.Functions.Connect;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
+using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.KeepAlive;
 using OutreachFunctions.Functions.Misconfigured;
 using OutreachFunctions.Functions.Monitoring;
@@ -52,6 +53,7 @@ public static class FunctionsApp
         builder.Services.Configure<SimpleConsoleFormatterOptions>(console => console.SingleLine = true);
 
         var services = builder.Services;
+        services.AddSingleton<FunctionRunner>();
         var registrationProblems = new List<SettingsProblem>();
         try
         {
@@ -67,6 +69,8 @@ public static class FunctionsApp
         var settings = SettingsCheck.TakeOver(services, registrationProblems);
         var app = builder.Build();
         settings.Run(app.Services);
+        // Routing first, so the settings check knows which function an invocation is for before its services are built.
+        app.UseRouting();
         app.UseMisconfiguredAnswers();
         app.MapGet("/", () => Results.Text("Outreach connector (Azure Functions custom handler)"));
         app.MapIngestFunction();
