@@ -7,7 +7,7 @@ namespace OutreachFunctions.Functions.Invocation;
 /// and the handler path the host POSTs to) and how its trigger answers a failure. Mapped functions carry it as endpoint
 /// metadata, so the settings check (<see cref="Misconfigured.MisconfiguredAnswers"/>) answers in the same way.
 /// </summary>
-public sealed record FunctionDefinition
+public sealed class FunctionDefinition
 {
     private FunctionDefinition(string name, Func<FunctionFailure, HttpOutput>? httpFailure)
     {
