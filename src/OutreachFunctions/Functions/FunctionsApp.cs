@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Queueing.ServiceBus;
+using Outreach.Connector.Storage;
 using OutreachFunctions.Functions.Connect;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
@@ -54,7 +54,13 @@ public static class FunctionsApp
 
         var services = builder.Services;
         services.AddSingleton<FunctionRunner>();
+        // The storage connection is read when its clients are first built; checked here, it is one more setting to fix.
         var registrationProblems = new List<SettingsProblem>();
+        if (ConnectorStorage.MissingSetting(configuration) is { } missingStorage)
+        {
+            registrationProblems.Add(SettingsProblems.FromMessage(missingStorage));
+        }
+
         try
         {
             Register(services, configuration);
@@ -87,10 +93,6 @@ public static class FunctionsApp
     {
         services.AddFunctionsDeliveryDefaults(configuration);
         services.AddConnectorServices(configuration);
-        services.AddOptions<FunctionsSettings>()
-            .Configure(settings => FunctionsSettings.Bind(configuration, settings))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FunctionsSettings>, FunctionsSettingsValidator>();
 
         // One ServiceBusClient and sender for the update queue (the app's identity, or the emulator's connection
         // string locally): Ingest sends the accepted updates, Deliver its scheduled copies (the receive adapter), Replay
