@@ -5,8 +5,9 @@ namespace OutreachFunctions.Functions.Invocation;
 
 /// <summary>
 /// The one wrapper every function runs in: it reads the host's envelope, runs the function's body, applies one failure
-/// policy and answers the host one way (<see cref="FunctionsResponse"/>). The settings check comes before it, while
-/// routing, because a function's services may not even be built with bad settings (<see cref="Misconfigured.MisconfiguredAnswers"/>).
+/// policy and answers the host one way (<see cref="FunctionsResponse"/>). Its settings step runs just before it, right
+/// after routing, because a function's services may not even be built with bad settings
+/// (<see cref="Misconfigured.MisconfiguredAnswers"/>, which answers each function as this failure policy does).
 /// </summary>
 /// <remarks>
 /// <para>Failure policy: an unreadable envelope, an exception or a <see cref="FunctionOutcome.Failed"/> fails the
