@@ -65,7 +65,7 @@ public sealed class InMemoryTokenStore : ITokenStore
     }
 
     /// <inheritdoc />
-    public Task<TokenStoreWriteResult> SaveAsync(string connectionName, ConnectionTokens tokens, string? expectedVersion, CancellationToken cancellationToken)
+    public Task<TokenStoreWriteOutcome> SaveAsync(string connectionName, ConnectionTokens tokens, string? expectedVersion, CancellationToken cancellationToken)
     {
         if (FailSavesWith is { } failure)
         {
@@ -79,7 +79,7 @@ public sealed class InMemoryTokenStore : ITokenStore
             if (!string.Equals(current?.Version, expectedVersion, StringComparison.Ordinal))
             {
                 _journal.Add("save-conflict");
-                return Task.FromResult(TokenStoreWriteResult.Conflict);
+                return Task.FromResult(TokenStoreWriteOutcome.Conflict);
             }
 
             saved = new StoredConnection(tokens, NextVersion());
@@ -88,7 +88,7 @@ public sealed class InMemoryTokenStore : ITokenStore
         }
 
         OnSaved?.Invoke(tokens);
-        return Task.FromResult(TokenStoreWriteResult.Success(saved.Version));
+        return Task.FromResult(TokenStoreWriteOutcome.Success(saved.Version));
     }
 
     private string NextVersion() => (++_version).ToString(CultureInfo.InvariantCulture);

@@ -20,7 +20,7 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
 
     /// <summary>Reads and parses a request body stream.</summary>
     /// <returns>The export, or the reason the whole body is refused.</returns>
-    public async Task<AepReadResult> ReadAsync(Stream body, CancellationToken cancellationToken)
+    public async Task<AepReadOutcome> ReadAsync(Stream body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_options.MaxBodyBytes + 1, 64 * 1024));
@@ -64,7 +64,7 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
     }
 
     /// <summary>Parses a body already in memory. The returned export does not reference <paramref name="body"/>.</summary>
-    public AepReadResult Read(ReadOnlyMemory<byte> body)
+    public AepReadOutcome Read(ReadOnlyMemory<byte> body)
     {
         if (body.Length > _options.MaxBodyBytes)
         {
@@ -73,7 +73,7 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
 
         if (body.IsEmpty || body.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
-            return AepReadResult.Refused(new AepBodyError(AepBodyErrorCodes.EmptyBody, "The request body is empty; send an AEP profile export as JSON."));
+            return AepReadOutcome.Refused(new AepBodyError(AepBodyErrorCodes.EmptyBody, "The request body is empty; send an AEP profile export as JSON."));
         }
 
         // The JSON reader checks structure, not the UTF-8 inside strings: check it here so a bad byte is the sender's
@@ -81,7 +81,7 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
         if (!System.Text.Unicode.Utf8.IsValid(body.Span))
         {
             var valid = FirstInvalidUtf8Byte(body.Span);
-            return AepReadResult.Refused(new AepBodyError(
+            return AepReadOutcome.Refused(new AepBodyError(
                 AepBodyErrorCodes.MalformedJson,
                 "The request body is not valid UTF-8.",
                 string.Create(CultureInfo.InvariantCulture, $"byte {valid + 1}")));
@@ -97,31 +97,31 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
             var location = ex.LineNumber is { } line
                 ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}")
                 : null;
-            return AepReadResult.Refused(new AepBodyError(AepBodyErrorCodes.MalformedJson, "The request body is not valid JSON: " + FirstSentence(ex.Message), location));
+            return AepReadOutcome.Refused(new AepBodyError(AepBodyErrorCodes.MalformedJson, "The request body is not valid JSON: " + FirstSentence(ex.Message), location));
         }
 
         var profiles = LocateProfiles(document.RootElement, out var shapeError);
         if (shapeError is not null)
         {
             document.Dispose();
-            return AepReadResult.Refused(shapeError);
+            return AepReadOutcome.Refused(shapeError);
         }
 
         if (profiles.Count == 0)
         {
             document.Dispose();
-            return AepReadResult.Refused(new AepBodyError(AepBodyErrorCodes.NoProfiles, "The request holds no profiles.", "$"));
+            return AepReadOutcome.Refused(new AepBodyError(AepBodyErrorCodes.NoProfiles, "The request holds no profiles.", "$"));
         }
 
         if (profiles.Count > _options.MaxProfilesPerRequest)
         {
             document.Dispose();
-            return AepReadResult.Refused(new AepBodyError(
+            return AepReadOutcome.Refused(new AepBodyError(
                 AepBodyErrorCodes.TooManyProfiles,
                 string.Create(CultureInfo.InvariantCulture, $"The request holds {profiles.Count} profiles; at most {_options.MaxProfilesPerRequest} are accepted per request.")));
         }
 
-        return AepReadResult.Read(new AepExport(document, profiles));
+        return AepReadOutcome.Read(new AepExport(document, profiles));
     }
 
     // ParseValue copies the bytes into the document's own pooled storage, so the caller's buffer can be reused at once.
@@ -219,7 +219,7 @@ public sealed class AepExportReader(IOptions<AepReaderOptions> options)
         return bytesRead;
     }
 
-    private AepReadResult TooLarge() => AepReadResult.Refused(new AepBodyError(
+    private AepReadOutcome TooLarge() => AepReadOutcome.Refused(new AepBodyError(
         AepBodyErrorCodes.BodyTooLarge,
         string.Create(CultureInfo.InvariantCulture, $"The request body is larger than the {_options.MaxBodyBytes} bytes accepted per request.")));
 

@@ -18,7 +18,7 @@ public sealed class ExportTranslator(AepExportReader reader, ProfileTranslator t
     /// <summary>Reads and translates a body already in memory.</summary>
     public ExportTranslation Translate(ReadOnlyMemory<byte> body, DateTimeOffset receivedAt) => Translate(reader.Read(body), receivedAt);
 
-    private ExportTranslation Translate(AepReadResult read, DateTimeOffset receivedAt)
+    private ExportTranslation Translate(AepReadOutcome read, DateTimeOffset receivedAt)
     {
         if (!read.Succeeded)
         {

@@ -143,18 +143,18 @@ public sealed class ConnectorMetrics
     public void RecordReplayed(int count) => _replayed.Add(count);
 
     /// <summary>Records the outcome of one call to Outreach's token endpoint for a refresh.</summary>
-    public void RecordTokenRefresh(TokenEndpointResult result)
+    public void RecordTokenRefresh(TokenEndpointOutcome result)
     {
         var outcome = result switch
         {
-            TokenEndpointResult.Success => "succeeded",
-            TokenEndpointResult.InvalidGrant => "needs_reauthorization",
-            TokenEndpointResult.MintingLimited => "throttled",
-            TokenEndpointResult.ClientRejected => "client_rejected",
+            TokenEndpointOutcome.Success => "succeeded",
+            TokenEndpointOutcome.InvalidGrant => "needs_reauthorization",
+            TokenEndpointOutcome.MintingLimited => "throttled",
+            TokenEndpointOutcome.ClientRejected => "client_rejected",
             _ => "failed",
         };
         _tokenRefreshes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-        if (result is TokenEndpointResult.InvalidGrant)
+        if (result is TokenEndpointOutcome.InvalidGrant)
         {
             RecordNeedsReauthorization("refresh_refused");
         }

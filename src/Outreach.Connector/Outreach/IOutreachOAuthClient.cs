@@ -7,8 +7,8 @@ public interface IOutreachOAuthClient
     Uri BuildAuthorizationUrl(string state);
 
     /// <summary>Exchanges an authorization code for tokens (<c>grant_type=authorization_code</c>).</summary>
-    Task<TokenEndpointResult> ExchangeCodeAsync(string code, CancellationToken cancellationToken);
+    Task<TokenEndpointOutcome> ExchangeCodeAsync(string code, CancellationToken cancellationToken);
 
     /// <summary>Trades a refresh token for a new access token and a new (rotated) refresh token.</summary>
-    Task<TokenEndpointResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken);
+    Task<TokenEndpointOutcome> RefreshAsync(string refreshToken, CancellationToken cancellationToken);
 }

@@ -27,7 +27,7 @@ internal sealed partial class OutreachApiCaller(
         string operation, Func<HttpRequestMessage> build, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken)
     {
         var token = await tokens.GetAccessTokenAsync(cancellationToken);
-        if (token is not AccessTokenResult.Available available)
+        if (token is not AccessTokenOutcome.Available available)
         {
             return WithoutToken(operation, token);
         }
@@ -40,7 +40,7 @@ internal sealed partial class OutreachApiCaller(
 
         // One forced refresh and one retry; never a loop.
         var refreshed = await tokens.RefreshAfterRejectionAsync(available.Token, cancellationToken);
-        if (refreshed is not AccessTokenResult.Available second)
+        if (refreshed is not AccessTokenOutcome.Available second)
         {
             return WithoutToken(operation, refreshed);
         }
@@ -124,14 +124,14 @@ internal sealed partial class OutreachApiCaller(
         }
     }
 
-    private OutreachCallOutcome WithoutToken(string operation, AccessTokenResult result)
+    private OutreachCallOutcome WithoutToken(string operation, AccessTokenOutcome result)
     {
         OutreachCallOutcome outcome = result switch
         {
-            AccessTokenResult.NeedsReauthorization n => new OutreachCallOutcome.Unauthorized($"The Outreach connection needs re-authorization: {n.Reason}", default),
-            AccessTokenResult.NotConnected c => new OutreachCallOutcome.Unauthorized($"The Outreach connection '{c.ConnectionName}' is not authorized yet.", default),
-            AccessTokenResult.Refused r => new OutreachCallOutcome.Unauthorized(r.Reason, default),
-            AccessTokenResult.Unavailable u => new OutreachCallOutcome.Transient(null, $"No access token: {u.Reason}", u.RetryAt, default),
+            AccessTokenOutcome.NeedsReauthorization n => new OutreachCallOutcome.Unauthorized($"The Outreach connection needs re-authorization: {n.Reason}", default),
+            AccessTokenOutcome.NotConnected c => new OutreachCallOutcome.Unauthorized($"The Outreach connection '{c.ConnectionName}' is not authorized yet.", default),
+            AccessTokenOutcome.Refused r => new OutreachCallOutcome.Unauthorized(r.Reason, default),
+            AccessTokenOutcome.Unavailable u => new OutreachCallOutcome.Transient(null, $"No access token: {u.Reason}", u.RetryAt, default),
             _ => new OutreachCallOutcome.Transient(null, "No access token.", null, default),
         };
         Log.NoToken(logger, operation, outcome.GetType().Name);

@@ -46,7 +46,7 @@ public sealed class OutreachOAuthClient(
     }
 
     /// <inheritdoc />
-    public Task<TokenEndpointResult> ExchangeCodeAsync(string code, CancellationToken cancellationToken)
+    public Task<TokenEndpointOutcome> ExchangeCodeAsync(string code, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(code);
         var redirect = _options.RedirectUri ?? throw new InvalidOperationException("Outreach:RedirectUri is not configured.");
@@ -63,7 +63,7 @@ public sealed class OutreachOAuthClient(
     }
 
     /// <inheritdoc />
-    public Task<TokenEndpointResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    public Task<TokenEndpointOutcome> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(refreshToken);
         var fields = new List<KeyValuePair<string, string>>
@@ -81,7 +81,7 @@ public sealed class OutreachOAuthClient(
         return RequestAsync("refresh_token", fields, cancellationToken);
     }
 
-    private async Task<TokenEndpointResult> RequestAsync(string grantType, IEnumerable<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
+    private async Task<TokenEndpointOutcome> RequestAsync(string grantType, IEnumerable<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
     {
         var http = httpClientFactory.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.TokenUrl) { Content = new FormUrlEncodedContent(fields) };
@@ -98,28 +98,28 @@ public sealed class OutreachOAuthClient(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             OAuthClientLog.TokenEndpointFailed(logger, grantType, "timeout");
-            return new TokenEndpointResult.Transient(null, "The token endpoint did not answer in time.", null);
+            return new TokenEndpointOutcome.Transient(null, "The token endpoint did not answer in time.", null);
         }
         catch (HttpRequestException ex)
         {
             OAuthClientLog.TokenEndpointFailed(logger, grantType, ex.HttpRequestError.ToString());
-            return new TokenEndpointResult.Transient(null, $"The token endpoint could not be reached ({ex.HttpRequestError}).", null);
+            return new TokenEndpointOutcome.Transient(null, $"The token endpoint could not be reached ({ex.HttpRequestError}).", null);
         }
         catch (IOException)
         {
             OAuthClientLog.TokenEndpointFailed(logger, grantType, "connection reset");
-            return new TokenEndpointResult.Transient(null, "The connection to the token endpoint failed.", null);
+            return new TokenEndpointOutcome.Transient(null, "The connection to the token endpoint failed.", null);
         }
     }
 
-    private TokenEndpointResult Classify(HttpResponseMessage response, byte[] body, DateTimeOffset now)
+    private TokenEndpointOutcome Classify(HttpResponseMessage response, byte[] body, DateTimeOffset now)
     {
         var status = (int)response.StatusCode;
         if (response.IsSuccessStatusCode)
         {
             return ReadGrant(body, now) is { } grant
-                ? new TokenEndpointResult.Success(grant)
-                : new TokenEndpointResult.Transient(status, "The token endpoint answered success without a readable access_token.", null);
+                ? new TokenEndpointOutcome.Success(grant)
+                : new TokenEndpointOutcome.Transient(status, "The token endpoint answered success without a readable access_token.", null);
         }
 
         var error = ReadOAuthError(body);
@@ -129,17 +129,17 @@ public sealed class OutreachOAuthClient(
                 var retryAt = RateLimitHeaders.ParseRetryAfter(response.Headers, now)
                     ?? RateLimitHeaders.Parse(response.Headers, now).ResetAt
                     ?? now + _options.RateLimitFallbackDelay;
-                return new TokenEndpointResult.MintingLimited(retryAt > now ? retryAt : now + TimeSpan.FromSeconds(1));
+                return new TokenEndpointOutcome.MintingLimited(retryAt > now ? retryAt : now + TimeSpan.FromSeconds(1));
             case HttpStatusCode.BadRequest when error is "invalid_client" or "unauthorized_client" or "unsupported_grant_type":
-                return new TokenEndpointResult.ClientRejected(status, error);
+                return new TokenEndpointOutcome.ClientRejected(status, error);
             case HttpStatusCode.BadRequest:
-                return new TokenEndpointResult.InvalidGrant(status, error);
+                return new TokenEndpointOutcome.InvalidGrant(status, error);
             case HttpStatusCode.RequestTimeout:
-                return new TokenEndpointResult.Transient(status, "The token endpoint timed out (408).", RateLimitHeaders.ParseRetryAfter(response.Headers, now));
+                return new TokenEndpointOutcome.Transient(status, "The token endpoint timed out (408).", RateLimitHeaders.ParseRetryAfter(response.Headers, now));
             case >= HttpStatusCode.InternalServerError:
-                return new TokenEndpointResult.Transient(status, $"The token endpoint failed ({status}).", RateLimitHeaders.ParseRetryAfter(response.Headers, now));
+                return new TokenEndpointOutcome.Transient(status, $"The token endpoint failed ({status}).", RateLimitHeaders.ParseRetryAfter(response.Headers, now));
             default:
-                return new TokenEndpointResult.ClientRejected(status, error);
+                return new TokenEndpointOutcome.ClientRejected(status, error);
         }
     }
 
@@ -235,13 +235,13 @@ public sealed class OutreachOAuthClient(
         return buffer.ToArray();
     }
 
-    private static string Describe(TokenEndpointResult result) => result switch
+    private static string Describe(TokenEndpointOutcome result) => result switch
     {
-        TokenEndpointResult.Success => "success",
-        TokenEndpointResult.InvalidGrant g => $"invalid grant ({g.Error ?? "no error code"})",
-        TokenEndpointResult.MintingLimited => "minting limited",
-        TokenEndpointResult.Transient => "transient failure",
-        TokenEndpointResult.ClientRejected c => $"client rejected ({c.Error ?? "no error code"})",
+        TokenEndpointOutcome.Success => "success",
+        TokenEndpointOutcome.InvalidGrant g => $"invalid grant ({g.Error ?? "no error code"})",
+        TokenEndpointOutcome.MintingLimited => "minting limited",
+        TokenEndpointOutcome.Transient => "transient failure",
+        TokenEndpointOutcome.ClientRejected c => $"client rejected ({c.Error ?? "no error code"})",
         _ => "unknown",
     };
 

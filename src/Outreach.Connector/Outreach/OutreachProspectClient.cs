@@ -34,7 +34,7 @@ public sealed class OutreachProspectClient(
         var body = ProspectPatchBody.Build(prospectId, attributes);
 
         var token = await tokens.GetAccessTokenAsync(cancellationToken);
-        if (token is not AccessTokenResult.Available available)
+        if (token is not AccessTokenOutcome.Available available)
         {
             return WithoutToken(prospectId, token);
         }
@@ -47,7 +47,7 @@ public sealed class OutreachProspectClient(
 
         // One forced refresh and one retry; never a loop.
         var refreshed = await tokens.RefreshAfterRejectionAsync(available.Token, cancellationToken);
-        if (refreshed is not AccessTokenResult.Available second)
+        if (refreshed is not AccessTokenOutcome.Available second)
         {
             return WithoutToken(prospectId, refreshed, outcome.RateLimit);
         }
@@ -58,7 +58,7 @@ public sealed class OutreachProspectClient(
             // The refresh did not help: the connection needs re-authorization, for every instance (docs/reference/outreach-api.md, OAuth).
             ClientLog.UnauthorizedAfterRefresh(logger, prospectId);
             var marked = await tokens.RejectedAfterRefreshAsync(second.Token, cancellationToken);
-            return marked is AccessTokenResult.NeedsReauthorization
+            return marked is AccessTokenOutcome.NeedsReauthorization
                 ? unauthorized with { Reason = "Outreach answered 401 to a freshly refreshed access token." }
                 : WithoutToken(prospectId, marked, unauthorized.RateLimit);
         }
@@ -134,14 +134,14 @@ public sealed class OutreachProspectClient(
         }
     }
 
-    private PatchOutcome WithoutToken(long prospectId, AccessTokenResult result, RateLimitSnapshot rateLimit = default)
+    private PatchOutcome WithoutToken(long prospectId, AccessTokenOutcome result, RateLimitSnapshot rateLimit = default)
     {
         PatchOutcome outcome = result switch
         {
-            AccessTokenResult.NeedsReauthorization n => new PatchOutcome.Unauthorized($"The Outreach connection needs re-authorization: {n.Reason}", rateLimit),
-            AccessTokenResult.NotConnected c => new PatchOutcome.Unauthorized($"The Outreach connection '{c.ConnectionName}' is not authorized yet.", rateLimit),
-            AccessTokenResult.Refused r => new PatchOutcome.Unauthorized(r.Reason, rateLimit),
-            AccessTokenResult.Unavailable u => new PatchOutcome.Transient(null, $"No access token: {u.Reason}", u.RetryAt, rateLimit),
+            AccessTokenOutcome.NeedsReauthorization n => new PatchOutcome.Unauthorized($"The Outreach connection needs re-authorization: {n.Reason}", rateLimit),
+            AccessTokenOutcome.NotConnected c => new PatchOutcome.Unauthorized($"The Outreach connection '{c.ConnectionName}' is not authorized yet.", rateLimit),
+            AccessTokenOutcome.Refused r => new PatchOutcome.Unauthorized(r.Reason, rateLimit),
+            AccessTokenOutcome.Unavailable u => new PatchOutcome.Transient(null, $"No access token: {u.Reason}", u.RetryAt, rateLimit),
             _ => new PatchOutcome.Transient(null, "No access token.", null, rateLimit),
         };
         ClientLog.NoToken(logger, prospectId, outcome.GetType().Name);

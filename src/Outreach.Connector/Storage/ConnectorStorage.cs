@@ -73,8 +73,9 @@ public sealed class ConnectorStorage
     {
         ArgumentNullException.ThrowIfNull(configuration);
         return string.IsNullOrWhiteSpace(configuration[ConnectionName]) && string.IsNullOrWhiteSpace(configuration[ConnectionName + ":accountName"])
-            ? $"The setting '{ConnectionName}' is missing: set {ConnectionName}__accountName (with a managed identity) in Azure, " +
-              $"or {ConnectionName} to a storage connection string such as UseDevelopmentStorage=true locally."
+            ? $"The setting {ConnectionName}__accountName is missing: the connector keeps its delivery state, OAuth states, token lock " +
+              $"and undecodable messages in this storage account (with {ConnectionName}__credential=managedidentity and " +
+              $"{ConnectionName}__clientId in Azure); locally set {ConnectionName} to a connection string such as UseDevelopmentStorage=true."
             : null;
     }
 

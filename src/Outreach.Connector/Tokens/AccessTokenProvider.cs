@@ -7,7 +7,7 @@ namespace Outreach.Connector.Tokens;
 /// (through <see cref="TokenRefresher"/>) shortly before it expires or after Outreach answered 401.
 /// </summary>
 /// <remarks>
-/// Callers get <see cref="AccessTokenResult.NeedsReauthorization"/> without any call to Outreach while the store says
+/// Callers get <see cref="AccessTokenOutcome.NeedsReauthorization"/> without any call to Outreach while the store says
 /// the connection needs re-authorization, and the store is re-read at least every
 /// <see cref="TokenOptions.ConnectionPollInterval"/>, so no instance keeps sending after another one learned that
 /// Outreach revoked the connection.
@@ -18,7 +18,7 @@ public sealed class AccessTokenProvider(TokenRefresher refresher, ILogger<Access
     public string ConnectionName => refresher.ConnectionName;
 
     /// <inheritdoc />
-    public async ValueTask<AccessTokenResult> GetAccessTokenAsync(CancellationToken cancellationToken)
+    public async ValueTask<AccessTokenOutcome> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
         if (refresher.Cache.FromMemory(rejected: null) is { } fast)
         {
@@ -29,7 +29,7 @@ public sealed class AccessTokenProvider(TokenRefresher refresher, ILogger<Access
     }
 
     /// <inheritdoc />
-    public async ValueTask<AccessTokenResult> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken)
+    public async ValueTask<AccessTokenOutcome> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rejected);
         TokenLog.AccessTokenRejected(logger, ConnectionName);
@@ -38,7 +38,7 @@ public sealed class AccessTokenProvider(TokenRefresher refresher, ILogger<Access
     }
 
     /// <inheritdoc />
-    public async ValueTask<AccessTokenResult> RejectedAfterRefreshAsync(OutreachAccessToken rejected, CancellationToken cancellationToken)
+    public async ValueTask<AccessTokenOutcome> RejectedAfterRefreshAsync(OutreachAccessToken rejected, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rejected);
         return await refresher.ExclusiveAsync(
@@ -46,7 +46,7 @@ public sealed class AccessTokenProvider(TokenRefresher refresher, ILogger<Access
             cancellationToken);
     }
 
-    private async Task<AccessTokenResult> ObtainAsync(OutreachAccessToken? rejected, CancellationToken cancellationToken)
+    private async Task<AccessTokenOutcome> ObtainAsync(OutreachAccessToken? rejected, CancellationToken cancellationToken)
     {
         var cache = refresher.Cache;
 
@@ -62,7 +62,7 @@ public sealed class AccessTokenProvider(TokenRefresher refresher, ILogger<Access
             var stored = await refresher.ReadAsync(cancellationToken);
             if (cache.Usable(stored, rejected) is { } token)
             {
-                return new AccessTokenResult.Available(token);
+                return new AccessTokenOutcome.Available(token);
             }
 
             if (TokenCache.NotUsable(stored, ConnectionName) is { } notUsable && cache.Unsaved is null)
@@ -77,14 +77,14 @@ public sealed class AccessTokenProvider(TokenRefresher refresher, ILogger<Access
             {
                 // Only the periodic re-read failed: the token in memory is still good; read again after one interval.
                 cache.Touch();
-                return new AccessTokenResult.Available(stillGood);
+                return new AccessTokenOutcome.Available(stillGood);
             }
 
-            return cache.Remember(new AccessTokenResult.Unavailable("The token store could not be read.", null), refresher.Options.RefreshRetryDelay);
+            return cache.Remember(new AccessTokenOutcome.Unavailable("The token store could not be read.", null), refresher.Options.RefreshRetryDelay);
         }
 
         return await refresher.RefreshUnlessSettledAsync(
-            current => cache.Usable(current, rejected) is { } fresh ? new AccessTokenResult.Available(fresh) : null,
+            current => cache.Usable(current, rejected) is { } fresh ? new AccessTokenOutcome.Available(fresh) : null,
             cancellationToken);
     }
 }

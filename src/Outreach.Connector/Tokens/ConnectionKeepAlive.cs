@@ -13,10 +13,10 @@ namespace Outreach.Connector.Tokens;
 /// </remarks>
 public sealed class ConnectionKeepAlive(TokenRefresher refresher, ILogger<ConnectionKeepAlive> logger)
 {
-    private static readonly AccessTokenResult NoRefreshNeeded = new AccessTokenResult.Unavailable("No refresh needed.", null);
+    private static readonly AccessTokenOutcome NoRefreshNeeded = new AccessTokenOutcome.Unavailable("No refresh needed.", null);
 
     /// <summary>Refreshes the connection's tokens when its refresh token is older than the configured age.</summary>
-    public async Task<KeepAliveResult> RefreshIfIdleAsync(CancellationToken cancellationToken)
+    public async Task<KeepAliveOutcome> RefreshIfIdleAsync(CancellationToken cancellationToken)
     {
         var result = await RefreshIfOlderThanAsync(refresher.Options.KeepAliveAge, cancellationToken);
         KeepAliveLog.Checked(logger, refresher.ConnectionName, result.GetType().Name);
@@ -24,10 +24,10 @@ public sealed class ConnectionKeepAlive(TokenRefresher refresher, ILogger<Connec
     }
 
     /// <summary>Refreshes when the stored refresh token is older than <paramref name="maxAge"/>.</summary>
-    public Task<KeepAliveResult> RefreshIfOlderThanAsync(TimeSpan maxAge, CancellationToken cancellationToken) =>
+    public Task<KeepAliveOutcome> RefreshIfOlderThanAsync(TimeSpan maxAge, CancellationToken cancellationToken) =>
         refresher.ExclusiveAsync(() => RefreshUnderGateAsync(maxAge, cancellationToken), cancellationToken);
 
-    private async Task<KeepAliveResult> RefreshUnderGateAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    private async Task<KeepAliveOutcome> RefreshUnderGateAsync(TimeSpan maxAge, CancellationToken cancellationToken)
     {
         StoredConnection? stored;
         try
@@ -36,7 +36,7 @@ public sealed class ConnectionKeepAlive(TokenRefresher refresher, ILogger<Connec
         }
         catch (Exception ex) when (TokenRefresher.IsInfrastructureFailure(ex))
         {
-            return new KeepAliveResult.Failed("The token store could not be read.", null);
+            return new KeepAliveOutcome.Failed("The token store could not be read.", null);
         }
 
         if (Verdict(stored, maxAge) is { } early)
@@ -49,26 +49,26 @@ public sealed class ConnectionKeepAlive(TokenRefresher refresher, ILogger<Connec
         var now = refresher.Time.GetUtcNow();
         if (ReferenceEquals(result, NoRefreshNeeded))
         {
-            return Verdict(refresher.Cache.Entry?.Stored, maxAge) ?? new KeepAliveResult.NotNeeded(now);
+            return Verdict(refresher.Cache.Entry?.Stored, maxAge) ?? new KeepAliveOutcome.NotNeeded(now);
         }
 
         return result switch
         {
-            AccessTokenResult.Available => new KeepAliveResult.Refreshed(refresher.Cache.Entry?.Stored?.Tokens.RefreshTokenIssuedAt ?? now),
-            AccessTokenResult.NeedsReauthorization n => new KeepAliveResult.NeedsReauthorization(n.Reason),
-            AccessTokenResult.NotConnected => new KeepAliveResult.NotConnected(),
-            AccessTokenResult.Unavailable u => new KeepAliveResult.Failed(u.Reason, u.RetryAt),
-            AccessTokenResult.Refused r => new KeepAliveResult.Failed(r.Reason, null),
-            _ => new KeepAliveResult.Failed("Unexpected result.", null),
+            AccessTokenOutcome.Available => new KeepAliveOutcome.Refreshed(refresher.Cache.Entry?.Stored?.Tokens.RefreshTokenIssuedAt ?? now),
+            AccessTokenOutcome.NeedsReauthorization n => new KeepAliveOutcome.NeedsReauthorization(n.Reason),
+            AccessTokenOutcome.NotConnected => new KeepAliveOutcome.NotConnected(),
+            AccessTokenOutcome.Unavailable u => new KeepAliveOutcome.Failed(u.Reason, u.RetryAt),
+            AccessTokenOutcome.Refused r => new KeepAliveOutcome.Failed(r.Reason, null),
+            _ => new KeepAliveOutcome.Failed("Unexpected result.", null),
         };
     }
 
-    private KeepAliveResult? Verdict(StoredConnection? stored, TimeSpan maxAge) => stored switch
+    private KeepAliveOutcome? Verdict(StoredConnection? stored, TimeSpan maxAge) => stored switch
     {
-        null => new KeepAliveResult.NotConnected(),
-        { Tokens.Status: ConnectionStatus.NeedsReauthorization } s => new KeepAliveResult.NeedsReauthorization(s.Tokens.StatusReason ?? "Outreach refused the refresh token."),
-        { Tokens.Status: not ConnectionStatus.Connected } => new KeepAliveResult.NotConnected(),
-        var s when refresher.Time.GetUtcNow() - s.Tokens.RefreshTokenIssuedAt < maxAge => new KeepAliveResult.NotNeeded(s.Tokens.RefreshTokenIssuedAt),
+        null => new KeepAliveOutcome.NotConnected(),
+        { Tokens.Status: ConnectionStatus.NeedsReauthorization } s => new KeepAliveOutcome.NeedsReauthorization(s.Tokens.StatusReason ?? "Outreach refused the refresh token."),
+        { Tokens.Status: not ConnectionStatus.Connected } => new KeepAliveOutcome.NotConnected(),
+        var s when refresher.Time.GetUtcNow() - s.Tokens.RefreshTokenIssuedAt < maxAge => new KeepAliveOutcome.NotNeeded(s.Tokens.RefreshTokenIssuedAt),
         _ => null,
     };
 }

@@ -7,17 +7,17 @@ public interface IAccessTokenProvider
     string ConnectionName { get; }
 
     /// <summary>A usable access token, from memory when possible; refreshes (once, across instances) when it is about to expire.</summary>
-    ValueTask<AccessTokenResult> GetAccessTokenAsync(CancellationToken cancellationToken);
+    ValueTask<AccessTokenOutcome> GetAccessTokenAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Outreach answered 401 to <paramref name="rejected"/>: returns a different token, refreshing unless another caller
     /// or instance already did. Callers retry at most once with the result.
     /// </summary>
-    ValueTask<AccessTokenResult> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken);
+    ValueTask<AccessTokenOutcome> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken);
 
     /// <summary>
     /// Outreach answered 401 even to the token <see cref="RefreshAfterRejectionAsync"/> returned: marks the connection
     /// as needing re-authorization for every instance (unless the store already moved on) and says what it holds now.
     /// </summary>
-    ValueTask<AccessTokenResult> RejectedAfterRefreshAsync(OutreachAccessToken rejected, CancellationToken cancellationToken);
+    ValueTask<AccessTokenOutcome> RejectedAfterRefreshAsync(OutreachAccessToken rejected, CancellationToken cancellationToken);
 }

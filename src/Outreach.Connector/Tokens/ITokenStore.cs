@@ -13,7 +13,7 @@ public interface ITokenStore
 
     /// <summary>
     /// Writes a connection's tokens if the stored version is still <paramref name="expectedVersion"/> (null: nothing is
-    /// stored yet); otherwise returns <see cref="TokenStoreWriteResult.Conflict"/> and writes nothing.
+    /// stored yet); otherwise returns <see cref="TokenStoreWriteOutcome.Conflict"/> and writes nothing.
     /// </summary>
-    Task<TokenStoreWriteResult> SaveAsync(string connectionName, ConnectionTokens tokens, string? expectedVersion, CancellationToken cancellationToken);
+    Task<TokenStoreWriteOutcome> SaveAsync(string connectionName, ConnectionTokens tokens, string? expectedVersion, CancellationToken cancellationToken);
 }

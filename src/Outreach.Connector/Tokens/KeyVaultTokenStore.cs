@@ -107,7 +107,7 @@ public sealed class KeyVaultTokenStore(SecretClient client, IOptions<TokenOption
     }
 
     /// <inheritdoc />
-    public async Task<TokenStoreWriteResult> SaveAsync(string connectionName, ConnectionTokens tokens, string? expectedVersion, CancellationToken cancellationToken)
+    public async Task<TokenStoreWriteOutcome> SaveAsync(string connectionName, ConnectionTokens tokens, string? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionName);
         ArgumentNullException.ThrowIfNull(tokens);
@@ -116,7 +116,7 @@ public sealed class KeyVaultTokenStore(SecretClient client, IOptions<TokenOption
         if (!string.Equals(current?.Properties.Version, expectedVersion, StringComparison.Ordinal))
         {
             KeyVaultLog.Conflict(logger, connectionName, expectedVersion ?? "(none)", current?.Properties.Version ?? "(none)");
-            return TokenStoreWriteResult.Conflict;
+            return TokenStoreWriteOutcome.Conflict;
         }
 
         var accessId = "";
@@ -146,7 +146,7 @@ public sealed class KeyVaultTokenStore(SecretClient client, IOptions<TokenOption
         tags[Tags.AccessExpiresAt] = Iso(tokens.AccessTokenExpiresAt);
         var saved = await client.SetSecretAsync(secret, cancellationToken);
         KeyVaultLog.Saved(logger, connectionName, saved.Value.Properties.Version, tokens.Status);
-        return TokenStoreWriteResult.Success(saved.Value.Properties.Version);
+        return TokenStoreWriteOutcome.Success(saved.Value.Properties.Version);
     }
 
     private async Task<KeyVaultSecret?> TryGetAsync(string name, CancellationToken cancellationToken)

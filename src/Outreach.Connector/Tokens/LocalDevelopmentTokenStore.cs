@@ -51,7 +51,7 @@ public sealed class LocalDevelopmentTokenStore : ITokenStore
     }
 
     /// <inheritdoc />
-    public async Task<TokenStoreWriteResult> SaveAsync(string connectionName, ConnectionTokens tokens, string? expectedVersion, CancellationToken cancellationToken)
+    public async Task<TokenStoreWriteOutcome> SaveAsync(string connectionName, ConnectionTokens tokens, string? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         var path = PathOf(connectionName);
@@ -63,7 +63,7 @@ public sealed class LocalDevelopmentTokenStore : ITokenStore
             if (!string.Equals(currentVersion, expectedVersion, StringComparison.Ordinal))
             {
                 LocalStoreLog.Conflict(_logger, connectionName, expectedVersion ?? "(none)", currentVersion ?? "(none)");
-                return TokenStoreWriteResult.Conflict;
+                return TokenStoreWriteOutcome.Conflict;
             }
 
             var next = TokenFile.From(tokens, (current?.Version ?? 0) + 1);
@@ -82,7 +82,7 @@ public sealed class LocalDevelopmentTokenStore : ITokenStore
 
             File.Move(temporary, path, overwrite: true);
             LocalStoreLog.Saved(_logger, connectionName, next.Version, tokens.Status);
-            return TokenStoreWriteResult.Success(next.Version.ToString(CultureInfo.InvariantCulture));
+            return TokenStoreWriteOutcome.Success(next.Version.ToString(CultureInfo.InvariantCulture));
         }
         finally
         {

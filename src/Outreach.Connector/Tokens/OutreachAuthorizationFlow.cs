@@ -70,7 +70,7 @@ public sealed class OutreachAuthorizationFlow(
         var result = await oauth.ExchangeCodeAsync(code, cancellationToken);
         switch (result)
         {
-            case TokenEndpointResult.Success success:
+            case TokenEndpointOutcome.Success success:
                 bool stored;
                 try
                 {
@@ -93,14 +93,14 @@ public sealed class OutreachAuthorizationFlow(
                     : outreachOptions.Value.ScopeList.Where(s => !granted.Contains(s, StringComparer.Ordinal)).ToArray();
                 return new AuthorizationCompletion.Connected(connectionName, success.Grant.Scope, missing);
 
-            case TokenEndpointResult.InvalidGrant invalid:
+            case TokenEndpointOutcome.InvalidGrant invalid:
                 FlowLog.Failed(logger, connectionName, $"code refused ({invalid.Error ?? "no error code"})");
                 return new AuthorizationCompletion.CodeRefused(invalid.StatusCode, invalid.Error);
 
-            case TokenEndpointResult.MintingLimited limited:
+            case TokenEndpointOutcome.MintingLimited limited:
                 return new AuthorizationCompletion.Failed($"Outreach throttled token minting; authorize again after {limited.RetryAt:O}.", Retryable: true);
 
-            case TokenEndpointResult.ClientRejected rejected:
+            case TokenEndpointOutcome.ClientRejected rejected:
                 FlowLog.Failed(logger, connectionName, $"client rejected (HTTP {rejected.StatusCode})");
                 return new AuthorizationCompletion.Failed("Outreach rejected the app's client id, secret or redirect URI: check the Outreach settings.", Retryable: false);
 

@@ -48,7 +48,7 @@ internal sealed class TokenCache(string connectionName, TokenOptions options, Ti
     internal void Reject(OutreachAccessToken token) => _rejectedAccessToken = token.Value;
 
     /// <summary>Answers <paramref name="result"/> without work for <paramref name="duration"/>.</summary>
-    internal AccessTokenResult Remember(AccessTokenResult result, TimeSpan duration)
+    internal AccessTokenOutcome Remember(AccessTokenOutcome result, TimeSpan duration)
     {
         _backoff = duration > TimeSpan.Zero ? new Backoff(result, time.GetUtcNow() + duration) : null;
         return result;
@@ -58,14 +58,14 @@ internal sealed class TokenCache(string connectionName, TokenOptions options, Ti
     /// Answers from memory while the entry is fresh: a usable token, a recent "not connected / needs
     /// re-authorization", or a backoff; null when the store must be read.
     /// </summary>
-    internal AccessTokenResult? FromMemory(OutreachAccessToken? rejected)
+    internal AccessTokenOutcome? FromMemory(OutreachAccessToken? rejected)
     {
         var now = time.GetUtcNow();
         if (_entry is { } entry && now - entry.ReadAt < options.ConnectionPollInterval)
         {
             if (Usable(entry.Stored, rejected) is { } token)
             {
-                return new AccessTokenResult.Available(token);
+                return new AccessTokenOutcome.Available(token);
             }
 
             if (now - entry.ReadAt < options.StatusRecheckInterval && NotUsable(entry.Stored) is { } notUsable)
@@ -96,16 +96,16 @@ internal sealed class TokenCache(string connectionName, TokenOptions options, Ti
     }
 
     /// <summary>Why a stored entry cannot give a token at all (nothing stored, needs re-authorization); null when connected.</summary>
-    internal static AccessTokenResult? NotUsable(StoredConnection? stored, string connectionName) => stored switch
+    internal static AccessTokenOutcome? NotUsable(StoredConnection? stored, string connectionName) => stored switch
     {
-        null => new AccessTokenResult.NotConnected(connectionName),
+        null => new AccessTokenOutcome.NotConnected(connectionName),
         { Tokens.Status: ConnectionStatus.NeedsReauthorization } s =>
-            new AccessTokenResult.NeedsReauthorization(s.Tokens.StatusReason ?? "Outreach refused the refresh token.", s.Tokens.StatusChangedAt),
-        { Tokens.Status: not ConnectionStatus.Connected } => new AccessTokenResult.NotConnected(connectionName),
+            new AccessTokenOutcome.NeedsReauthorization(s.Tokens.StatusReason ?? "Outreach refused the refresh token.", s.Tokens.StatusChangedAt),
+        { Tokens.Status: not ConnectionStatus.Connected } => new AccessTokenOutcome.NotConnected(connectionName),
         _ => null,
     };
 
-    private AccessTokenResult? NotUsable(StoredConnection? stored) => NotUsable(stored, connectionName);
+    private AccessTokenOutcome? NotUsable(StoredConnection? stored) => NotUsable(stored, connectionName);
 
     /// <summary>A stored entry (null: nothing stored) and when this process read or wrote it.</summary>
     internal sealed record CacheEntry(StoredConnection? Stored, DateTimeOffset ReadAt);
@@ -113,5 +113,5 @@ internal sealed class TokenCache(string connectionName, TokenOptions options, Ti
     /// <summary>Rotated tokens not yet saved, and the store version they replace.</summary>
     internal sealed record UnsavedTokens(ConnectionTokens Tokens, string? BaseVersion);
 
-    private sealed record Backoff(AccessTokenResult Result, DateTimeOffset Until);
+    private sealed record Backoff(AccessTokenOutcome Result, DateTimeOffset Until);
 }

@@ -102,7 +102,7 @@ public sealed class TokenRefresher : IDisposable
     /// Takes the distributed lock, re-reads the store and refreshes unless <paramref name="settled"/> finds the work
     /// already done (another instance refreshed while this one waited). Call inside <see cref="ExclusiveAsync"/>.
     /// </summary>
-    internal async Task<AccessTokenResult> RefreshUnlessSettledAsync(Func<StoredConnection?, AccessTokenResult?> settled, CancellationToken cancellationToken)
+    internal async Task<AccessTokenOutcome> RefreshUnlessSettledAsync(Func<StoredConnection?, AccessTokenOutcome?> settled, CancellationToken cancellationToken)
     {
         IConnectionLockHandle? held;
         try
@@ -112,12 +112,12 @@ public sealed class TokenRefresher : IDisposable
         catch (Exception ex) when (IsInfrastructureFailure(ex))
         {
             TokenLog.LockFailed(_logger, ConnectionName, ex.GetType().Name);
-            return Cache.Remember(new AccessTokenResult.Unavailable("The refresh lock could not be taken.", null), Options.RefreshRetryDelay);
+            return Cache.Remember(new AccessTokenOutcome.Unavailable("The refresh lock could not be taken.", null), Options.RefreshRetryDelay);
         }
 
         if (held is null)
         {
-            return new AccessTokenResult.Unavailable("Another instance is refreshing the connection's tokens.", Time.GetUtcNow() + Options.LockRetryDelay);
+            return new AccessTokenOutcome.Unavailable("Another instance is refreshing the connection's tokens.", Time.GetUtcNow() + Options.LockRetryDelay);
         }
 
         await using (held)
@@ -131,7 +131,7 @@ public sealed class TokenRefresher : IDisposable
             catch (Exception ex) when (IsInfrastructureFailure(ex))
             {
                 TokenLog.StoreFailed(_logger, ConnectionName, ex.GetType().Name);
-                return Cache.Remember(new AccessTokenResult.Unavailable("The token store could not be read.", null), Options.RefreshRetryDelay);
+                return Cache.Remember(new AccessTokenOutcome.Unavailable("The token store could not be read.", null), Options.RefreshRetryDelay);
             }
 
             // Whoever held the lock before may have refreshed already: reuse their token (exactly one refresh).
@@ -184,7 +184,7 @@ public sealed class TokenRefresher : IDisposable
     /// NeedsReauthorization in the store (unless the store moved on to another token meanwhile), so every instance stops.
     /// Call inside <see cref="ExclusiveAsync"/>.
     /// </summary>
-    internal async Task<AccessTokenResult> MarkRejectedAsync(OutreachAccessToken rejected, string reason, CancellationToken cancellationToken)
+    internal async Task<AccessTokenOutcome> MarkRejectedAsync(OutreachAccessToken rejected, string reason, CancellationToken cancellationToken)
     {
         Cache.Reject(rejected);
         StoredConnection? stored;
@@ -195,20 +195,20 @@ public sealed class TokenRefresher : IDisposable
         catch (Exception ex) when (IsInfrastructureFailure(ex))
         {
             TokenLog.StoreFailed(_logger, ConnectionName, ex.GetType().Name);
-            return new AccessTokenResult.NeedsReauthorization(reason, Time.GetUtcNow());
+            return new AccessTokenOutcome.NeedsReauthorization(reason, Time.GetUtcNow());
         }
 
         if (stored?.Tokens is not { Status: ConnectionStatus.Connected } tokens
             || !string.Equals(tokens.AccessToken, rejected.Value, StringComparison.Ordinal))
         {
             // Already marked, or another instance holds a newer token: the store's answer stands.
-            return TokenCache.NotUsable(stored, ConnectionName) ?? new AccessTokenResult.Unavailable("The connection's access token changed meanwhile.", null);
+            return TokenCache.NotUsable(stored, ConnectionName) ?? new AccessTokenOutcome.Unavailable("The connection's access token changed meanwhile.", null);
         }
 
         return await MarkNeedsReauthorizationAsync(stored, reason);
     }
 
-    private async Task<AccessTokenResult> RefreshAsync(StoredConnection stored, IConnectionLockHandle held)
+    private async Task<AccessTokenOutcome> RefreshAsync(StoredConnection stored, IConnectionLockHandle held)
     {
         var now = Time.GetUtcNow();
         var previous = stored.Tokens;
@@ -217,7 +217,7 @@ public sealed class TokenRefresher : IDisposable
             // Outreach would answer 429: one access token per user and app per minute.
             var until = minted + Options.MintingInterval;
             TokenLog.MintingWait(_logger, ConnectionName, until);
-            return Cache.Remember(new AccessTokenResult.Unavailable("Outreach mints at most one access token per minute.", until), until - now);
+            return Cache.Remember(new AccessTokenOutcome.Unavailable("Outreach mints at most one access token per minute.", until), until - now);
         }
 
         TokenLog.Refreshing(_logger, ConnectionName);
@@ -229,24 +229,24 @@ public sealed class TokenRefresher : IDisposable
         now = Time.GetUtcNow();
         switch (result)
         {
-            case TokenEndpointResult.Success success:
+            case TokenEndpointOutcome.Success success:
                 return await PersistRefreshedAsync(stored, FromGrant(success.Grant, requestedAt, previous), held);
 
-            case TokenEndpointResult.InvalidGrant invalid:
+            case TokenEndpointOutcome.InvalidGrant invalid:
                 return await MarkNeedsReauthorizationAsync(stored, $"{invalid.Error ?? "refused"} (HTTP {invalid.StatusCode})");
 
-            case TokenEndpointResult.MintingLimited limited:
+            case TokenEndpointOutcome.MintingLimited limited:
                 TokenLog.MintingWait(_logger, ConnectionName, limited.RetryAt);
-                return Cache.Remember(new AccessTokenResult.Unavailable("Outreach throttled token minting (429).", limited.RetryAt), limited.RetryAt - now);
+                return Cache.Remember(new AccessTokenOutcome.Unavailable("Outreach throttled token minting (429).", limited.RetryAt), limited.RetryAt - now);
 
-            case TokenEndpointResult.Transient transient:
+            case TokenEndpointOutcome.Transient transient:
                 var retryAt = transient.RetryAt is { } at && at > now + Options.RefreshRetryDelay ? at : now + Options.RefreshRetryDelay;
-                return Cache.Remember(new AccessTokenResult.Unavailable($"Token refresh failed: {transient.Reason}", retryAt), retryAt - now);
+                return Cache.Remember(new AccessTokenOutcome.Unavailable($"Token refresh failed: {transient.Reason}", retryAt), retryAt - now);
 
-            case TokenEndpointResult.ClientRejected rejected:
+            case TokenEndpointOutcome.ClientRejected rejected:
                 var why = $"Outreach rejected the app's credentials or token URL ({rejected.Error ?? "no error code"}, HTTP {rejected.StatusCode}).";
                 TokenLog.ClientRejected(_logger, ConnectionName, rejected.StatusCode);
-                return Cache.Remember(new AccessTokenResult.Refused(why), Options.StatusRecheckInterval);
+                return Cache.Remember(new AccessTokenOutcome.Refused(why), Options.StatusRecheckInterval);
 
             default:
                 throw new InvalidOperationException($"Unexpected token endpoint result {result.GetType().Name}.");
@@ -254,7 +254,7 @@ public sealed class TokenRefresher : IDisposable
     }
 
     // Persists "needs re-authorization" so every instance stops; the entry keeps its refresh token for the record.
-    private async Task<AccessTokenResult> MarkNeedsReauthorizationAsync(StoredConnection stored, string reason)
+    private async Task<AccessTokenOutcome> MarkNeedsReauthorizationAsync(StoredConnection stored, string reason)
     {
         var now = Time.GetUtcNow();
         TokenLog.NeedsReauthorization(_logger, ConnectionName, reason);
@@ -272,10 +272,10 @@ public sealed class TokenRefresher : IDisposable
         }
 
         Remember(current);
-        return TokenCache.NotUsable(current, ConnectionName) ?? new AccessTokenResult.NeedsReauthorization(reason, now);
+        return TokenCache.NotUsable(current, ConnectionName) ?? new AccessTokenOutcome.NeedsReauthorization(reason, now);
     }
 
-    private async Task<AccessTokenResult> PersistRefreshedAsync(StoredConnection stored, ConnectionTokens refreshed, IConnectionLockHandle held)
+    private async Task<AccessTokenOutcome> PersistRefreshedAsync(StoredConnection stored, ConnectionTokens refreshed, IConnectionLockHandle held)
     {
         // Persist the rotated refresh token BEFORE anyone uses the new access token.
         try
@@ -292,22 +292,22 @@ public sealed class TokenRefresher : IDisposable
                 Cache.RecordSaved(saved);
                 _state?.Observe(saved);
                 TokenLog.Refreshed(_logger, ConnectionName, refreshed.AccessTokenExpiresAt!.Value);
-                return new AccessTokenResult.Available(new OutreachAccessToken(refreshed.AccessToken!, refreshed.AccessTokenExpiresAt!.Value));
+                return new AccessTokenOutcome.Available(new OutreachAccessToken(refreshed.AccessToken!, refreshed.AccessTokenExpiresAt!.Value));
             }
 
             // Someone wrote despite the lock (a new authorization, or a lost lease): their entry wins.
             TokenLog.SaveConflict(_logger, ConnectionName);
             var current = await ReadAsync(CancellationToken.None);
             return Cache.Usable(current, rejected: null) is { } token
-                ? new AccessTokenResult.Available(token)
-                : TokenCache.NotUsable(current, ConnectionName) ?? new AccessTokenResult.Unavailable("The token store changed during the refresh.", null);
+                ? new AccessTokenOutcome.Available(token)
+                : TokenCache.NotUsable(current, ConnectionName) ?? new AccessTokenOutcome.Unavailable("The token store changed during the refresh.", null);
         }
         catch (Exception ex) when (IsInfrastructureFailure(ex))
         {
             // Keep the rotated tokens: the next caller saves them under the lock before doing anything else.
             TokenLog.StoreFailed(_logger, ConnectionName, ex.GetType().Name);
             Cache.Unsaved = new TokenCache.UnsavedTokens(refreshed, stored.Version);
-            return Cache.Remember(new AccessTokenResult.Unavailable("The rotated refresh token could not be saved yet.", null), Options.RefreshRetryDelay);
+            return Cache.Remember(new AccessTokenOutcome.Unavailable("The rotated refresh token could not be saved yet.", null), Options.RefreshRetryDelay);
         }
     }
 

@@ -83,7 +83,7 @@ internal static class OAuthEndpoints
         }
 
         var grantType = fields.GetValueOrDefault("grant_type");
-        TokenGrantResult result;
+        TokenGrantOutcome result;
         switch (grantType)
         {
             case "authorization_code" when fields.TryGetValue("code", out var code) && code.Length > 0:

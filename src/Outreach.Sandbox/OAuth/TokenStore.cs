@@ -39,7 +39,7 @@ internal sealed class TokenStore(IOptions<SandboxOptions> options, TimeProvider 
 
     /// <summary>Exchanges an authorization code (grant type <c>authorization_code</c>).</summary>
     /// <remarks>The code is consumed only when tokens are issued, so a request refused by the minting limit can be retried.</remarks>
-    public TokenGrantResult ExchangeCode(string clientId, string code, string? redirectUri)
+    public TokenGrantOutcome ExchangeCode(string clientId, string code, string? redirectUri)
     {
         var now = time.GetUtcNow();
         lock (_gate)
@@ -73,16 +73,16 @@ internal sealed class TokenStore(IOptions<SandboxOptions> options, TimeProvider 
             if (MintingBlockedUntil(family, now) is { } retryAt)
             {
                 _mintingRejections++;
-                return TokenGrantResult.MintingLimited(retryAt);
+                return TokenGrantOutcome.MintingLimited(retryAt);
             }
 
             grant.Redeemed = true;
-            return TokenGrantResult.Success(Issue(family, grant.UserEmail, clientId, grant.Scope, now), grant.UserEmail);
+            return TokenGrantOutcome.Success(Issue(family, grant.UserEmail, clientId, grant.Scope, now), grant.UserEmail);
         }
     }
 
     /// <summary>Refreshes (grant type <c>refresh_token</c>): issues a new access token and a new, rotated refresh token.</summary>
-    public TokenGrantResult Refresh(string clientId, string refreshToken)
+    public TokenGrantOutcome Refresh(string clientId, string refreshToken)
     {
         var now = time.GetUtcNow();
         lock (_gate)
@@ -116,12 +116,12 @@ internal sealed class TokenStore(IOptions<SandboxOptions> options, TimeProvider 
             if (MintingBlockedUntil(family, now) is { } retryAt)
             {
                 _mintingRejections++;
-                return TokenGrantResult.MintingLimited(retryAt);
+                return TokenGrantOutcome.MintingLimited(retryAt);
             }
 
             token.Rotated = true;
             _refreshes++;
-            return TokenGrantResult.Success(Issue(family, token.UserEmail, clientId, token.Scope, now), token.UserEmail);
+            return TokenGrantOutcome.Success(Issue(family, token.UserEmail, clientId, token.Scope, now), token.UserEmail);
         }
     }
 
@@ -255,10 +255,10 @@ internal sealed class TokenStore(IOptions<SandboxOptions> options, TimeProvider 
         return family;
     }
 
-    private TokenGrantResult Refuse(string description)
+    private TokenGrantOutcome Refuse(string description)
     {
         _grantErrors++;
-        return TokenGrantResult.InvalidGrant(description);
+        return TokenGrantOutcome.InvalidGrant(description);
     }
 
     private static bool Same(string email, string other) => string.Equals(email, other, StringComparison.OrdinalIgnoreCase);

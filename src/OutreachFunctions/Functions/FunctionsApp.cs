@@ -1,11 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Queueing.ServiceBus;
+using Outreach.Connector.Storage;
 using OutreachFunctions.Functions.Connect;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
+using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.KeepAlive;
 using OutreachFunctions.Functions.Misconfigured;
 using OutreachFunctions.Functions.Monitoring;
@@ -52,7 +53,14 @@ public static class FunctionsApp
         builder.Services.Configure<SimpleConsoleFormatterOptions>(console => console.SingleLine = true);
 
         var services = builder.Services;
+        services.AddSingleton<FunctionRunner>();
+        // The storage connection is read when its clients are first built; checked here, it is one more setting to fix.
         var registrationProblems = new List<SettingsProblem>();
+        if (ConnectorStorage.MissingSetting(configuration) is { } missingStorage)
+        {
+            registrationProblems.Add(SettingsProblems.FromMessage(missingStorage));
+        }
+
         try
         {
             Register(services, configuration);
@@ -67,6 +75,8 @@ public static class FunctionsApp
         var settings = SettingsCheck.TakeOver(services, registrationProblems);
         var app = builder.Build();
         settings.Run(app.Services);
+        // Routing first, so the settings check knows which function an invocation is for before its services are built.
+        app.UseRouting();
         app.UseMisconfiguredAnswers();
         app.MapGet("/", () => Results.Text("Outreach connector (Azure Functions custom handler)"));
         app.MapIngestFunction();
@@ -83,10 +93,6 @@ public static class FunctionsApp
     {
         services.AddFunctionsDeliveryDefaults(configuration);
         services.AddConnectorServices(configuration);
-        services.AddOptions<FunctionsSettings>()
-            .Configure(settings => FunctionsSettings.Bind(configuration, settings))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FunctionsSettings>, FunctionsSettingsValidator>();
 
         // One ServiceBusClient and sender for the update queue (the app's identity, or the emulator's connection
         // string locally): Ingest sends the accepted updates, Deliver its scheduled copies (the receive adapter), Replay

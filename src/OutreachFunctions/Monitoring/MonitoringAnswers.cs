@@ -46,21 +46,17 @@ public static class MonitoringAnswers
     /// <summary>
     /// Replays failure ledger entries onto <paramref name="queue"/>. Query values: <c>errorId</c>, <c>audienceId</c>, <c>from</c>,
     /// <c>to</c> (ISO 8601), <c>max</c>, <c>listOnly</c> (true: only list what would be replayed). A malformed query is a
-    /// 400 before anything else; listing needs no queue, replaying answers 501 with <paramref name="noQueueReason"/> without one.
+    /// 400 before anything else. Both runtimes always have an update queue; the replay command, which may run without
+    /// one, calls <see cref="FailureReplay"/> itself.
     /// </summary>
-    public static async Task<MonitoringAnswer> ReplayAsync(
-        FailureReplay replay, IUpdateQueue? queue, Func<string, string?> query, CancellationToken cancellationToken, string? noQueueReason = null)
+    public static async Task<MonitoringAnswer> ReplayAsync(FailureReplay replay, IUpdateQueue queue, Func<string, string?> query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replay);
+        ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(query);
         if (!ReplayArguments.TryParseQuery(query, out var failureQuery, out var listOnly, out var problem))
         {
             return Error(400, "invalid_replay_query", problem);
-        }
-
-        if (queue is null && !listOnly)
-        {
-            return Error(501, "no_update_queue", noQueueReason ?? "This app has no update queue to replay onto.");
         }
 
         var result = await replay.ReplayAsync(failureQuery, queue, listOnly, cancellationToken);

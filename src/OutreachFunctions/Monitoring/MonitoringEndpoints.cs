@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
@@ -30,7 +31,8 @@ public static class MonitoringEndpoints
     /// Maps the monitoring endpoints. <paramref name="isAuthorized"/> decides every request: in the standalone runtime use
     /// <see cref="StandaloneMonitoringAuthorization.IsAuthorized"/> (the ingest secret as a bearer header or <c>?key=</c>, which
     /// the page passes on to its data request); a host that authorizes before forwarding passes <c>_ =&gt; true</c>.
-    /// Needs <c>AddConnectorMonitoring</c> (and, for replay, a registered <see cref="IUpdateQueue"/>).
+    /// Needs <c>AddConnectorMonitoring</c>, a registered <see cref="IUpdateQueue"/> and <see cref="IOutreachProspectClient"/>; each
+    /// endpoint gets its services as parameters.
     /// </summary>
     /// <returns>The group of the endpoints, for further conventions.</returns>
     public static RouteGroupBuilder MapMonitoring(this IEndpointRouteBuilder endpoints, Func<HttpContext, bool> isAuthorized)
@@ -56,13 +58,10 @@ public static class MonitoringEndpoints
         // HEAD too: uptime probes often use it (the answer is the same without its body).
         group.MapMethods(HealthRoute, [HttpMethods.Get, HttpMethods.Head], async (HttpContext context, HealthEvaluator health) =>
             Write(await MonitoringAnswers.HealthAsync(health, context.RequestAborted)));
-        group.MapPost(ReplayRoute, async (HttpContext context, FailureReplay replay) =>
-            Write(await MonitoringAnswers.ReplayAsync(
-                replay, context.RequestServices.GetService<IUpdateQueue>(), name => context.Request.Query[name].FirstOrDefault(), context.RequestAborted)));
-        // Not a lone HttpContext parameter: that lambda would bind as a RequestDelegate and its result would be dropped.
-        group.MapGet(DryRunRoute, async (HttpContext context, CancellationToken cancellationToken) =>
-            Write(await MonitoringAnswers.DryRunAsync(
-                context.RequestServices.GetService<IOutreachProspectClient>() as DryRunProspectClient, context.Request.Query["max"].FirstOrDefault(), cancellationToken)));
+        group.MapPost(ReplayRoute, async (HttpContext context, FailureReplay replay, [FromServices] IUpdateQueue queue) =>
+            Write(await MonitoringAnswers.ReplayAsync(replay, queue, name => context.Request.Query[name].FirstOrDefault(), context.RequestAborted)));
+        group.MapGet(DryRunRoute, async (HttpContext context, [FromServices] IOutreachProspectClient client) =>
+            Write(await MonitoringAnswers.DryRunAsync(client as DryRunProspectClient, context.Request.Query["max"].FirstOrDefault(), context.RequestAborted)));
         return group;
     }
 

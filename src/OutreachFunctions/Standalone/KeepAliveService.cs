@@ -44,12 +44,12 @@ public sealed partial class KeepAliveService(
     }
 
     /// <summary>Runs one check and logs its result.</summary>
-    internal async Task<KeepAliveResult?> CheckOnceAsync(CancellationToken cancellationToken)
+    internal async Task<KeepAliveOutcome?> CheckOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
             var result = await keepAlive.RefreshIfIdleAsync(cancellationToken);
-            LogResult(KeepAliveOutcome.Level(result), KeepAliveOutcome.Describe(result));
+            LogResult(KeepAliveLogFormatter.Level(result), KeepAliveLogFormatter.Describe(result));
             return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -85,8 +85,8 @@ public sealed class ConnectorMetricsTests : IDisposable
     [Fact]
     public void A_refused_refresh_counts_as_a_refresh_outcome_and_as_needing_reauthorization()
     {
-        Metrics.RecordTokenRefresh(new TokenEndpointResult.InvalidGrant(400, "invalid_grant"));
-        Metrics.RecordTokenRefresh(new TokenEndpointResult.Transient(503, "unavailable", null));
+        Metrics.RecordTokenRefresh(new TokenEndpointOutcome.InvalidGrant(400, "invalid_grant"));
+        Metrics.RecordTokenRefresh(new TokenEndpointOutcome.Transient(503, "unavailable", null));
         Metrics.RecordNeedsReauthorization("request_refused");
 
         Assert.Equal(1, Sum(I.TokenRefreshes, "outcome", "needs_reauthorization"));

@@ -54,7 +54,7 @@ public sealed class OutreachOAuthClientTests
 
         var result = await CreateClient().ExchangeCodeAsync("the-code", CancellationToken.None);
 
-        var grant = Assert.IsType<TokenEndpointResult.Success>(result).Grant;
+        var grant = Assert.IsType<TokenEndpointOutcome.Success>(result).Grant;
         Assert.Equal(new TokenGrant("at-1", "rt-1", TimeSpan.FromHours(2), "prospects.read prospects.write", DateTimeOffset.FromUnixTimeSeconds(1772366400), "bearer"), grant);
         var request = Assert.Single(_handler.Requests);
         Assert.Equal(HttpMethod.Post, request.Method);
@@ -77,7 +77,7 @@ public sealed class OutreachOAuthClientTests
     {
         _handler.Respond(HttpStatusCode.OK, """{"access_token":"at-2","expires_in":"3600","refresh_token":"rt-2"}""", "application/json");
 
-        var grant = Assert.IsType<TokenEndpointResult.Success>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None)).Grant;
+        var grant = Assert.IsType<TokenEndpointOutcome.Success>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None)).Grant;
 
         Assert.Equal("rt-2", grant.RefreshToken);
         Assert.Equal(TimeSpan.FromHours(1), grant.ExpiresIn);
@@ -93,7 +93,7 @@ public sealed class OutreachOAuthClientTests
         _options.SendRedirectUriOnRefresh = true;
         _handler.Respond(HttpStatusCode.OK, """{"access_token":"at-2","refresh_token":"rt-2"}""", "application/json");
 
-        var grant = Assert.IsType<TokenEndpointResult.Success>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None)).Grant;
+        var grant = Assert.IsType<TokenEndpointOutcome.Success>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None)).Grant;
 
         Assert.Equal("https://app.test/api/oauth/callback?x=1", Form(Assert.Single(_handler.Requests))["redirect_uri"]);
         Assert.Equal(TimeSpan.FromHours(2), grant.ExpiresIn);
@@ -105,7 +105,7 @@ public sealed class OutreachOAuthClientTests
     {
         _handler.Respond(HttpStatusCode.OK, """{"access_token":"at-2","expires_in":7200}""", "application/json");
 
-        Assert.Null(Assert.IsType<TokenEndpointResult.Success>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None)).Grant.RefreshToken);
+        Assert.Null(Assert.IsType<TokenEndpointOutcome.Success>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None)).Grant.RefreshToken);
     }
 
     [Theory]
@@ -117,7 +117,7 @@ public sealed class OutreachOAuthClientTests
     {
         _handler.Respond(HttpStatusCode.BadRequest, body, "application/json");
 
-        var invalid = Assert.IsType<TokenEndpointResult.InvalidGrant>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None));
+        var invalid = Assert.IsType<TokenEndpointOutcome.InvalidGrant>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None));
 
         Assert.Equal(400, invalid.StatusCode);
         Assert.Equal(error, invalid.Error);
@@ -133,7 +133,7 @@ public sealed class OutreachOAuthClientTests
     {
         _handler.Respond((HttpStatusCode)status, body, "application/json");
 
-        Assert.IsType<TokenEndpointResult.ClientRejected>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None));
+        Assert.IsType<TokenEndpointOutcome.ClientRejected>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class OutreachOAuthClientTests
     {
         _handler.Respond(HttpStatusCode.TooManyRequests, """{"errors":[{"id":"rateLimitExceeded"}]}""", configure: r => r.Headers.TryAddWithoutValidation("Retry-After", "37"));
 
-        var limited = Assert.IsType<TokenEndpointResult.MintingLimited>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None));
+        var limited = Assert.IsType<TokenEndpointOutcome.MintingLimited>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None));
 
         Assert.Equal(Now.AddSeconds(37), limited.RetryAt);
     }
@@ -151,7 +151,7 @@ public sealed class OutreachOAuthClientTests
     {
         _handler.Respond(HttpStatusCode.TooManyRequests);
 
-        Assert.Equal(Now.AddSeconds(60), Assert.IsType<TokenEndpointResult.MintingLimited>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None)).RetryAt);
+        Assert.Equal(Now.AddSeconds(60), Assert.IsType<TokenEndpointOutcome.MintingLimited>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None)).RetryAt);
     }
 
     [Theory]
@@ -163,7 +163,7 @@ public sealed class OutreachOAuthClientTests
     {
         _handler.Respond((HttpStatusCode)status, "oops", "text/plain");
 
-        Assert.Equal(status, Assert.IsType<TokenEndpointResult.Transient>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None)).StatusCode);
+        Assert.Equal(status, Assert.IsType<TokenEndpointOutcome.Transient>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None)).StatusCode);
     }
 
     [Theory]
@@ -173,7 +173,7 @@ public sealed class OutreachOAuthClientTests
     {
         _handler.Respond(HttpStatusCode.OK, body, "application/json");
 
-        Assert.IsType<TokenEndpointResult.Transient>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None));
+        Assert.IsType<TokenEndpointOutcome.Transient>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None));
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class OutreachOAuthClientTests
     {
         _handler.Throw(new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
 
-        Assert.IsType<TokenEndpointResult.Transient>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None));
+        Assert.IsType<TokenEndpointOutcome.Transient>(await CreateClient().RefreshAsync("rt-1", CancellationToken.None));
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed class OutreachOAuthClientTests
     {
         _handler.Throw(new IOException("reset"));
 
-        Assert.IsType<TokenEndpointResult.Transient>(await CreateClient().ExchangeCodeAsync("c", CancellationToken.None));
+        Assert.IsType<TokenEndpointOutcome.Transient>(await CreateClient().ExchangeCodeAsync("c", CancellationToken.None));
     }
 
     [Fact]

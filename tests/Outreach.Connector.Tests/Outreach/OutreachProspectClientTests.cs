@@ -40,16 +40,16 @@ public sealed class OutreachProspectClientTests
         return new OutreachProspectClient(http, _tokens.Object, _time, Options.Create(_options), _logs.CreateLogger<OutreachProspectClient>());
     }
 
-    private void TokenIs(AccessTokenResult result) =>
+    private void TokenIs(AccessTokenOutcome result) =>
         _tokens.Setup(t => t.GetAccessTokenAsync(It.IsAny<CancellationToken>())).ReturnsAsync(result);
 
-    private void RefreshGives(AccessTokenResult result) =>
+    private void RefreshGives(AccessTokenOutcome result) =>
         _tokens.Setup(t => t.RefreshAfterRejectionAsync(Token, It.IsAny<CancellationToken>())).ReturnsAsync(result);
 
     [Fact]
     public async Task Patch_sends_the_json_api_body_with_the_bearer_token_to_the_prospect_url()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.OK, """{"data":{"type":"prospect","id":123}}""");
 
         await CreateClient().PatchProspectAsync(123, Attributes, CancellationToken.None);
@@ -70,7 +70,7 @@ public sealed class OutreachProspectClientTests
     [InlineData(HttpStatusCode.NoContent)]
     public async Task Success_status_is_applied_with_the_rate_limit_headers(HttpStatusCode status)
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(status, configure: r =>
         {
             r.Headers.TryAddWithoutValidation("X-RateLimit-Limit", "10000");
@@ -95,7 +95,7 @@ public sealed class OutreachProspectClientTests
     [InlineData(410, "gone")]
     public async Task Client_errors_are_permanent_and_carry_outreachs_errors(int status, string id)
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond((HttpStatusCode)status, $$$"""{"errors":[{"id":"{{{id}}}","title":"T","detail":"D","source":{"pointer":"/data/attributes/custom7"}}]}""",
             configure: r => r.Headers.TryAddWithoutValidation("X-RateLimit-Remaining", "17"));
 
@@ -110,7 +110,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Permanent_error_with_a_non_json_body_is_tolerated()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.UnprocessableEntity, "<html>oops</html>", "text/html");
 
         var permanent = Assert.IsType<PatchOutcome.Permanent>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
@@ -121,7 +121,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Rate_limited_waits_until_retry_after()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.TooManyRequests, """{"errors":[{"id":"rateLimitExceeded","title":"Rate Limit Exceeded"}]}""",
             configure: r => r.Headers.TryAddWithoutValidation("Retry-After", "120"));
 
@@ -134,7 +134,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Rate_limited_uses_the_epoch_reset_header_without_retry_after()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         var reset = Now.AddMinutes(17);
         _handler.Respond(HttpStatusCode.TooManyRequests, configure: r =>
         {
@@ -151,7 +151,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Rate_limited_reads_the_try_again_at_time_from_the_body_without_headers()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.TooManyRequests,
             """{"errors":[{"id":"rateLimitExceeded","title":"Rate Limit Exceeded","detail":"You have exceeded your permitted rate limit of 10,000; please try again at 2026-03-01T12:20:00."}]}""");
 
@@ -166,7 +166,7 @@ public sealed class OutreachProspectClientTests
     [InlineData("Sun, 01 Mar 2026 11:00:00 GMT")]
     public async Task Rate_limited_without_a_usable_time_waits_the_fallback_minute(string? retryAfter)
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.TooManyRequests, "", configure: r =>
         {
             if (retryAfter is not null)
@@ -183,7 +183,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Rate_limited_wait_is_capped_at_the_configured_maximum()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.TooManyRequests, configure: r => r.Headers.TryAddWithoutValidation("Retry-After", "2030-01-01T00:00:00Z"));
 
         var limited = Assert.IsType<PatchOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
@@ -199,7 +199,7 @@ public sealed class OutreachProspectClientTests
     [InlineData(408)]
     public async Task Server_errors_are_transient(int status)
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond((HttpStatusCode)status, "<html>Bad gateway</html>", "text/html");
 
         var transient = Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
@@ -211,7 +211,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Maintenance_503_carries_its_iso_retry_after()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.ServiceUnavailable, """{"errors":[{"id":"scheduledServerMaintenance"}]}""",
             configure: r => r.Headers.TryAddWithoutValidation("Retry-After", "2026-03-01T12:30:00Z"));
 
@@ -223,7 +223,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Timeout_is_transient_without_a_status()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Hang();
 
         var outcome = await CreateClient(timeout: TimeSpan.FromMilliseconds(200)).PatchProspectAsync(5, Attributes, CancellationToken.None);
@@ -236,7 +236,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Connection_reset_is_transient()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Throw(new HttpRequestException(HttpRequestError.ConnectionError, "reset", new IOException("Connection reset by peer")));
 
         var transient = Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
@@ -248,7 +248,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Io_failure_is_transient()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Throw(new IOException("Unable to read data from the transport connection"));
 
         Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
@@ -257,7 +257,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Caller_cancellation_throws()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Hang();
         using var cancel = new CancellationTokenSource();
         var patch = CreateClient().PatchProspectAsync(5, Attributes, cancel.Token);
@@ -269,8 +269,8 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Unauthorized_triggers_one_forced_refresh_and_one_retry_with_the_new_token()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
-        RefreshGives(new AccessTokenResult.Available(SecondToken));
+        TokenIs(new AccessTokenOutcome.Available(Token));
+        RefreshGives(new AccessTokenOutcome.Available(SecondToken));
         _handler.Respond(HttpStatusCode.Unauthorized).Respond(HttpStatusCode.OK);
 
         var outcome = await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None);
@@ -283,10 +283,10 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Second_unauthorized_is_unauthorized_and_never_loops()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
-        RefreshGives(new AccessTokenResult.Available(SecondToken));
+        TokenIs(new AccessTokenOutcome.Available(Token));
+        RefreshGives(new AccessTokenOutcome.Available(SecondToken));
         _tokens.Setup(t => t.RejectedAfterRefreshAsync(SecondToken, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new AccessTokenResult.NeedsReauthorization("Outreach answered 401 to a freshly refreshed access token.", null));
+            .ReturnsAsync(new AccessTokenOutcome.NeedsReauthorization("Outreach answered 401 to a freshly refreshed access token.", null));
         _handler.Respond(HttpStatusCode.Unauthorized).Respond(HttpStatusCode.Unauthorized);
         _handler.Fallback = (_, _) => throw new InvalidOperationException("A third request must never be sent.");
 
@@ -303,8 +303,8 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Unauthorized_whose_refresh_finds_the_connection_revoked_is_unauthorized_without_a_retry()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
-        RefreshGives(new AccessTokenResult.NeedsReauthorization("invalid_grant (HTTP 400)", Now));
+        TokenIs(new AccessTokenOutcome.Available(Token));
+        RefreshGives(new AccessTokenOutcome.NeedsReauthorization("invalid_grant (HTTP 400)", Now));
         _handler.Respond(HttpStatusCode.Unauthorized);
 
         var outcome = await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None);
@@ -316,8 +316,8 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Unauthorized_whose_refresh_is_throttled_is_transient_until_minting_is_allowed()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
-        RefreshGives(new AccessTokenResult.Unavailable("minting", Now.AddSeconds(45)));
+        TokenIs(new AccessTokenOutcome.Available(Token));
+        RefreshGives(new AccessTokenOutcome.Unavailable("minting", Now.AddSeconds(45)));
         _handler.Respond(HttpStatusCode.Unauthorized);
 
         var transient = Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
@@ -328,7 +328,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Connection_needing_reauthorization_is_unauthorized_without_calling_outreach()
     {
-        TokenIs(new AccessTokenResult.NeedsReauthorization("invalid_grant (HTTP 400)", Now));
+        TokenIs(new AccessTokenOutcome.NeedsReauthorization("invalid_grant (HTTP 400)", Now));
 
         var outcome = await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None);
 
@@ -339,7 +339,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Connection_never_authorized_is_unauthorized_without_calling_outreach()
     {
-        TokenIs(new AccessTokenResult.NotConnected("default"));
+        TokenIs(new AccessTokenOutcome.NotConnected("default"));
 
         Assert.IsType<PatchOutcome.Unauthorized>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
         Assert.Empty(_handler.Requests);
@@ -348,7 +348,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Refused_client_credentials_are_unauthorized_without_calling_outreach()
     {
-        TokenIs(new AccessTokenResult.Refused("bad client secret"));
+        TokenIs(new AccessTokenOutcome.Refused("bad client secret"));
 
         Assert.IsType<PatchOutcome.Unauthorized>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
         Assert.Empty(_handler.Requests);
@@ -357,7 +357,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Unavailable_token_is_transient_with_its_retry_time_without_calling_outreach()
     {
-        TokenIs(new AccessTokenResult.Unavailable("token endpoint down", Now.AddSeconds(10)));
+        TokenIs(new AccessTokenOutcome.Unavailable("token endpoint down", Now.AddSeconds(10)));
 
         var transient = Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
@@ -368,7 +368,7 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Redirect_is_not_followed_and_is_transient()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
+        TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.Found, configure: r => r.Headers.Location = new Uri("https://elsewhere.test/"));
 
         Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
@@ -377,8 +377,8 @@ public sealed class OutreachProspectClientTests
     [Fact]
     public async Task Logs_carry_prospect_ids_and_statuses_but_never_tokens_or_attribute_values()
     {
-        TokenIs(new AccessTokenResult.Available(Token));
-        RefreshGives(new AccessTokenResult.Available(SecondToken));
+        TokenIs(new AccessTokenOutcome.Available(Token));
+        RefreshGives(new AccessTokenOutcome.Available(SecondToken));
         _handler.Respond(HttpStatusCode.Unauthorized).Respond(HttpStatusCode.UnprocessableEntity, """{"errors":[{"id":"validationError","detail":"bad"}]}""");
 
         await CreateClient().PatchProspectAsync(987654, Attributes, CancellationToken.None);

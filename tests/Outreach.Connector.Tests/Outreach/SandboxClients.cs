@@ -78,13 +78,13 @@ internal sealed class SandboxClients : IAsyncDisposable
     {
         public string ConnectionName => "sandbox";
 
-        public ValueTask<AccessTokenResult> GetAccessTokenAsync(CancellationToken cancellationToken) =>
-            ValueTask.FromResult<AccessTokenResult>(new AccessTokenResult.Available(new OutreachAccessToken(accessToken, DateTimeOffset.MaxValue)));
+        public ValueTask<AccessTokenOutcome> GetAccessTokenAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult<AccessTokenOutcome>(new AccessTokenOutcome.Available(new OutreachAccessToken(accessToken, DateTimeOffset.MaxValue)));
 
-        public ValueTask<AccessTokenResult> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<AccessTokenResult>(new AccessTokenResult.NeedsReauthorization("The sandbox token was refused.", null));
+        public ValueTask<AccessTokenOutcome> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<AccessTokenOutcome>(new AccessTokenOutcome.NeedsReauthorization("The sandbox token was refused.", null));
 
-        public ValueTask<AccessTokenResult> RejectedAfterRefreshAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
+        public ValueTask<AccessTokenOutcome> RejectedAfterRefreshAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
             RefreshAfterRejectionAsync(rejected, cancellationToken);
     }
 }

@@ -42,11 +42,11 @@ public sealed class AccessTokenProviderTests
             .ReturnsAsync(() =>
             {
                 var n = Interlocked.Increment(ref _issued);
-                return new TokenEndpointResult.Success(new TokenGrant($"at-{n}", $"rt-{n}", TimeSpan.FromHours(2), "prospects.read prospects.write", null, "bearer"));
+                return new TokenEndpointOutcome.Success(new TokenGrant($"at-{n}", $"rt-{n}", TimeSpan.FromHours(2), "prospects.read prospects.write", null, "bearer"));
             });
     }
 
-    private void RefreshAnswers(TokenEndpointResult result) =>
+    private void RefreshAnswers(TokenEndpointOutcome result) =>
         _oauth.Setup(o => o.RefreshAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(result);
 
     private int RefreshCalls => _oauth.Invocations.Count(i => i.Method.Name == nameof(IOutreachOAuthClient.RefreshAsync));
@@ -59,7 +59,7 @@ public sealed class AccessTokenProviderTests
 
         var result = await CreateProvider().GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.Equal(new OutreachAccessToken("at-1", Start.AddHours(2)), Assert.IsType<AccessTokenResult.Available>(result).Token);
+        Assert.Equal(new OutreachAccessToken("at-1", Start.AddHours(2)), Assert.IsType<AccessTokenOutcome.Available>(result).Token);
         _oauth.Verify(o => o.RefreshAsync("rt-0", It.IsAny<CancellationToken>()), Times.Once);
         var stored = _store.Peek(Connection)!.Tokens;
         Assert.Equal("rt-1", stored.RefreshToken);
@@ -79,7 +79,7 @@ public sealed class AccessTokenProviderTests
         var result = await provider.GetAccessTokenAsync(CancellationToken.None);
         storedWhenHandedOut = _store.Peek(Connection)!.Tokens.RefreshToken;
 
-        Assert.IsType<AccessTokenResult.Available>(result);
+        Assert.IsType<AccessTokenOutcome.Available>(result);
         Assert.Equal("rt-1", storedWhenHandedOut);
         Assert.Equal(["get", "get", "save"], _store.Journal);
     }
@@ -93,7 +93,7 @@ public sealed class AccessTokenProviderTests
 
         var result = await CreateProvider().GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.IsType<AccessTokenResult.Unavailable>(result);
+        Assert.IsType<AccessTokenOutcome.Unavailable>(result);
         Assert.Equal("rt-0", _store.Peek(Connection)!.Tokens.RefreshToken);
     }
 
@@ -110,7 +110,7 @@ public sealed class AccessTokenProviderTests
 
         var result = await provider.GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.Equal("at-1", Assert.IsType<AccessTokenResult.Available>(result).Token.Value);
+        Assert.Equal("at-1", Assert.IsType<AccessTokenOutcome.Available>(result).Token.Value);
         Assert.Equal("rt-1", _store.Peek(Connection)!.Tokens.RefreshToken);
         Assert.Equal(1, RefreshCalls);
     }
@@ -128,8 +128,8 @@ public sealed class AccessTokenProviderTests
         _time.Advance(TimeSpan.FromSeconds(2));
         var refreshed = await provider.GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.Equal("at-1", Assert.IsType<AccessTokenResult.Available>(cached).Token.Value);
-        Assert.Equal("at-2", Assert.IsType<AccessTokenResult.Available>(refreshed).Token.Value);
+        Assert.Equal("at-1", Assert.IsType<AccessTokenOutcome.Available>(cached).Token.Value);
+        Assert.Equal("at-2", Assert.IsType<AccessTokenOutcome.Available>(refreshed).Token.Value);
         Assert.Equal(2, RefreshCalls);
     }
 
@@ -140,7 +140,7 @@ public sealed class AccessTokenProviderTests
 
         var result = await CreateProvider().GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.Equal("at-shared", Assert.IsType<AccessTokenResult.Available>(result).Token.Value);
+        Assert.Equal("at-shared", Assert.IsType<AccessTokenOutcome.Available>(result).Token.Value);
         Assert.Equal(0, RefreshCalls);
         Assert.Equal(0, _lock.Acquisitions);
     }
@@ -154,7 +154,7 @@ public sealed class AccessTokenProviderTests
             .Returns(async () =>
             {
                 await release.Task;
-                return new TokenEndpointResult.Success(new TokenGrant("at-1", "rt-1", TimeSpan.FromHours(2), null, null, null));
+                return new TokenEndpointOutcome.Success(new TokenGrant("at-1", "rt-1", TimeSpan.FromHours(2), null, null, null));
             });
         var provider = CreateProvider();
 
@@ -162,7 +162,7 @@ public sealed class AccessTokenProviderTests
         release.SetResult();
         var results = await Task.WhenAll(callers);
 
-        Assert.All(results, r => Assert.Equal("at-1", Assert.IsType<AccessTokenResult.Available>(r).Token.Value));
+        Assert.All(results, r => Assert.Equal("at-1", Assert.IsType<AccessTokenOutcome.Available>(r).Token.Value));
         Assert.Equal(1, RefreshCalls);
     }
 
@@ -178,7 +178,7 @@ public sealed class AccessTokenProviderTests
             Task.Run(() => first.GetAccessTokenAsync(CancellationToken.None).AsTask()),
             Task.Run(() => second.GetAccessTokenAsync(CancellationToken.None).AsTask()));
 
-        Assert.All(results, r => Assert.Equal("at-1", Assert.IsType<AccessTokenResult.Available>(r).Token.Value));
+        Assert.All(results, r => Assert.Equal("at-1", Assert.IsType<AccessTokenOutcome.Available>(r).Token.Value));
         Assert.Equal(1, RefreshCalls);
     }
 
@@ -186,15 +186,15 @@ public sealed class AccessTokenProviderTests
     public async Task Invalid_grant_marks_the_connection_needing_reauthorization_and_stops_calling_outreach()
     {
         SeedConnected();
-        RefreshAnswers(new TokenEndpointResult.InvalidGrant(400, "invalid_grant"));
+        RefreshAnswers(new TokenEndpointOutcome.InvalidGrant(400, "invalid_grant"));
         var provider = CreateProvider();
 
         var first = await provider.GetAccessTokenAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromHours(1));
         var second = await provider.GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.Equal("invalid_grant (HTTP 400)", Assert.IsType<AccessTokenResult.NeedsReauthorization>(first).Reason);
-        Assert.IsType<AccessTokenResult.NeedsReauthorization>(second);
+        Assert.Equal("invalid_grant (HTTP 400)", Assert.IsType<AccessTokenOutcome.NeedsReauthorization>(first).Reason);
+        Assert.IsType<AccessTokenOutcome.NeedsReauthorization>(second);
         Assert.Equal(1, RefreshCalls);
         var stored = _store.Peek(Connection)!.Tokens;
         Assert.Equal(ConnectionStatus.NeedsReauthorization, stored.Status);
@@ -208,7 +208,7 @@ public sealed class AccessTokenProviderTests
     public async Task New_authorization_clears_needs_reauthorization_and_resumes()
     {
         SeedConnected();
-        RefreshAnswers(new TokenEndpointResult.InvalidGrant(400, "invalid_grant"));
+        RefreshAnswers(new TokenEndpointOutcome.InvalidGrant(400, "invalid_grant"));
         var provider = CreateProvider();
         await provider.GetAccessTokenAsync(CancellationToken.None);
 
@@ -217,7 +217,7 @@ public sealed class AccessTokenProviderTests
         var result = await provider.GetAccessTokenAsync(CancellationToken.None);
 
         Assert.True(accepted);
-        Assert.Equal("at-new", Assert.IsType<AccessTokenResult.Available>(result).Token.Value);
+        Assert.Equal("at-new", Assert.IsType<AccessTokenOutcome.Available>(result).Token.Value);
         var stored = _store.Peek(Connection)!.Tokens;
         Assert.Equal(ConnectionStatus.Connected, stored.Status);
         Assert.Equal("rt-new", stored.RefreshToken);
@@ -240,8 +240,8 @@ public sealed class AccessTokenProviderTests
         _time.Advance(TimeSpan.FromMilliseconds(1));
         var result = await provider.GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.IsType<AccessTokenResult.Available>(cached);
-        Assert.IsType<AccessTokenResult.NeedsReauthorization>(result);
+        Assert.IsType<AccessTokenOutcome.Available>(cached);
+        Assert.IsType<AccessTokenOutcome.NeedsReauthorization>(result);
         Assert.True(provider.State.IsPaused);
         Assert.Equal(0, RefreshCalls);
     }
@@ -258,9 +258,9 @@ public sealed class AccessTokenProviderTests
         _time.Advance(_options.ConnectionPollInterval);
         var seenByOther = await other.GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.IsType<AccessTokenResult.NeedsReauthorization>(result);
+        Assert.IsType<AccessTokenOutcome.NeedsReauthorization>(result);
         Assert.Equal(ConnectionStatus.NeedsReauthorization, _store.Peek(Connection)!.Tokens.Status);
-        Assert.IsType<AccessTokenResult.NeedsReauthorization>(seenByOther);
+        Assert.IsType<AccessTokenOutcome.NeedsReauthorization>(seenByOther);
         Assert.True(other.State.IsPaused);
         Assert.Equal(0, RefreshCalls);
     }
@@ -272,7 +272,7 @@ public sealed class AccessTokenProviderTests
 
         var result = await CreateProvider().Provider.RejectedAfterRefreshAsync(new OutreachAccessToken("at-older", Start.AddHours(1)), CancellationToken.None);
 
-        Assert.IsType<AccessTokenResult.Unavailable>(result);
+        Assert.IsType<AccessTokenOutcome.Unavailable>(result);
         Assert.Equal(ConnectionStatus.Connected, _store.Peek(Connection)!.Tokens.Status);
     }
 
@@ -281,7 +281,7 @@ public sealed class AccessTokenProviderTests
     {
         var result = await CreateProvider().GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.Equal(Connection, Assert.IsType<AccessTokenResult.NotConnected>(result).ConnectionName);
+        Assert.Equal(Connection, Assert.IsType<AccessTokenOutcome.NotConnected>(result).ConnectionName);
         Assert.Equal(0, RefreshCalls);
     }
 
@@ -293,7 +293,7 @@ public sealed class AccessTokenProviderTests
 
         var result = await provider.RefreshAfterRejectionAsync(new OutreachAccessToken("at-fresh", Start.AddHours(1)), CancellationToken.None);
 
-        Assert.Equal(Start.AddSeconds(40), Assert.IsType<AccessTokenResult.Unavailable>(result).RetryAt);
+        Assert.Equal(Start.AddSeconds(40), Assert.IsType<AccessTokenOutcome.Unavailable>(result).RetryAt);
         Assert.Equal(0, RefreshCalls);
     }
 
@@ -307,7 +307,7 @@ public sealed class AccessTokenProviderTests
 
         var result = await provider.RefreshAfterRejectionAsync(new OutreachAccessToken("at-rejected", Start.AddHours(1)), CancellationToken.None);
 
-        Assert.Equal("at-other", Assert.IsType<AccessTokenResult.Available>(result).Token.Value);
+        Assert.Equal("at-other", Assert.IsType<AccessTokenOutcome.Available>(result).Token.Value);
         Assert.Equal(0, RefreshCalls);
     }
 
@@ -315,14 +315,14 @@ public sealed class AccessTokenProviderTests
     public async Task Rejected_token_is_not_handed_out_again_while_its_refresh_fails()
     {
         SeedConnected(accessToken: "at-rejected");
-        RefreshAnswers(new TokenEndpointResult.Transient(503, "down", null));
+        RefreshAnswers(new TokenEndpointOutcome.Transient(503, "down", null));
         var provider = CreateProvider();
         await provider.GetAccessTokenAsync(CancellationToken.None);
 
         await provider.RefreshAfterRejectionAsync(new OutreachAccessToken("at-rejected", Start.AddHours(1)), CancellationToken.None);
         var next = await provider.GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.IsType<AccessTokenResult.Unavailable>(next);
+        Assert.IsType<AccessTokenOutcome.Unavailable>(next);
         Assert.Equal(1, RefreshCalls);
     }
 
@@ -330,7 +330,7 @@ public sealed class AccessTokenProviderTests
     public async Task Minting_limited_refresh_is_unavailable_until_outreach_allows_and_not_retried_sooner()
     {
         SeedConnected();
-        RefreshAnswers(new TokenEndpointResult.MintingLimited(Start.AddSeconds(30)));
+        RefreshAnswers(new TokenEndpointOutcome.MintingLimited(Start.AddSeconds(30)));
         var provider = CreateProvider();
 
         var first = await provider.GetAccessTokenAsync(CancellationToken.None);
@@ -340,9 +340,9 @@ public sealed class AccessTokenProviderTests
         RefreshSucceeds();
         var third = await provider.GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.Equal(Start.AddSeconds(30), Assert.IsType<AccessTokenResult.Unavailable>(first).RetryAt);
-        Assert.IsType<AccessTokenResult.Unavailable>(second);
-        Assert.IsType<AccessTokenResult.Available>(third);
+        Assert.Equal(Start.AddSeconds(30), Assert.IsType<AccessTokenOutcome.Unavailable>(first).RetryAt);
+        Assert.IsType<AccessTokenOutcome.Unavailable>(second);
+        Assert.IsType<AccessTokenOutcome.Available>(third);
         Assert.Equal(2, RefreshCalls);
     }
 
@@ -350,11 +350,11 @@ public sealed class AccessTokenProviderTests
     public async Task Transient_refresh_failure_is_unavailable_and_keeps_the_stored_tokens()
     {
         SeedConnected();
-        RefreshAnswers(new TokenEndpointResult.Transient(502, "bad gateway", null));
+        RefreshAnswers(new TokenEndpointOutcome.Transient(502, "bad gateway", null));
 
         var result = await CreateProvider().GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.Equal(Start + _options.RefreshRetryDelay, Assert.IsType<AccessTokenResult.Unavailable>(result).RetryAt);
+        Assert.Equal(Start + _options.RefreshRetryDelay, Assert.IsType<AccessTokenOutcome.Unavailable>(result).RetryAt);
         Assert.Equal(ConnectionStatus.Connected, _store.Peek(Connection)!.Tokens.Status);
         Assert.Equal("rt-0", _store.Peek(Connection)!.Tokens.RefreshToken);
     }
@@ -363,11 +363,11 @@ public sealed class AccessTokenProviderTests
     public async Task Rejected_client_credentials_are_refused_but_not_persisted_as_needing_reauthorization()
     {
         SeedConnected();
-        RefreshAnswers(new TokenEndpointResult.ClientRejected(401, "invalid_client"));
+        RefreshAnswers(new TokenEndpointOutcome.ClientRejected(401, "invalid_client"));
 
         var result = await CreateProvider().GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.IsType<AccessTokenResult.Refused>(result);
+        Assert.IsType<AccessTokenOutcome.Refused>(result);
         Assert.Equal(ConnectionStatus.Connected, _store.Peek(Connection)!.Tokens.Status);
     }
 
@@ -380,7 +380,7 @@ public sealed class AccessTokenProviderTests
 
         var result = await CreateProvider().GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.IsType<AccessTokenResult.Unavailable>(result);
+        Assert.IsType<AccessTokenOutcome.Unavailable>(result);
         Assert.Equal(0, RefreshCalls);
     }
 
@@ -396,7 +396,7 @@ public sealed class AccessTokenProviderTests
                 Assert.False(token.CanBeCanceled);
                 entered.SetResult();
                 await release.Task;
-                return new TokenEndpointResult.Success(new TokenGrant("at-1", "rt-1", TimeSpan.FromHours(2), null, null, null));
+                return new TokenEndpointOutcome.Success(new TokenGrant("at-1", "rt-1", TimeSpan.FromHours(2), null, null, null));
             });
         using var cancel = new CancellationTokenSource();
         var call = CreateProvider().GetAccessTokenAsync(cancel.Token).AsTask();
@@ -415,7 +415,7 @@ public sealed class AccessTokenProviderTests
 
         var result = await CreateProvider().RefreshIfOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None);
 
-        Assert.Equal(Start.AddDays(-6), Assert.IsType<KeepAliveResult.NotNeeded>(result).RefreshTokenIssuedAt);
+        Assert.Equal(Start.AddDays(-6), Assert.IsType<KeepAliveOutcome.NotNeeded>(result).RefreshTokenIssuedAt);
         Assert.Equal(0, RefreshCalls);
     }
 
@@ -428,7 +428,7 @@ public sealed class AccessTokenProviderTests
 
         var result = await keepAlive.RefreshIfIdleAsync(CancellationToken.None);
 
-        Assert.Equal(Start, Assert.IsType<KeepAliveResult.Refreshed>(result).RefreshTokenIssuedAt);
+        Assert.Equal(Start, Assert.IsType<KeepAliveOutcome.Refreshed>(result).RefreshTokenIssuedAt);
         Assert.Equal("rt-1", _store.Peek(Connection)!.Tokens.RefreshToken);
         Assert.Equal(Start, _store.Peek(Connection)!.Tokens.RefreshTokenIssuedAt);
     }
@@ -437,12 +437,12 @@ public sealed class AccessTokenProviderTests
     public async Task Keep_alive_reports_needs_reauthorization_and_not_connected()
     {
         var provider = CreateProvider();
-        Assert.IsType<KeepAliveResult.NotConnected>(await provider.RefreshIfOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None));
+        Assert.IsType<KeepAliveOutcome.NotConnected>(await provider.RefreshIfOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None));
 
         SeedConnected(refreshIssuedAt: Start.AddDays(-20));
-        RefreshAnswers(new TokenEndpointResult.InvalidGrant(400, "invalid_grant"));
-        Assert.IsType<KeepAliveResult.NeedsReauthorization>(await provider.RefreshIfOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None));
-        Assert.IsType<KeepAliveResult.NeedsReauthorization>(await provider.RefreshIfOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None));
+        RefreshAnswers(new TokenEndpointOutcome.InvalidGrant(400, "invalid_grant"));
+        Assert.IsType<KeepAliveOutcome.NeedsReauthorization>(await provider.RefreshIfOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None));
+        Assert.IsType<KeepAliveOutcome.NeedsReauthorization>(await provider.RefreshIfOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None));
         Assert.Equal(1, RefreshCalls);
     }
 
@@ -474,11 +474,11 @@ public sealed class AccessTokenProviderTests
     {
         SeedConnected(refreshToken: "rt-SECRET");
         _oauth.Setup(o => o.RefreshAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new TokenEndpointResult.Success(new TokenGrant("at-SECRET", "rt-SECRET2", TimeSpan.FromHours(2), null, null, null)));
+            .ReturnsAsync(new TokenEndpointOutcome.Success(new TokenGrant("at-SECRET", "rt-SECRET2", TimeSpan.FromHours(2), null, null, null)));
         var provider = CreateProvider();
         var token = await provider.GetAccessTokenAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(2));
-        await provider.RefreshAfterRejectionAsync(((AccessTokenResult.Available)token).Token, CancellationToken.None);
+        await provider.RefreshAfterRejectionAsync(((AccessTokenOutcome.Available)token).Token, CancellationToken.None);
 
         Assert.NotEmpty(_logs.Entries);
         Assert.DoesNotContain("SECRET", _logs.AllText, StringComparison.Ordinal);
@@ -506,15 +506,15 @@ public sealed class AccessTokenProviderTests
 
         public ConnectionAuthorizer Authorizer { get; }
 
-        public ValueTask<AccessTokenResult> GetAccessTokenAsync(CancellationToken cancellationToken) => Provider.GetAccessTokenAsync(cancellationToken);
+        public ValueTask<AccessTokenOutcome> GetAccessTokenAsync(CancellationToken cancellationToken) => Provider.GetAccessTokenAsync(cancellationToken);
 
-        public ValueTask<AccessTokenResult> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
+        public ValueTask<AccessTokenOutcome> RefreshAfterRejectionAsync(OutreachAccessToken rejected, CancellationToken cancellationToken) =>
             Provider.RefreshAfterRejectionAsync(rejected, cancellationToken);
 
         public Task<bool> AcceptAuthorizationAsync(TokenGrant grant, DateTimeOffset requestedAt, CancellationToken cancellationToken) =>
             Authorizer.AcceptAuthorizationAsync(grant, requestedAt, cancellationToken);
 
-        public Task<KeepAliveResult> RefreshIfOlderThanAsync(TimeSpan maxAge, CancellationToken cancellationToken) =>
+        public Task<KeepAliveOutcome> RefreshIfOlderThanAsync(TimeSpan maxAge, CancellationToken cancellationToken) =>
             KeepAlive.RefreshIfOlderThanAsync(maxAge, cancellationToken);
 
         public Task<ConnectionStatusReport> GetStatusAsync(CancellationToken cancellationToken) => State.GetStatusAsync(cancellationToken);

@@ -173,7 +173,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         var instance = Instance(ConnectorInstance.Deployment.Create(), new Dictionary<string, string?> { ["Tokens:MintingInterval"] = "00:00:00" });
         await instance.AuthorizeAsync();
         var mintedAt = _time.GetUtcNow();
-        var token = Assert.IsType<AccessTokenResult.Available>(await instance.Provider.GetAccessTokenAsync(CancellationToken.None)).Token;
+        var token = Assert.IsType<AccessTokenOutcome.Available>(await instance.Provider.GetAccessTokenAsync(CancellationToken.None)).Token;
 
         var limited = await instance.Provider.RefreshAfterRejectionAsync(token, CancellationToken.None);
         var stillLimited = await instance.Provider.RefreshAfterRejectionAsync(token, CancellationToken.None);
@@ -181,10 +181,10 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         _time.Advance(TimeSpan.FromSeconds(60));
         var afterWait = await instance.Provider.RefreshAfterRejectionAsync(token, CancellationToken.None);
 
-        Assert.Equal(mintedAt.AddSeconds(60), Assert.IsType<AccessTokenResult.Unavailable>(limited).RetryAt);
-        Assert.IsType<AccessTokenResult.Unavailable>(stillLimited);
+        Assert.Equal(mintedAt.AddSeconds(60), Assert.IsType<AccessTokenOutcome.Unavailable>(limited).RetryAt);
+        Assert.IsType<AccessTokenOutcome.Unavailable>(stillLimited);
         Assert.Equal(1, rejectionsWhileWaiting);
-        Assert.NotEqual(token.Value, Assert.IsType<AccessTokenResult.Available>(afterWait).Token.Value);
+        Assert.NotEqual(token.Value, Assert.IsType<AccessTokenOutcome.Available>(afterWait).Token.Value);
     }
 
     [Fact]
@@ -192,12 +192,12 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
     {
         var instance = Instance(ConnectorInstance.Deployment.Create());
         await instance.AuthorizeAsync();
-        var token = Assert.IsType<AccessTokenResult.Available>(await instance.Provider.GetAccessTokenAsync(CancellationToken.None)).Token;
+        var token = Assert.IsType<AccessTokenOutcome.Available>(await instance.Provider.GetAccessTokenAsync(CancellationToken.None)).Token;
         var before = await TokenRequestsAsync();
 
         var result = await instance.Provider.RefreshAfterRejectionAsync(token, CancellationToken.None);
 
-        Assert.Equal(_time.GetUtcNow().AddSeconds(60), Assert.IsType<AccessTokenResult.Unavailable>(result).RetryAt);
+        Assert.Equal(_time.GetUtcNow().AddSeconds(60), Assert.IsType<AccessTokenOutcome.Unavailable>(result).RetryAt);
         Assert.Equal(before, await TokenRequestsAsync());
     }
 
@@ -247,8 +247,8 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         _time.Advance(TimeSpan.FromDays(8));
         var outcome = await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None);
 
-        Assert.IsType<KeepAliveResult.NotNeeded>(early);
-        Assert.IsType<KeepAliveResult.Refreshed>(due);
+        Assert.IsType<KeepAliveOutcome.NotNeeded>(early);
+        Assert.IsType<KeepAliveOutcome.Refreshed>(due);
         Assert.IsType<PatchOutcome.Applied>(outcome);
     }
 

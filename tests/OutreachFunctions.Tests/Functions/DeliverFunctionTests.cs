@@ -203,7 +203,7 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Functions_mode_defaults_the_batch_time_limit_inside_the_lock_and_refuses_a_longer_one()
     {
-        Assert.Equal(FunctionsDeliveryOptions.DefaultMaxBatchDuration, _handler.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.MaxBatchDuration);
+        Assert.Equal(FunctionsDeliveryDefaults.DefaultMaxBatchDuration, _handler.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.MaxBatchDuration);
 
         await using var misconfigured = await FunctionsHandler.StartAsync(
             FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?> { ["Delivery:MaxBatchDuration"] = "00:04:00" }));

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using OutreachFunctions.Functions.Protocol;
 
@@ -11,7 +10,6 @@ public sealed class InvocationResultTests
     {
         var result = new InvocationResult();
         result.SetHttpResponse("res", 202, "{\"accepted\":1}", "application/json; charset=utf-8", new Dictionary<string, string> { ["Cache-Control"] = "no-store" });
-        result.AddMessage("updates", w => { w.WriteStartObject(); w.WriteNumber("p", 1); w.WriteEndObject(); });
         result.Log("one line");
 
         using var answer = JsonDocument.Parse(result.ToUtf8Json());
@@ -22,38 +20,8 @@ public sealed class InvocationResultTests
         Assert.Equal("{\"accepted\":1}", res.GetProperty("body").GetString());
         Assert.Equal("application/json; charset=utf-8", res.GetProperty("headers").GetProperty("Content-Type").GetString());
         Assert.Equal("no-store", res.GetProperty("headers").GetProperty("Cache-Control").GetString());
-        var message = Assert.Single(root.GetProperty("Outputs").GetProperty("updates").EnumerateArray());
-        Assert.Equal(JsonValueKind.Object, message.ValueKind);
+        Assert.Equal(["res"], root.GetProperty("Outputs").EnumerateObject().Select(p => p.Name));
         Assert.Equal("one line", Assert.Single(root.GetProperty("Logs").EnumerateArray()).GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("ReturnValue").ValueKind);
-    }
-
-    [Theory]
-    [InlineData("\"test\"")]
-    [InlineData("1234")]
-    [InlineData("[{\"a\":1}]")]
-    [InlineData("{\"a\":1}{\"b\":2}")]
-    [InlineData("{")]
-    public void Message_outputs_other_than_one_object_are_refused(string json) =>
-        Assert.Throws<ArgumentException>(() => new InvocationResult().AddMessage("updates", Encoding.UTF8.GetBytes(json)));
-
-    [Fact]
-    public void Declared_message_output_without_messages_is_an_empty_array()
-    {
-        var result = new InvocationResult();
-        result.DeclareMessages("updates");
-
-        using var answer = JsonDocument.Parse(result.ToUtf8Json());
-        Assert.Equal(0, answer.RootElement.GetProperty("Outputs").GetProperty("updates").GetArrayLength());
-    }
-
-    [Fact]
-    public void Cleared_messages_are_not_sent()
-    {
-        var result = new InvocationResult();
-        result.AddMessage("updates", Encoding.UTF8.GetBytes("{\"p\":1}"));
-        result.ClearMessages();
-
-        Assert.Empty(result.GetMessages("updates"));
     }
 }

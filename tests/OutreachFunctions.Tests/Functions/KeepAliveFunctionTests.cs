@@ -116,7 +116,7 @@ public sealed class KeepAliveFunctionTests(AzuriteFixture azurite) : IAsyncLifet
         var logs = Logs(await InvokeAsync());
 
         var line = Assert.Single(logs);
-        Assert.StartsWith(KeepAliveOutcome.NeedsReauthorizationMarker + ":", line, StringComparison.Ordinal);
+        Assert.StartsWith(KeepAliveLogFormatter.NeedsReauthorizationMarker + ":", line, StringComparison.Ordinal);
         Assert.Equal(ConnectionStatus.NeedsReauthorization, (await _store.GetAsync("default", CancellationToken.None))!.Tokens.Status);
     }
 
@@ -153,6 +153,6 @@ public sealed class KeepAliveFunctionTests(AzuriteFixture azurite) : IAsyncLifet
 
         var result = await service.CheckOnceAsync(CancellationToken.None);
 
-        Assert.IsType<KeepAliveResult.NotConnected>(result);
+        Assert.IsType<KeepAliveOutcome.NotConnected>(result);
     }
 }

@@ -120,7 +120,7 @@ public sealed class StatusFunctionTests(AzuriteFixture azurite)
         public Task<StoredConnection?> GetAsync(string connectionName, CancellationToken cancellationToken) =>
             throw new RequestFailedException(503, "Key Vault is unavailable", "ServiceUnavailable", null);
 
-        public Task<TokenStoreWriteResult> SaveAsync(string connectionName, ConnectionTokens tokens, string? expectedVersion, CancellationToken cancellationToken) =>
+        public Task<TokenStoreWriteOutcome> SaveAsync(string connectionName, ConnectionTokens tokens, string? expectedVersion, CancellationToken cancellationToken) =>
             throw new RequestFailedException(503, "Key Vault is unavailable", "ServiceUnavailable", null);
     }
 }

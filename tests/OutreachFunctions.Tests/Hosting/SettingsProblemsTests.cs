@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Mapping;
 using Outreach.Testing;
 using OutreachFunctions.Hosting;
+using OutreachFunctions.Tests.Infrastructure;
 
 namespace OutreachFunctions.Tests.Hosting;
 
@@ -39,35 +39,20 @@ public sealed class SettingsProblemsTests
     [Fact]
     public async Task Standalone_start_with_bad_settings_prints_every_one_and_exits_2_without_a_stack_trace()
     {
-        var start = new ProcessStartInfo("dotnet")
+        var (exitCode, printed) = await ConnectorProcess.RunUntilExitAsync(new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OutreachFunctions.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:" + LoopbackPort.GetFree().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.Environment["Connector__Mode"] = "Standalone";
-        start.Environment["Mapping__File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json");
-        start.Environment["Mapping__Audiences__0__AudienceId"] = "extra";
-        start.Environment["Mapping__Audiences__0__Name"] = "High intent";
-        start.Environment["Mapping__Audiences__0__MappingId"] = "151";
-        start.Environment["Ingest__BearerSecret"] = "short";
-        start.Environment["Tokens__KeepAliveAge"] = "00:00:30";
-        start.Environment["Delivery__BatchSize"] = "0";
-        start.Environment["Tokens__Store"] = "Local";
-        start.Environment["Tokens__LocalStorePath"] = Path.Combine(Path.GetTempPath(), "settings-problems-" + Guid.NewGuid().ToString("N"));
+            ["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping.json"),
+            ["Mapping:Audiences:0:AudienceId"] = "extra",
+            ["Mapping:Audiences:0:Name"] = "High intent",
+            ["Mapping:Audiences:0:MappingId"] = "151",
+            ["Ingest:BearerSecret"] = "short",
+            ["Tokens:KeepAliveAge"] = "00:00:30",
+            ["Delivery:BatchSize"] = "0",
+            ["Tokens:Store"] = "Local",
+            ["Tokens:LocalStorePath"] = Path.Combine(Path.GetTempPath(), "settings-problems-" + Guid.NewGuid().ToString("N")),
+        });
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        var printed = await errors + await output;
-
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains("fix these settings", printed, StringComparison.Ordinal);
         // One list with every setting to fix, across option groups, not only the first group that fails.
         Assert.Contains("Outreach__ClientId is required", printed, StringComparison.Ordinal);

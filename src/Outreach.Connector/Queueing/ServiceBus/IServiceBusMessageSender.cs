@@ -11,5 +11,5 @@ public interface IServiceBusMessageSender
     /// Sends the messages in as few broker batches as fit (each batch is taken whole or not at all), in order, and
     /// stops at the first refused batch. Expected failures are results, not exceptions; an empty list sends nothing.
     /// </summary>
-    Task<ServiceBusSendResult> SendBatchAsync(IReadOnlyList<ServiceBusOutgoingMessage> messages, CancellationToken cancellationToken);
+    Task<ServiceBusSendOutcome> SendBatchAsync(IReadOnlyList<ServiceBusOutgoingMessage> messages, CancellationToken cancellationToken);
 }

@@ -14,7 +14,7 @@ namespace Outreach.Connector.Queueing.ServiceBus;
 /// <para>The <see cref="ServiceBusSender"/> is the app's one long-lived sender (a singleton over the singleton
 /// <see cref="ServiceBusClient"/>; see <see cref="ServiceBusServiceCollectionExtensions.AddServiceBusSender"/>), so every
 /// send reuses one AMQP connection and link. The client retries transient failures itself
-/// (<see cref="ServiceBusSenderOptions.MaxRetries"/>); what is left is reported as a <see cref="ServiceBusSendResult"/>,
+/// (<see cref="ServiceBusSenderOptions.MaxRetries"/>); what is left is reported as a <see cref="ServiceBusSendOutcome"/>,
 /// never thrown, except cancellation.</para>
 /// <para>Batches go in order and sending stops at the first failure, so the messages before it are queued and those
 /// after it are not: callers give every message a deterministic <see cref="ServiceBusOutgoingMessage.MessageId"/>, so
@@ -25,12 +25,12 @@ public sealed class ServiceBusMessageSender(ServiceBusSender sender) : IServiceB
     private const int MaxReasonLength = 300;
 
     /// <inheritdoc />
-    public async Task<ServiceBusSendResult> SendBatchAsync(IReadOnlyList<ServiceBusOutgoingMessage> messages, CancellationToken cancellationToken)
+    public async Task<ServiceBusSendOutcome> SendBatchAsync(IReadOnlyList<ServiceBusOutgoingMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         if (messages.Count == 0)
         {
-            return new ServiceBusSendResult(ServiceBusSendStatus.Sent, "Nothing to send.");
+            return new ServiceBusSendOutcome(ServiceBusSendStatus.Sent, "Nothing to send.");
         }
 
         var queue = sender.EntityPath ?? "(unnamed)";
@@ -50,7 +50,7 @@ public sealed class ServiceBusMessageSender(ServiceBusSender sender) : IServiceB
 
                 if (added == first)
                 {
-                    return new ServiceBusSendResult(
+                    return new ServiceBusSendOutcome(
                         ServiceBusSendStatus.QuotaExceededOrTooLarge,
                         $"Message {added + 1} of {messages.Count} is larger than one batch may be ({batch.MaxSizeInBytes} bytes) for Service Bus queue '{queue}'{SentBefore(sent)}.");
                 }
@@ -66,14 +66,14 @@ public sealed class ServiceBusMessageSender(ServiceBusSender sender) : IServiceB
         }
         catch (UnauthorizedAccessException ex)
         {
-            return new ServiceBusSendResult(ServiceBusSendStatus.Unauthorized, $"Service Bus refused {Count(messages.Count)} for queue '{queue}' (unauthorized: give the app's identity the role Azure Service Bus Data Sender on the namespace or queue): {Reason(ex)}{SentBefore(sent)}.");
+            return new ServiceBusSendOutcome(ServiceBusSendStatus.Unauthorized, $"Service Bus refused {Count(messages.Count)} for queue '{queue}' (unauthorized: give the app's identity the role Azure Service Bus Data Sender on the namespace or queue): {Reason(ex)}{SentBefore(sent)}.");
         }
         catch (AuthenticationFailedException ex)
         {
-            return new ServiceBusSendResult(ServiceBusSendStatus.Unauthorized, $"No Entra ID token for Service Bus (check AZURE_CLIENT_ID names the app's user-assigned identity): {Reason(ex)}{SentBefore(sent)}.");
+            return new ServiceBusSendOutcome(ServiceBusSendStatus.Unauthorized, $"No Entra ID token for Service Bus (check AZURE_CLIENT_ID names the app's user-assigned identity): {Reason(ex)}{SentBefore(sent)}.");
         }
 
-        return new ServiceBusSendResult(
+        return new ServiceBusSendOutcome(
             ServiceBusSendStatus.Sent,
             string.Create(CultureInfo.InvariantCulture, $"Sent {Count(messages.Count)} to Service Bus queue '{queue}' in {batches} batch{(batches == 1 ? "" : "es")}."));
     }
@@ -114,7 +114,7 @@ public sealed class ServiceBusMessageSender(ServiceBusSender sender) : IServiceB
         return result;
     }
 
-    private static ServiceBusSendResult Classify(ServiceBusException ex, int count, int sent, string queue)
+    private static ServiceBusSendOutcome Classify(ServiceBusException ex, int count, int sent, string queue)
     {
         var prefix = $"Service Bus refused {Count(count)} for queue '{queue}' ({ex.Reason}";
         var suffix = $"): {Reason(ex)}{SentBefore(sent)}.";

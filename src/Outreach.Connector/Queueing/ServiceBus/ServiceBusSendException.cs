@@ -1,10 +1,10 @@
 namespace Outreach.Connector.Queueing.ServiceBus;
 
-/// <summary>A send to Service Bus did not succeed (thrown by <see cref="ServiceBusSendResult.EnsureSent"/>).</summary>
+/// <summary>A send to Service Bus did not succeed (thrown by <see cref="ServiceBusSendOutcome.EnsureSent"/>).</summary>
 public sealed class ServiceBusSendException : Exception
 {
     /// <summary>Creates the exception for a failed send.</summary>
-    public ServiceBusSendException(ServiceBusSendResult result)
+    public ServiceBusSendException(ServiceBusSendOutcome result)
         : base((result ?? throw new ArgumentNullException(nameof(result))).Message) => Result = result;
 
     /// <summary>Creates the exception.</summary>
@@ -25,5 +25,5 @@ public sealed class ServiceBusSendException : Exception
     }
 
     /// <summary>The failed send, when the exception came from one.</summary>
-    public ServiceBusSendResult? Result { get; }
+    public ServiceBusSendOutcome? Result { get; }
 }

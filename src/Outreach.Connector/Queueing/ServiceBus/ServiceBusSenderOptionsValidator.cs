@@ -21,8 +21,9 @@ public sealed class ServiceBusSenderOptionsValidator : IValidateOptions<ServiceB
         else if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             failures.Add(
-                "The setting ServiceBusConnection__fullyQualifiedNamespace is missing: the Service Bus sender needs the namespace host name, " +
-                "e.g. <namespace>.servicebus.windows.net (locally, set ServiceBusConnection to the emulator's connection string instead).");
+                "The setting ServiceBusConnection__fullyQualifiedNamespace is missing: set it to <namespace>.servicebus.windows.net (with " +
+                "ServiceBusConnection__credential=managedidentity and ServiceBusConnection__clientId in Azure; the sender and the host's trigger " +
+                "both use it), or set ServiceBusConnection to the emulator's connection string locally.");
         }
         else if (!IsConnectionString(options.ConnectionString))
         {
@@ -32,7 +33,7 @@ public sealed class ServiceBusSenderOptionsValidator : IValidateOptions<ServiceB
 
         if (string.IsNullOrWhiteSpace(options.QueueName))
         {
-            failures.Add("The setting Delivery__QueueName is missing: it names the Service Bus queue the sender writes to.");
+            failures.Add("The setting Delivery__QueueName is missing: it names the Service Bus queue of prospect updates (Ingest sends to it, the Deliver trigger reads it).");
         }
 
         if (options.TryTimeout <= TimeSpan.Zero)

@@ -1,6 +1,7 @@
 using Outreach.Connector.Tokens;
 using OutreachFunctions.Connection;
 using OutreachFunctions.Functions.Http;
+using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Protocol;
 
 namespace OutreachFunctions.Functions.Connect;
@@ -17,14 +18,16 @@ public static class CallbackFunction
     /// <summary>The function's name.</summary>
     public const string Name = "Callback";
 
+    private static readonly FunctionDefinition Function = FunctionDefinition.Http(Name);
+
     // Pages carry no script and load nothing: a strict policy costs nothing.
     private const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
     /// <summary>Maps <c>POST /Callback</c>.</summary>
     public static IEndpointRouteBuilder MapCallbackFunction(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/" + Name, (HttpContext context, OutreachAuthorizationFlow flow, ILoggerFactory loggers) =>
-            HttpFunction.RunAsync(context, Name, loggers.CreateLogger(typeof(CallbackFunction).FullName!), (request, cancellationToken) => CompleteAsync(request, flow, cancellationToken)));
+        endpoints.MapFunction(Function, (HttpContext context, FunctionRunner runner, OutreachAuthorizationFlow flow) =>
+            runner.RunHttpAsync(context, Function, (request, cancellationToken) => CompleteAsync(request, flow, cancellationToken)));
         return endpoints;
     }
 

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Identity;
 using Outreach.Connector.Tokens;
 using OutreachFunctions.Functions.Http;
+using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Protocol;
 
 namespace OutreachFunctions.Functions.Connect;
@@ -22,11 +23,13 @@ public static class ConnectFunction
     /// <summary>The function's name.</summary>
     public const string Name = "Connect";
 
+    private static readonly FunctionDefinition Function = FunctionDefinition.Http(Name);
+
     /// <summary>Maps <c>POST /Connect</c>.</summary>
     public static IEndpointRouteBuilder MapConnectFunction(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/" + Name, (HttpContext context, OutreachAuthorizationFlow flow, ILoggerFactory loggers) =>
-            HttpFunction.RunAsync(context, Name, loggers.CreateLogger(typeof(ConnectFunction).FullName!), (_, cancellationToken) => StartAsync(flow, cancellationToken)));
+        endpoints.MapFunction(Function, (HttpContext context, FunctionRunner runner, OutreachAuthorizationFlow flow) =>
+            runner.RunHttpAsync(context, Function, (_, cancellationToken) => StartAsync(flow, cancellationToken)));
         return endpoints;
     }
 

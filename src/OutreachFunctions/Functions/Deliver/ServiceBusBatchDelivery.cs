@@ -70,7 +70,7 @@ public sealed partial class ServiceBusBatchDelivery(
         if (delivery.ConnectionPaused)
         {
             var reason = connection.Status?.Reason ?? "Outreach refused the connection's credentials";
-            logs.Add($"{KeepAliveOutcome.NeedsReauthorizationMarker}: delivery is paused ({reason}); updates are held until someone connects through the Connect URL.");
+            logs.Add($"{KeepAliveLogFormatter.NeedsReauthorizationMarker}: delivery is paused ({reason}); updates are held until someone connects through the Connect URL.");
         }
 
         return DeliverOutcome.Success(logs);

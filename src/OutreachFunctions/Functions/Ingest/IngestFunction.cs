@@ -4,6 +4,7 @@ using Outreach.Connector.Ingest;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Queueing.ServiceBus;
 using OutreachFunctions.Functions.Http;
+using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Protocol;
 
 namespace OutreachFunctions.Functions.Ingest;
@@ -16,7 +17,7 @@ namespace OutreachFunctions.Functions.Ingest;
 /// Runs the same <see cref="IngestService"/> as the standalone endpoint; the queue is <see cref="ServiceBusIngestQueue"/>:
 /// the handler sends the accepted updates itself, one message each with a content-derived message id, so the queue's
 /// duplicate detection drops AEP's retries (the host's output binding cannot set a message id). The host always gets
-/// 200; AEP gets the ingest answer (202/400/411/413/415/422) through the <see cref="ResponseBinding"/> output, 503 when the queue
+/// 200; AEP gets the ingest answer (202/400/411/413/415/422) through the <c>res</c> output, 503 when the queue
 /// refused the updates (AEP retries), 500 when the handler failed.
 /// </remarks>
 public static partial class IngestFunction
@@ -24,50 +25,38 @@ public static partial class IngestFunction
     /// <summary>The function's name: its folder under function-definitions/ and the handler path the host POSTs to.</summary>
     public const string Name = "Ingest";
 
-    /// <summary>The <c>httpTrigger</c> binding.</summary>
-    public const string TriggerBinding = "req";
-
-    /// <summary>The <c>http</c> output binding.</summary>
-    public const string ResponseBinding = "res";
+    private static readonly FunctionDefinition Function = FunctionDefinition.Http(Name, FailureResponse);
 
     /// <summary>Maps <c>POST /Ingest</c>.</summary>
     public static IEndpointRouteBuilder MapIngestFunction(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/" + Name, HandleAsync);
+        endpoints.MapFunction(Function, (HttpContext context, FunctionRunner runner, IngestService ingest, ServiceBusIngestQueue queue, IngestRequestCheck requestCheck, IngestRefusals refusals) =>
+            runner.RunAsync(context, Function, (invocation, logger, cancellationToken) =>
+                AcceptAsync(invocation.GetHttpRequest(HttpFunction.TriggerBinding), ingest, queue, requestCheck, refusals, logger, cancellationToken)));
         return endpoints;
     }
 
-    private static async Task HandleAsync(
-        HttpContext context, IngestService ingest, ServiceBusIngestQueue queue, IngestRequestCheck requestCheck, IngestRefusals refusals, ILoggerFactory loggers)
+    private static async Task<FunctionOutcome> AcceptAsync(
+        HttpTriggerRequest request, IngestService ingest, ServiceBusIngestQueue queue, IngestRequestCheck requestCheck, IngestRefusals refusals, ILogger logger, CancellationToken cancellationToken)
     {
-        var logger = loggers.CreateLogger(typeof(IngestFunction).FullName!);
-        var result = new InvocationResult();
-        var invocationId = context.Request.Headers[FunctionsHeaders.InvocationId].ToString();
-        using var scope = logger.BeginScope("InvocationId {InvocationId}", invocationId);
+        if (DroppedBody.WasDropped(request))
+        {
+            return Answer(
+                IngestResponse.Error(StatusCodes.Status411LengthRequired, DroppedBody.ErrorCode, DroppedBody.Message),
+                refusals,
+                "Ingest answered 411: the request had no Content-Length (chunked body), so the host passed no body.");
+        }
+
+        if (requestCheck.Refusal(request.Header("Content-Type"), contentLength: null) is { } refusal)
+        {
+            return Answer(refusal, refusals, "Ingest answered " + refusal.StatusCode.ToString(CultureInfo.InvariantCulture) + ": " + refusal.ErrorCode + ".");
+        }
+
         try
         {
-            using var invocation = await InvocationRequest.ReadAsync(context.Request.Body, context.RequestAborted);
-            var request = invocation.GetHttpRequest(TriggerBinding);
-            if (DroppedBody.WasDropped(request))
-            {
-                SetResponse(result, IngestResponse.Error(StatusCodes.Status411LengthRequired, DroppedBody.ErrorCode, DroppedBody.Message), refusals);
-                result.Log("Ingest answered 411: the request had no Content-Length (chunked body), so the host passed no body.");
-                await FunctionsResponse.WriteAsync(context, result);
-                return;
-            }
-
-            if (requestCheck.Refusal(request.Header("Content-Type"), contentLength: null) is { } refusal)
-            {
-                SetResponse(result, refusal, refusals);
-                result.Log("Ingest answered " + refusal.StatusCode.ToString(CultureInfo.InvariantCulture) + ": " + refusal.ErrorCode + ".");
-                await FunctionsResponse.WriteAsync(context, result);
-                return;
-            }
-
             await using var body = request.Body is null ? Stream.Null : new MemoryStream(Encoding.UTF8.GetBytes(request.Body), writable: false);
-            var (translation, response) = await ingest.AcceptAsync(body, queue, context.RequestAborted);
-            SetResponse(result, response, refusals);
-            result.Log(string.Create(
+            var (translation, response) = await ingest.AcceptAsync(body, queue, cancellationToken);
+            return Answer(response, refusals, string.Create(
                 CultureInfo.InvariantCulture,
                 $"Ingest answered {response.StatusCode}: {translation.AcceptedCount} accepted, {translation.ExcludedCount} excluded, {translation.InvalidCount} invalid{(translation.BodyError is { } e ? ", body refused: " + e.Code : "")}."));
         }
@@ -75,50 +64,37 @@ public static partial class IngestFunction
         {
             // Whatever was sent before the failure carries the ids AEP's retry will, so the queue drops it then.
             LogQueueRefused(logger, ex.Message);
-            SetResponse(result, IngestResponse.Error(StatusCodes.Status503ServiceUnavailable, "queue_unavailable", "The update queue did not take the updates; retry later."));
-            result.Log("Ingest answered 503: " + ex.Message);
+            return Answer(
+                IngestResponse.Error(StatusCodes.Status503ServiceUnavailable, "queue_unavailable", "The update queue did not take the updates; retry later."),
+                refusals: null,
+                "Ingest answered 503: " + ex.Message);
         }
-        catch (InvocationFormatException ex)
-        {
-            LogUnreadableInvocation(logger, ex.Message);
-            Fail(result, "invocation_unreadable", "The Functions host sent a request the connector cannot read; nothing was queued. Retry later.", ex.Message);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
-        {
-            LogFailed(logger, ex);
-            Fail(
-                result,
-                "internal_error",
-                "The connector failed unexpectedly; the request was not processed. Retry later; the logs carry the invocation id " + invocationId + ".",
-                "Ingest failed: " + ex.GetType().Name);
-        }
-
-        await FunctionsResponse.WriteAsync(context, result);
     }
 
-    private static void SetResponse(InvocationResult result, IngestResponse response, IngestRefusals? refusals = null)
+    // A refusal (4xx) is counted for the status page; the answer goes to AEP in Outputs.res.
+    private static FunctionOutcome.Completed Answer(IngestResponse response, IngestRefusals? refusals, string logLine)
     {
         if (response is { StatusCode: >= 400 and < 500, ErrorCode: { } reason })
         {
             refusals?.Record(response.StatusCode, reason);
         }
 
-        result.SetHttpResponse(ResponseBinding, response.StatusCode, Encoding.UTF8.GetString(response.Body), IngestResponse.ContentType);
+        return new FunctionOutcome.Completed(Output(response), [logLine]);
     }
 
     // AEP gets a 5xx and retries the whole export; updates already sent are dropped by the queue as duplicates then.
-    private static void Fail(InvocationResult result, string code, string message, string logLine)
-    {
-        SetResponse(result, IngestResponse.Error(StatusCodes.Status500InternalServerError, code, message));
-        result.Log(logLine);
-    }
+    private static HttpOutput FailureResponse(FunctionFailure failure) =>
+        Output(failure.Kind == FunctionFailureKind.UnreadableEnvelope
+            ? IngestResponse.Error(
+                StatusCodes.Status500InternalServerError, "invocation_unreadable", "The Functions host sent a request the connector cannot read; nothing was queued. Retry later.")
+            : IngestResponse.Error(
+                StatusCodes.Status500InternalServerError,
+                "internal_error",
+                "The connector failed unexpectedly; the request was not processed. Retry later; the logs carry the invocation id " + failure.InvocationId + "."));
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The Functions host sent an unreadable invocation request: {Problem}")]
-    private static partial void LogUnreadableInvocation(ILogger logger, string problem);
+    private static HttpOutput Output(IngestResponse response) =>
+        new(response.StatusCode, Encoding.UTF8.GetString(response.Body), IngestResponse.ContentType, new Dictionary<string, string>());
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest answered 503: the update queue refused the updates: {Problem}")]
     private static partial void LogQueueRefused(ILogger logger, string problem);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest failed unexpectedly")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

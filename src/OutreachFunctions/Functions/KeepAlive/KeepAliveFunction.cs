@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using Outreach.Connector.Tokens;
+using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Protocol;
 using OutreachFunctions.Hosting;
 
@@ -14,7 +14,7 @@ namespace OutreachFunctions.Functions.KeepAlive;
 /// <remarks>
 /// Every expected result (nothing to do, refreshed, not connected, needs re-authorization, a refresh that failed for
 /// now) is a successful invocation with one log line; needs re-authorization carries the marker the alert looks for.
-/// Only a bug fails the invocation (500). The timer's data (<c>Data.timer</c>: <c>ScheduleStatus</c>,
+/// Only a bug fails the invocation (500, <see cref="FunctionRunner"/>). The timer's data (<c>Data.timer</c>: <c>ScheduleStatus</c>,
 /// <c>IsPastDue</c>) is read only to log a late run; its exact shape under a custom handler is UNCONFIRMED, so it is
 /// optional.
 /// </remarks>
@@ -26,49 +26,29 @@ public static partial class KeepAliveFunction
     /// <summary>The <c>timerTrigger</c> binding.</summary>
     public const string TriggerBinding = "timer";
 
+    private static readonly FunctionDefinition Function = FunctionDefinition.Triggered(Name);
+
     /// <summary>Maps <c>POST /KeepAlive</c>.</summary>
     public static IEndpointRouteBuilder MapKeepAliveFunction(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/" + Name, HandleAsync);
+        endpoints.MapFunction(Function, (HttpContext context, FunctionRunner runner, ConnectionKeepAlive keepAlive) =>
+            runner.RunAsync(context, Function, (invocation, logger, cancellationToken) => RunAsync(invocation, keepAlive, logger, cancellationToken)));
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, ConnectionKeepAlive keepAlive, ILoggerFactory loggers)
+    private static async Task<FunctionOutcome> RunAsync(InvocationRequest invocation, ConnectionKeepAlive keepAlive, ILogger logger, CancellationToken cancellationToken)
     {
-        var logger = loggers.CreateLogger(typeof(KeepAliveFunction).FullName!);
-        var invocationId = context.Request.Headers[FunctionsHeaders.InvocationId].ToString();
-        using var scope = logger.BeginScope("InvocationId {InvocationId}", invocationId);
-        var answer = new InvocationResult();
-        try
+        var logs = new List<string>();
+        if (IsPastDue(invocation))
         {
-            using (var invocation = await InvocationRequest.ReadAsync(context.Request.Body, context.RequestAborted))
-            {
-                if (IsPastDue(invocation))
-                {
-                    answer.Log("Keep-alive: the timer is past due (the app was stopped or busy); running now.");
-                }
-            }
-
-            var result = await keepAlive.RefreshIfIdleAsync(context.RequestAborted);
-            var line = KeepAliveOutcome.Describe(result);
-            LogResult(logger, KeepAliveOutcome.Level(result), line);
-            answer.Log(line);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception ex)
-        {
-            // A bug or an unreadable envelope: fail the invocation so it shows as a function error.
-            LogFailed(logger, ex);
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("Keep-alive failed unexpectedly: " + ex.GetType().Name), CancellationToken.None);
-            return;
+            logs.Add("Keep-alive: the timer is past due (the app was stopped or busy); running now.");
         }
 
-        await FunctionsResponse.WriteAsync(context, answer);
+        var outcome = await keepAlive.RefreshIfIdleAsync(cancellationToken);
+        var line = KeepAliveLogFormatter.Describe(outcome);
+        LogOutcome(logger, KeepAliveLogFormatter.Level(outcome), line);
+        logs.Add(line);
+        return new FunctionOutcome.Completed(null, logs);
     }
 
     private static bool IsPastDue(InvocationRequest invocation) =>
@@ -78,8 +58,5 @@ public static partial class KeepAliveFunction
         && EnvelopeValue.Json(pastDue).ValueKind == JsonValueKind.True;
 
     [LoggerMessage(Message = "{Outcome}")]
-    private static partial void LogResult(ILogger logger, LogLevel level, string outcome);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Keep-alive failed unexpectedly")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    private static partial void LogOutcome(ILogger logger, LogLevel level, string outcome);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using OutreachFunctions.Functions.Deliver;
-using OutreachFunctions.Functions.KeepAlive;
+using OutreachFunctions.Functions.Http;
+using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Monitoring;
 using OutreachFunctions.Functions.Protocol;
 using OutreachFunctions.Hosting;
@@ -8,18 +8,25 @@ using OutreachFunctions.Hosting;
 namespace OutreachFunctions.Functions.Misconfigured;
 
 /// <summary>
-/// Answers every invocation while the settings are invalid (<see cref="SettingsCheck"/>): HTTP functions get 503 with
-/// the settings to fix, health reports <c>degraded</c> with the reason <c>misconfigured</c>, and Deliver and KeepAlive
-/// fail (the host answers 500 upward), so Service Bus keeps the messages and redelivers them once the settings are
-/// fixed. Each invocation logs every problem as one line, never a stack trace. <c>GET /</c> is not touched: the host's
-/// readiness probe must succeed.
+/// The settings step of the function wrapper: while the settings are invalid (<see cref="SettingsCheck"/>) every function
+/// is answered here, as <see cref="FunctionRunner"/> answers a failure: HTTP functions get 503 with the settings to fix
+/// (health reports <c>degraded</c> with the reason <c>misconfigured</c>), and Deliver and KeepAlive fail (the host
+/// answers 500 upward), so Service Bus keeps the messages and redelivers them once the settings are fixed. Each invocation
+/// logs every problem as one line, never a stack trace. <c>GET /</c> is not touched: the host's readiness probe must succeed.
 /// </summary>
+/// <remarks>
+/// It runs after routing and before the function's endpoint, because the endpoint's services (the Service Bus sender,
+/// the Outreach client…) may not even be built with bad settings. It finds the function by its
+/// <see cref="FunctionDefinition"/> endpoint metadata (<see cref="FunctionEndpoints.MapFunction"/>).
+/// </remarks>
 public static partial class MisconfiguredAnswers
 {
     /// <summary>The error code of the JSON answer.</summary>
     public const string ErrorCode = "misconfigured";
 
-    /// <summary>Adds the middleware that answers invocations while the settings are invalid; call first.</summary>
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    /// <summary>Adds the middleware that answers invocations while the settings are invalid; call right after <c>UseRouting</c>.</summary>
     public static IApplicationBuilder UseMisconfiguredAnswers(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -35,8 +42,8 @@ public static partial class MisconfiguredAnswers
         }
 
         return app.Use((context, next) =>
-            check.IsMisconfigured && HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Value is { Length: > 1 } path
-                ? AnswerAsync(context, path[1..], check.Problems, logger)
+            check.IsMisconfigured && context.GetEndpoint()?.Metadata.GetMetadata<FunctionDefinition>() is { } function
+                ? AnswerAsync(context, function, check.Problems, logger)
                 : next(context));
     }
 
@@ -84,37 +91,29 @@ public static partial class MisconfiguredAnswers
         $"The connector's settings are invalid ({problems.Count} to fix, listed in 'settings'): fix them in the function app's " +
         "app settings; the connector does no work until then.";
 
-    private static async Task AnswerAsync(HttpContext context, string function, IReadOnlyList<SettingsProblem> problems, ILogger logger)
+    private static Task AnswerAsync(HttpContext context, FunctionDefinition function, IReadOnlyList<SettingsProblem> problems, ILogger logger)
     {
         var invocationId = context.Request.Headers[FunctionsHeaders.InvocationId].ToString();
         using (logger.BeginScope("InvocationId {InvocationId}", invocationId))
         {
             foreach (var problem in problems)
             {
-                LogProblem(logger, function, problem.Setting, problem.Problem);
+                LogProblem(logger, function.Name, problem.Setting, problem.Problem);
             }
         }
 
-        if (string.Equals(function, DeliverFunction.Name, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(function, KeepAliveFunction.Name, StringComparison.OrdinalIgnoreCase))
+        if (!function.IsHttp)
         {
             // A failed invocation: the host abandons the batch (Service Bus redelivers it) or retries the timer later.
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(Body(problems), context.RequestAborted);
-            return;
+            return FunctionsResponse.WriteFailureAsync(context, Body(problems), JsonContentType);
         }
 
-        var health = string.Equals(function, MonitoringFunctions.Health, StringComparison.OrdinalIgnoreCase);
+        var health = string.Equals(function.Name, MonitoringFunctions.Health, StringComparison.OrdinalIgnoreCase);
         var result = new InvocationResult();
         result.SetHttpResponse(
-            Http.HttpFunction.ResponseBinding,
-            StatusCodes.Status503ServiceUnavailable,
-            Body(problems, health ? "degraded" : null),
-            "application/json; charset=utf-8",
-            Http.HttpFunction.NoStoreHeaders);
-        result.Log($"{function} refused: {problems.Count} setting(s) to fix.");
-        await FunctionsResponse.WriteAsync(context, result);
+            HttpFunction.ResponseBinding, StatusCodes.Status503ServiceUnavailable, Body(problems, health ? "degraded" : null), JsonContentType, HttpFunction.NoStoreHeaders);
+        result.Log($"{function.Name} refused: {problems.Count} setting(s) to fix.");
+        return FunctionsResponse.WriteAsync(context, result);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The connector started with {Count} invalid setting(s): every function answers 503 until they are fixed")]

@@ -3,6 +3,7 @@ using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Outreach;
 using OutreachFunctions.Functions.Http;
+using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Protocol;
 using OutreachFunctions.Monitoring;
 
@@ -39,30 +40,36 @@ public static class MonitoringFunctions
     /// <summary>What a dry run recorded (JSON, <c>?max=</c>): GET <c>/api/ops/dryrun</c>, admin.</summary>
     public const string DryRun = "DryRun";
 
+    private static readonly FunctionDefinition StatusPageFunction = FunctionDefinition.Http(StatusPage);
+    private static readonly FunctionDefinition StatusDataFunction = FunctionDefinition.Http(StatusData);
+    private static readonly FunctionDefinition HealthFunction = FunctionDefinition.Http(Health);
+    private static readonly FunctionDefinition ReplayFunction = FunctionDefinition.Http(Replay);
+    private static readonly FunctionDefinition DryRunFunction = FunctionDefinition.Http(DryRun);
+
     /// <summary>Maps <c>POST /StatusPage</c>, <c>/StatusData</c>, <c>/Health</c>, <c>/Replay</c> and <c>/DryRun</c>.</summary>
     /// <remarks>Each function gets its services as parameters; nothing is looked up inside a handler.</remarks>
     public static IEndpointRouteBuilder MapMonitoringFunctions(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPost("/" + StatusPage, (HttpContext context, ILoggerFactory loggers) =>
-            RunAsync(context, loggers, StatusPage, (_, _) => Task.FromResult(MonitoringAnswers.StatusPage())));
-        endpoints.MapPost("/" + StatusData, (HttpContext context, ILoggerFactory loggers, ConnectorStatusService status) =>
-            RunAsync(context, loggers, StatusData, (request, cancellationToken) =>
+        endpoints.MapFunction(StatusPageFunction, (HttpContext context, FunctionRunner runner) =>
+            RunAsync(context, runner, StatusPageFunction, (_, _) => Task.FromResult(MonitoringAnswers.StatusPage())));
+        endpoints.MapFunction(StatusDataFunction, (HttpContext context, FunctionRunner runner, ConnectorStatusService status) =>
+            RunAsync(context, runner, StatusDataFunction, (request, cancellationToken) =>
                 MonitoringAnswers.StatusAsync(status, Query(request, "hours"), cancellationToken)));
-        endpoints.MapPost("/" + Health, (HttpContext context, ILoggerFactory loggers, HealthEvaluator health) =>
-            RunAsync(context, loggers, Health, (_, cancellationToken) => MonitoringAnswers.HealthAsync(health, cancellationToken)));
-        endpoints.MapPost("/" + Replay, (HttpContext context, ILoggerFactory loggers, FailureReplay replay, ReplayQueue queue) =>
-            RunAsync(context, loggers, Replay, (request, cancellationToken) =>
+        endpoints.MapFunction(HealthFunction, (HttpContext context, FunctionRunner runner, HealthEvaluator health) =>
+            RunAsync(context, runner, HealthFunction, (_, cancellationToken) => MonitoringAnswers.HealthAsync(health, cancellationToken)));
+        endpoints.MapFunction(ReplayFunction, (HttpContext context, FunctionRunner runner, FailureReplay replay, ReplayQueue queue) =>
+            RunAsync(context, runner, ReplayFunction, (request, cancellationToken) =>
                 MonitoringAnswers.ReplayAsync(replay, queue.Queue, name => Query(request, name), cancellationToken)));
-        endpoints.MapPost("/" + DryRun, (HttpContext context, ILoggerFactory loggers, IOutreachProspectClient client) =>
-            RunAsync(context, loggers, DryRun, (request, cancellationToken) =>
+        endpoints.MapFunction(DryRunFunction, (HttpContext context, FunctionRunner runner, IOutreachProspectClient client) =>
+            RunAsync(context, runner, DryRunFunction, (request, cancellationToken) =>
                 MonitoringAnswers.DryRunAsync(client as DryRunProspectClient, Query(request, "max"), cancellationToken)));
         return endpoints;
     }
 
     private static Task RunAsync(
-        HttpContext context, ILoggerFactory loggers, string name, Func<HttpTriggerRequest, CancellationToken, Task<MonitoringAnswer>> answer) =>
-        HttpFunction.RunAsync(context, name, loggers.CreateLogger(typeof(MonitoringFunctions).FullName + "." + name), async (request, cancellationToken) =>
+        HttpContext context, FunctionRunner runner, FunctionDefinition function, Func<HttpTriggerRequest, CancellationToken, Task<MonitoringAnswer>> answer) =>
+        runner.RunHttpAsync(context, function, async (request, cancellationToken) =>
         {
             var result = await answer(request, cancellationToken);
             return new HttpOutput(result.StatusCode, Encoding.UTF8.GetString(result.Body), result.ContentType, HttpFunction.NoStoreHeaders);

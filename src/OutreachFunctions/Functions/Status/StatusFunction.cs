@@ -1,5 +1,6 @@
 using System.Text;
 using OutreachFunctions.Functions.Http;
+using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Protocol;
 using OutreachFunctions.Hosting;
 
@@ -16,11 +17,13 @@ public static class StatusFunction
     /// <summary>The function's name.</summary>
     public const string Name = "Status";
 
+    private static readonly FunctionDefinition Function = FunctionDefinition.Http(Name);
+
     /// <summary>Maps <c>POST /Status</c>.</summary>
     public static IEndpointRouteBuilder MapStatusFunction(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/" + Name, (HttpContext context, StatusReport report, ILoggerFactory loggers) =>
-            HttpFunction.RunAsync(context, Name, loggers.CreateLogger(typeof(StatusFunction).FullName!), async (_, cancellationToken) =>
+        endpoints.MapFunction(Function, (HttpContext context, FunctionRunner runner, StatusReport report) =>
+            runner.RunHttpAsync(context, Function, async (_, cancellationToken) =>
                 new HttpOutput(StatusCodes.Status200OK, Encoding.UTF8.GetString(await report.BuildAsync(cancellationToken)), StatusReport.ContentType, HttpFunction.NoStoreHeaders)));
         return endpoints;
     }

@@ -1,7 +1,7 @@
 namespace Outreach.Sandbox.OAuth;
 
 /// <summary>The outcome of a token request: issued tokens, an OAuth error, or the minting limit.</summary>
-internal sealed record TokenGrantResult
+internal sealed record TokenGrantOutcome
 {
     public TokenResponse? Issued { get; private init; }
 
@@ -13,9 +13,9 @@ internal sealed record TokenGrantResult
     /// <summary>Set when the minting limit refused the request: the time a new token may be minted.</summary>
     public DateTimeOffset? MintingRetryAt { get; private init; }
 
-    public static TokenGrantResult Success(TokenResponse response, string userEmail) => new() { Issued = response, UserEmail = userEmail };
+    public static TokenGrantOutcome Success(TokenResponse response, string userEmail) => new() { Issued = response, UserEmail = userEmail };
 
-    public static TokenGrantResult InvalidGrant(string description) => new() { Error = new OAuthErrorResponse("invalid_grant", description) };
+    public static TokenGrantOutcome InvalidGrant(string description) => new() { Error = new OAuthErrorResponse("invalid_grant", description) };
 
-    public static TokenGrantResult MintingLimited(DateTimeOffset retryAt) => new() { MintingRetryAt = retryAt };
+    public static TokenGrantOutcome MintingLimited(DateTimeOffset retryAt) => new() { MintingRetryAt = retryAt };
 }

@@ -4,7 +4,8 @@ using Outreach.Connector.Delivery;
 namespace OutreachFunctions.Functions.Deliver;
 
 /// <summary>
-/// The delivery engine's time limit under the Functions host, where a batch must finish inside the Service Bus lock:
+/// The delivery defaults of Functions mode (a default and a check for <see cref="DeliveryOptions"/>, not options of its
+/// own): the engine's batch time limit under the Functions host, where a batch must finish inside the Service Bus lock:
 /// the host does not renew the locks of a batch (docs/reference/functions-host.md §5), and the queue's lock is 5 minutes (infra).
 /// </summary>
 /// <remarks>
@@ -15,7 +16,7 @@ namespace OutreachFunctions.Functions.Deliver;
 /// version and counter writes (a few seconds), the re-enqueue request (30 s timeout), the answer to the host. 90 + 30 +
 /// 30 + 10 = 160 s of the 300 s lock. A setting above <see cref="Limit"/> (180 s) stops the app at start.</para>
 /// </remarks>
-public static class FunctionsDeliveryOptions
+public static class FunctionsDeliveryDefaults
 {
     /// <summary>The Service Bus queue's lock duration (infra/main.bicep, queueLockDurationSeconds).</summary>
     public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(5);

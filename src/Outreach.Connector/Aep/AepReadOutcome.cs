@@ -3,9 +3,9 @@ using System.Diagnostics.CodeAnalysis;
 namespace Outreach.Connector.Aep;
 
 /// <summary>Either a parsed export or the reason the whole body was refused.</summary>
-public readonly struct AepReadResult
+public readonly struct AepReadOutcome
 {
-    private AepReadResult(AepExport? export, AepBodyError? error)
+    private AepReadOutcome(AepExport? export, AepBodyError? error)
     {
         Export = export;
         Error = error;
@@ -22,7 +22,7 @@ public readonly struct AepReadResult
     [MemberNotNullWhen(false, nameof(Error))]
     public bool Succeeded => Export is not null;
 
-    internal static AepReadResult Read(AepExport export) => new(export, null);
+    internal static AepReadOutcome Read(AepExport export) => new(export, null);
 
-    internal static AepReadResult Refused(AepBodyError error) => new(null, error);
+    internal static AepReadOutcome Refused(AepBodyError error) => new(null, error);
 }
