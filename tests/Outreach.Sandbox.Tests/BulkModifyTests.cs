@@ -60,6 +60,7 @@ public sealed class BulkModifyTests
     public async Task An_unfiltered_action_modifies_every_prospect_and_is_counted()
     {
         await using var sandbox = await StartAsync();
+        sandbox.ExpectsUnfilteredBulkActions = true;
         using var api = await sandbox.ConnectedApiAsync(AllScopes);
 
         using var response = await api.PostBulkAsync(Action, SetCustom5);
@@ -76,6 +77,7 @@ public sealed class BulkModifyTests
     public async Task An_empty_query_filter_counts_as_no_filter()
     {
         await using var sandbox = await StartAsync();
+        sandbox.ExpectsUnfilteredBulkActions = true;
         using var api = await sandbox.ConnectedApiAsync(AllScopes);
 
         using var response = await api.PostBulkAsync(Action + "&actionParams[filter][id][]=", SetCustom5);
@@ -88,6 +90,7 @@ public sealed class BulkModifyTests
     public async Task Ids_only_in_the_body_are_ignored_by_default_so_every_prospect_is_hit()
     {
         await using var sandbox = await StartAsync();
+        sandbox.ExpectsUnfilteredBulkActions = true;
         using var api = await sandbox.ConnectedApiAsync(AllScopes);
 
         using var response = await api.PostBulkAsync(Action, """{"data":{"attributes":{"custom5":"bulk","ids":[3]}}}""");

@@ -207,12 +207,26 @@ public sealed class SandboxServer : IAsyncDisposable
         return document.RootElement.GetProperty("data").GetProperty("attributes").Clone();
     }
 
+    /// <summary>
+    /// Set by a test that sends unfiltered bulk actions on purpose. Otherwise disposing fails when the sandbox counted
+    /// any, so every test, benchmark and local run that uses a sandbox checks that nothing sent one.
+    /// </summary>
+    public bool ExpectsUnfilteredBulkActions { get; set; }
+
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The sandbox received an unfiltered bulk action that nobody expected.</exception>
     public async ValueTask DisposeAsync()
     {
+        // A bulk action without an id filter modifies every prospect of a real Outreach org (docs/reference/outreach-api.md).
+        var unfiltered = ExpectsUnfilteredBulkActions ? 0 : (await GetCountersAsync()).Bulk.Unfiltered;
         Admin.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (unfiltered > 0)
+        {
+            throw new InvalidOperationException(
+                $"The Outreach sandbox received {unfiltered} unfiltered bulk action(s): on a real org each one modifies every prospect.");
+        }
     }
 
     private async Task<T> GetAsync<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
