@@ -199,8 +199,10 @@ public static class ActivationBenchmark
             counters.Bulk.Unfiltered);
     }
 
-    // Generous: a phase that takes this long is broken, not slow (the quick backfill drains in well under a minute).
-    private static TimeSpan PhaseTimeout(ActivationPhase phase) => TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(50) * phase.Profiles;
+    // Generous: a phase that takes this long is broken, not slow. Two windows, because a system whose budget is spent
+    // (bulk items charged one each in (d)) rightly waits for the next window; then 100 ms per profile, about twice
+    // what the slowest system took per profile on a 2-core machine shared with other builds (load 15-30).
+    private static TimeSpan PhaseTimeout(ActivationPhase phase) => 2 * Window + TimeSpan.FromMilliseconds(100) * phase.Profiles;
 
     // bulkWrites null = the naive baseline: the connector only ingests; the benchmark's NaiveDrainer delivers.
     private static Dictionary<string, string?> ConnectorSettings(string? bulkWrites) => new()
