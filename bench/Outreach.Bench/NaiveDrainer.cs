@@ -6,7 +6,7 @@ using Outreach.Connector.Updates;
 namespace Outreach.Bench;
 
 /// <summary>
-/// The baseline the delivery engine is measured against: one PATCH per queued message, no coalescing, no shared
+/// The baseline the delivery engine is measured against: one PATCH per queued update, no coalescing, no shared
 /// budget, and on a 429 it sleeps until the reset the response names, then tries the same message again.
 /// </summary>
 public sealed class NaiveDrainer(QueueClient queue, IOutreachProspectClient outreach)
@@ -41,31 +41,38 @@ public sealed class NaiveDrainer(QueueClient queue, IOutreachProspectClient outr
 
             foreach (var message in messages)
             {
-                var update = ProspectUpdateFormat.Deserialize(message.Body.ToMemory());
-                var attributes = update.Fields.Select(f => KeyValuePair.Create(f.Key, f.Value.Value)).ToList();
-                while (true)
+                foreach (var update in UpdateBatchFormat.Deserialize(message.Body.ToMemory()).Select(queued => queued.Update))
                 {
-                    var outcome = await outreach.PatchProspectAsync(update.ProspectId, attributes, cancellationToken);
-                    if (outcome is PatchOutcome.RateLimited limited)
-                    {
-                        var wait = limited.RetryAt - DateTimeOffset.UtcNow;
-                        await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken);
-                        continue;
-                    }
-
-                    if (outcome is PatchOutcome.Transient)
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-                        continue;
-                    }
-
-                    break;
+                    await PatchAsync(update, cancellationToken);
                 }
 
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
             }
 
             emptySince = DateTime.UtcNow;
+        }
+    }
+
+    private async Task PatchAsync(ProspectUpdate update, CancellationToken cancellationToken)
+    {
+        var attributes = update.Fields.Select(f => KeyValuePair.Create(f.Key, f.Value.Value)).ToList();
+        while (true)
+        {
+            var outcome = await outreach.PatchProspectAsync(update.ProspectId, attributes, cancellationToken);
+            if (outcome is PatchOutcome.RateLimited limited)
+            {
+                var wait = limited.RetryAt - DateTimeOffset.UtcNow;
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken);
+                continue;
+            }
+
+            if (outcome is PatchOutcome.Transient)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                continue;
+            }
+
+            break;
         }
     }
 }

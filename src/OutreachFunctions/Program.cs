@@ -33,6 +33,10 @@ if (mode == ConnectorMode.Standalone)
     {
         standalone = StandaloneApp.Build(builder);
     }
+    catch (SettingsRefusedException ex)
+    {
+        return CannotStart(mode, ex.Problems);
+    }
     catch (InvalidOperationException ex)
     {
         return CannotStart(mode, [SettingsProblems.FromMessage(ex.Message)]);

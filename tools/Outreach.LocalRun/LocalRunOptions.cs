@@ -2,29 +2,35 @@ using System.Globalization;
 
 namespace Outreach.LocalRun;
 
-/// <summary>The ports and files of a local run; every value has a default so the command needs no arguments.</summary>
-public sealed record LocalRunOptions(int ConnectorPort, int SandboxPort, string MappingFile, string StateFolder)
+/// <summary>What a local run was asked for on the command line; every value has a default so the command needs no arguments.</summary>
+/// <param name="ConnectorPort">The connector's loopback port.</param>
+/// <param name="SandboxPort">The Outreach sandbox's loopback port.</param>
+/// <param name="MappingFile">The destination mapping the connector uses (full path).</param>
+/// <param name="StateFolder">Where Azurite's data, the token store and the ingest secret are kept (full path).</param>
+/// <param name="NewSecret">Replace the kept ingest secret with a new one.</param>
+/// <param name="SandboxProspects">How many prospects the sandbox seeds (ids 1..N).</param>
+/// <param name="SandboxDuplicateEmailEvery">Every N-th seeded prospect holds the previous one's email; 0 seeds no duplicates.</param>
+public sealed record LocalRunOptions(
+    int ConnectorPort,
+    int SandboxPort,
+    string MappingFile,
+    string StateFolder,
+    bool NewSecret,
+    int SandboxProspects,
+    int SandboxDuplicateEmailEvery)
 {
-    /// <summary>Reads <c>--connector-port</c>, <c>--sandbox-port</c>, <c>--mapping</c> and <c>--state</c> from the arguments.</summary>
-    public static LocalRunOptions Parse(string[] args, string repositoryRoot)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        string? Value(string name)
-        {
-            var index = Array.IndexOf(args, name);
-            return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-        }
-
-        return new LocalRunOptions(
-            int.Parse(Value("--connector-port") ?? "7071", CultureInfo.InvariantCulture),
-            int.Parse(Value("--sandbox-port") ?? "5380", CultureInfo.InvariantCulture),
-            Path.GetFullPath(Value("--mapping") ?? Path.Combine(repositoryRoot, "samples", "mapping.json")),
-            Path.GetFullPath(Value("--state") ?? Path.Combine(repositoryRoot, ".local")));
-    }
-
     /// <summary>The connector's base address.</summary>
     public Uri ConnectorUrl => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ConnectorPort}/"));
 
     /// <summary>The sandbox's base address.</summary>
     public string SandboxUrl => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{SandboxPort}");
+
+    /// <summary>Azurite's data folder.</summary>
+    public string AzuriteFolder => Path.Combine(StateFolder, "azurite");
+
+    /// <summary>The local development token store's folder.</summary>
+    public string TokenFolder => Path.Combine(StateFolder, "tokens");
+
+    /// <summary>The file that keeps the ingest secret across restarts.</summary>
+    public string SecretFile => Path.Combine(StateFolder, "ingest-secret");
 }

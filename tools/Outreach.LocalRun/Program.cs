@@ -1,13 +1,35 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using Microsoft.AspNetCore.Connections;
 using Outreach.LocalRun;
 using Outreach.Sandbox.Configuration;
 using Outreach.Testing;
 using OutreachFunctions.Standalone;
 
-// Starts the whole pipeline on this machine: Azurite (pinned in package-lock.json), the Outreach sandbox, and the
-// standalone connector, then connects the connector to the sandbox through the real OAuth flow. Ctrl+C stops all.
-var options = LocalRunOptions.Parse(args, RepositoryRoot.Path);
+// Starts the whole pipeline on this machine: Azurite (pinned in package-lock.json) keeping its data under the state
+// folder, the Outreach sandbox, and the standalone connector, then connects the connector to the sandbox through the
+// real OAuth flow. Ctrl+C stops all. Exit codes: 0 stopped or --help, 2 bad arguments or a busy port.
+// eng/run-local.sh runs from the repository root and says where it was called from, so relative paths mean what the user typed.
+var callerDirectory = Environment.GetEnvironmentVariable("LOCAL_RUN_CALLER_DIR") ?? Environment.CurrentDirectory;
+var options = CommandLine.Parse(args, RepositoryRoot.Path, callerDirectory, out var problem, out var help);
+if (help)
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
+
+if (options is null)
+{
+    Console.Error.WriteLine(problem);
+    Console.Error.WriteLine(CommandLine.Usage);
+    return 2;
+}
+
+if (BusyPort.Find(options) is { } busy)
+{
+    Console.Error.WriteLine(busy);
+    return 2;
+}
+
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -22,18 +44,35 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, contex
     stop.Cancel();
 });
 
-Console.WriteLine("Starting Azurite…");
-await using var azurite = await AzuriteServer.StartAsync();
-Console.WriteLine($"Starting the Outreach sandbox on {options.SandboxUrl}…");
-await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions(), url: options.SandboxUrl);
-
-// A fresh secret per run: nothing to configure, nothing to leak into the repository.
-var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 Directory.CreateDirectory(options.StateFolder);
+var secret = IngestSecretFile.LoadOrCreate(options.SecretFile, options.NewSecret);
+
+// On disk, so a crash or kill -9 keeps every update the connector answered 202; Azurite ends with this process.
+Console.WriteLine($"Starting Azurite (data in {options.AzuriteFolder})…");
+await using var azurite = await AzuriteServer.StartAsync(options.AzuriteFolder, [options.ConnectorPort, options.SandboxPort]);
+
+Console.WriteLine($"Starting the Outreach sandbox on {options.SandboxUrl} with {options.SandboxProspects} prospects…");
+var sandboxOptions = new SandboxOptions
+{
+    Prospects = { SeedCount = options.SandboxProspects, DuplicateEmailEvery = options.SandboxDuplicateEmailEvery },
+};
+SandboxServer sandbox;
+try
+{
+    sandbox = await SandboxServer.StartAsync(sandboxOptions, url: options.SandboxUrl);
+}
+catch (IOException ex) when (ex.InnerException is AddressInUseException)
+{
+    // Taken between the check and now.
+    Console.Error.WriteLine(BusyPort.Message(options.SandboxPort, "--sandbox-port"));
+    return 2;
+}
+
+await using var sandboxLifetime = sandbox;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.UseUrls(options.ConnectorUrl.ToString());
 var settings = SandboxConnectorSettings.Create(
-    azurite.ConnectionString, sandbox, options.ConnectorUrl, secret, Path.Combine(options.StateFolder, "tokens"), namePrefix: "outreach");
+    azurite.ConnectionString, sandbox, options.ConnectorUrl, secret, options.TokenFolder, namePrefix: "outreach");
 settings["Mapping:File"] = options.MappingFile;
 settings["Logging:LogLevel:Default"] = "Information";
 settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning";
@@ -41,25 +80,47 @@ settings["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning";
 
 // The console exporter prints every metric every minute, which buries the walkthrough; the status page shows the
 // numbers. `Monitoring__Exporter=Console bash eng/run-local.sh` brings the raw telemetry back.
-settings["Monitoring:Exporter"] = builder.Configuration["Monitoring:Exporter"] ?? "None";
+settings["Monitoring:Exporter"] = "None";
 builder.Configuration.AddInMemoryCollection(settings);
-Console.WriteLine($"Starting the connector on {options.ConnectorUrl}…");
-await using var connector = StandaloneApp.Build(builder);
-await connector.StartAsync(stop.Token);
 
+// Environment variables (Section__Key) come last so they override the defaults above, e.g. Drain__Enabled=false.
+builder.Configuration.AddEnvironmentVariables();
+Console.WriteLine($"Starting the connector on {options.ConnectorUrl} with the mapping {options.MappingFile}…");
+await using var connector = StandaloneApp.Build(builder);
+try
+{
+    await connector.StartAsync(stop.Token);
+}
+catch (IOException ex) when (ex.InnerException is AddressInUseException)
+{
+    Console.Error.WriteLine(BusyPort.Message(options.ConnectorPort, "--connector-port"));
+    return 2;
+}
+
+// The sandbox starts afresh on every run, so the kept tokens mean nothing to it: connect again.
 Console.WriteLine("Connecting the connector to the sandbox through the OAuth authorization-code flow…");
 await ConnectorAuthorization.ConnectAsync(options.ConnectorUrl, secret, sandbox, stop.Token);
 
 var root = RepositoryRoot.Path;
+var walkthrough = Walkthrough.For(options.MappingFile, root);
+var key = Uri.EscapeDataString(secret);
 Console.WriteLine($"""
 
-    Ready: the connector is connected to the Outreach sandbox. Try it (from {root}):
-      curl -s -X POST {options.ConnectorUrl}api/profiles -H "Authorization: Bearer {secret}" -H "Content-Type: application/json" --data @samples/exports/single-profile.json
-      sleep 2; curl -s {options.SandboxUrl}/admin/prospects/1
-      → prospect 1 now has firstName "Ada", lastName "Lovelace", custom1 "realized" and custom2 "exited".
+    Ready: the connector is connected to the Outreach sandbox.
+      Mapping:  {options.MappingFile}
+      Connect:  {options.ConnectorUrl}api/oauth/connect?key={key}
+                (re-authorization: open it in a browser, sign in as {sandbox.UserEmail} / {sandbox.UserPassword})
+      Status:   {options.ConnectorUrl}api/status?key={key}
+      Sandbox:  {options.SandboxUrl}/admin/prospects/1 (faults: {options.SandboxUrl}/admin/faults)
+      State:    {options.StateFolder} (queue, tables, tokens and the ingest secret; --new-secret replaces the secret)
 
-    Connector status: {options.ConnectorUrl}api/status?key={secret}   Sandbox faults: {options.SandboxUrl}/admin/faults
-    Ctrl+C stops everything (Azurite runs in memory: the queue and state go with it).
+    Try it (from {root}):
+      curl -s -X POST {options.ConnectorUrl}api/profiles -H "Authorization: Bearer {secret}" -H "Content-Type: application/json" --data @{walkthrough.ExportFile}
+      sleep 2; curl -s {options.SandboxUrl}/admin/prospects/{walkthrough.ProspectId}
+      → {walkthrough.Outcome}
+
+    Ctrl+C stops everything. What the connector accepted stays queued in {options.StateFolder} for the next run;
+    the sandbox starts afresh every run.
     """);
 
 try
@@ -72,3 +133,4 @@ catch (OperationCanceledException)
 }
 
 await connector.StopAsync(CancellationToken.None);
+return 0;

@@ -18,59 +18,45 @@ namespace Outreach.Connector.Delivery;
 
 /// <summary>
 /// Delivers a batch of received prospect updates to Outreach and says, per message, what the host should do with it.
-/// Transport-agnostic: a Storage-queue drainer and a Service Bus trigger handler both call <see cref="DeliverAsync"/>.
+/// Transport-agnostic: every queue transport reaches it through <c>Queueing/Receiving/ReceivedBatchProcessor</c>.
 /// </summary>
 /// <remarks>
 /// Per batch: poison messages whose attempts are exhausted; coalesce the rest into one PATCH per prospect; per
 /// prospect drop stale and already-applied fields, take a permit from the shared budget, send, and turn the outcome
 /// into dispositions. A 429, a spent budget, refused credentials or the batch time limit stop sending for the rest
 /// of the batch, whose messages are deferred or held without burning attempts.
-/// Storage failures are infrastructure failures: the affected and remaining messages retry later.
+/// Storage failures are infrastructure failures: the affected and remaining messages retry later. Claims
+/// (<see cref="ClaimGate"/>), the bulk pass (<see cref="BulkPass"/>) and retries (<see cref="FailedAttempts"/>) are
+/// their own steps; counters and telemetry go to the <see cref="IDeliveryObserver"/>.
 /// </remarks>
-public sealed class DeliveryEngine
+public sealed class DeliveryEngine(
+    IOutreachProspectClient outreach,
+    FieldVersionStore versions,
+    RequestBudget budget,
+    FailureLedger ledger,
+    IConnectionState pause,
+    Backoff backoff,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time,
+    ILogger<DeliveryEngine> logger,
+    IDeliveryObserver observer,
+    ProspectClaimStore? claims = null,
+    BulkPass? bulk = null)
 {
-    private readonly IOutreachProspectClient _outreach;
-    private readonly FieldVersionStore _versions;
-    private readonly RequestBudget _budget;
-    private readonly FailureLedger _ledger;
-    private readonly IConnectionState _pause;
-    private readonly Backoff _backoff;
-    private readonly DeliveryOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<DeliveryEngine> _logger;
-    private readonly IDeliveryObserver _observer;
-    private readonly ProspectClaimStore? _claims;
-    private readonly BulkPass? _bulk;
+    private readonly IOutreachProspectClient _outreach = outreach ?? throw new ArgumentNullException(nameof(outreach));
+    private readonly FieldVersionStore _versions = versions ?? throw new ArgumentNullException(nameof(versions));
+    private readonly RequestBudget _budget = budget ?? throw new ArgumentNullException(nameof(budget));
+    private readonly FailureLedger _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
+    private readonly IConnectionState _pause = pause ?? throw new ArgumentNullException(nameof(pause));
+    private readonly DeliveryOptions _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
+    private readonly TimeProvider _time = time ?? throw new ArgumentNullException(nameof(time));
+    private readonly ILogger<DeliveryEngine> _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    private readonly IDeliveryObserver _observer = observer ?? throw new ArgumentNullException(nameof(observer));
+    private readonly FailedAttempts _failed = new(
+        ledger, backoff ?? throw new ArgumentNullException(nameof(backoff)), options.Value, time, logger);
 
-    /// <summary>Creates the engine of one Outreach connection.</summary>
-    public DeliveryEngine(
-        IOutreachProspectClient outreach,
-        FieldVersionStore versions,
-        RequestBudget budget,
-        FailureLedger ledger,
-        IConnectionState pause,
-        Backoff backoff,
-        IOptions<DeliveryOptions> options,
-        TimeProvider time,
-        ILogger<DeliveryEngine> logger,
-        IDeliveryObserver observer,
-        ProspectClaimStore? claims = null,
-        BulkPass? bulk = null)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _outreach = outreach ?? throw new ArgumentNullException(nameof(outreach));
-        _versions = versions ?? throw new ArgumentNullException(nameof(versions));
-        _budget = budget ?? throw new ArgumentNullException(nameof(budget));
-        _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
-        _pause = pause ?? throw new ArgumentNullException(nameof(pause));
-        _backoff = backoff ?? throw new ArgumentNullException(nameof(backoff));
-        _options = options.Value;
-        _time = time ?? throw new ArgumentNullException(nameof(time));
-        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _observer = observer ?? throw new ArgumentNullException(nameof(observer));
-        _claims = claims;
-        _bulk = bulk;
-    }
+    private readonly ProspectClaimStore? _claims = claims;
+    private readonly BulkPass? _bulk = bulk;
 
     /// <summary>Works on a batch and returns one disposition per message, index-aligned with <paramref name="batch"/>.</summary>
     /// <remarks>
@@ -96,7 +82,7 @@ public sealed class DeliveryEngine
             if (message.DeliveryAttempt > _options.MaxAttempts)
             {
                 // Delivered more often than allowed without a result: its handler kept failing (crash, timeout).
-                await RetryOrPoisonAsync(run, message, null, "delivered more often than MaxAttempts without completing", null, cancellationToken);
+                await _failed.RetryOrPoisonAsync(run, message, null, "delivered more often than MaxAttempts without completing", null, cancellationToken);
             }
             else
             {
@@ -106,45 +92,39 @@ public sealed class DeliveryEngine
 
         var groups = Coalescer.Coalesce(deliverable);
         run.Count(Names.Coalesced, deliverable.Count - groups.Count);
-        // One writer per prospect across every drainer: held from the version check through the send to the recording,
-        // bulk jobs included (the bulk pass runs on the prospects this batch holds).
-        var claims = _claims is null ? null : await _claims.ClaimAsync(groups.Select(g => g.ProspectId), cancellationToken);
-        try
-        {
-            groups = await KeepClaimedAsync(run, groups, claims, cancellationToken);
-            groups = await BulkPassAsync(run, groups, cancellationToken);
-            await using var purse = _budget.OpenPurse(_logger);
-            for (var i = 0; i < groups.Count; i++)
-            {
-                if (run.Stop is null && claims is not null && !await claims.HoldsForWriteAsync(groups[i].ProspectId, cancellationToken))
-                {
-                    DeferClaimedElsewhere(run, groups[i], claims.ConflictRetryAt);
-                }
-                else if (run.Stop is null)
-                {
-                    await DeliverProspectAsync(run, groups[i], purse, groups.Count - i, cancellationToken);
-                }
-                else
-                {
-                    ApplyStop(run, groups[i]);
-                }
-            }
-        }
-        finally
-        {
-            if (claims is not null)
-            {
-                await claims.DisposeAsync();
-            }
-        }
+        var patched = await WriteAsync(run, groups, cancellationToken);
 
         await _observer.BatchFinishedAsync(run.StartedAt, oldestUpdateAge, run.Counts, run.AudiencesWritten);
         var result = new DeliveryBatchResult(run.Dispositions(), run.Stop?.Until, _pause.IsPaused) { ProspectsNotFound = run.NotFound };
         DeliveryLog.BatchDelivered(
-            _logger, batch.Count, groups.Count, run.Counted(Names.RequestsSent), result.Count(DispositionKind.Complete),
+            _logger, batch.Count, patched, run.Counted(Names.RequestsSent), result.Count(DispositionKind.Complete),
             result.Count(DispositionKind.DeferUntil), result.Count(DispositionKind.RetryLater), result.Count(DispositionKind.Hold),
             result.Count(DispositionKind.Poison));
         return result;
+    }
+
+    // One writer per prospect across every drainer: held from the version check through the send to the recording,
+    // bulk jobs included (the bulk pass runs on the prospects this batch holds). Returns how many prospects were left
+    // for one PATCH each.
+    private async Task<int> WriteAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
+    {
+        await using var claims = await ClaimGate.OpenAsync(_claims, groups.Select(g => g.ProspectId), cancellationToken);
+        groups = await claims.KeepHeldAsync(run, groups, cancellationToken);
+        groups = await BulkPassAsync(run, groups, cancellationToken);
+        await using var purse = _budget.OpenPurse(_logger);
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (run.Stop is not null)
+            {
+                ApplyStop(run, groups[i]);
+            }
+            else if (await claims.KeepsAsync(run, groups[i], cancellationToken))
+            {
+                await DeliverProspectAsync(run, groups[i], purse, groups.Count - i, cancellationToken);
+            }
+        }
+
+        return groups.Count;
     }
 
     // Skips values Outreach holds, reads never-written prospects and writes shared changes in bulk (Delivery/Bulk);
@@ -256,7 +236,7 @@ public sealed class DeliveryEngine
                 DeliveryLog.TransientFailure(_logger, group.ProspectId, transient.StatusCode, transient.Reason, group.Messages.Count);
                 foreach (var message in group.Messages)
                 {
-                    await RetryOrPoisonAsync(run, message, transient.StatusCode, transient.Reason, transient.RetryAt, cancellationToken);
+                    await _failed.RetryOrPoisonAsync(run, message, transient.StatusCode, transient.Reason, transient.RetryAt, cancellationToken);
                 }
 
                 break;
@@ -310,77 +290,6 @@ public sealed class DeliveryEngine
         }
     }
 
-    private async Task RetryOrPoisonAsync(
-        BatchRun run, DeliveryMessage message, int? statusCode, string reason, DateTimeOffset? retryAtHint, CancellationToken cancellationToken)
-    {
-        if (message.DeliveryAttempt >= _options.MaxAttempts)
-        {
-            try
-            {
-                var entry = await _ledger.RecordPoisonAsync(message.Update, message.MessageId, message.DeliveryAttempt, statusCode, reason, cancellationToken);
-                run.Decide(message, new MessageDisposition.Poison(message.MessageId, message.DeliveryAttempt, entry.Key));
-                run.Count(Names.Poisoned, 1);
-                DeliveryLog.Poisoned(_logger, message.MessageId, message.Update.ProspectId, message.DeliveryAttempt, entry.Key);
-                return;
-            }
-            catch (RequestFailedException ex)
-            {
-                // Completing it unrecorded would lose it: keep it (one more attempt) until the ledger can take it.
-                DeliveryLog.LedgerUnavailable(_logger, ex, message.MessageId);
-            }
-        }
-
-        RetryLater(run, message, reason, retryAtHint);
-    }
-
-    private void RetryLater(BatchRun run, DeliveryMessage message, string reason, DateTimeOffset? retryAtHint)
-    {
-        var now = _time.GetUtcNow();
-        var retryAt = now + _backoff.DelayAfter(message.DeliveryAttempt);
-        if (retryAtHint is { } hint && hint > retryAt)
-        {
-            retryAt = hint;
-        }
-
-        run.Decide(message, new MessageDisposition.RetryLater(message.MessageId, message.DeliveryAttempt, retryAt, retryAt - now, reason));
-        run.Count(Names.Retried, 1);
-    }
-
-    // Prospects another drainer holds wait; the bulk pass and the PATCHes below only see the ones this batch holds.
-    private static async Task<IReadOnlyList<CoalescedUpdate>> KeepClaimedAsync(
-        BatchRun run, IReadOnlyList<CoalescedUpdate> groups, ProspectClaimSet? claims, CancellationToken cancellationToken)
-    {
-        if (claims is null)
-        {
-            return groups;
-        }
-
-        var held = new List<CoalescedUpdate>(groups.Count);
-        foreach (var group in groups)
-        {
-            if (await claims.HoldsForWriteAsync(group.ProspectId, cancellationToken))
-            {
-                held.Add(group);
-            }
-            else
-            {
-                DeferClaimedElsewhere(run, group, claims.ConflictRetryAt);
-            }
-        }
-
-        return held;
-    }
-
-    // Another drainer writes to this prospect now: wait briefly, without using an attempt, and keep the order.
-    private static void DeferClaimedElsewhere(BatchRun run, CoalescedUpdate group, DateTimeOffset until)
-    {
-        foreach (var message in group.Messages)
-        {
-            run.Decide(message, new MessageDisposition.DeferUntil(message.MessageId, message.DeliveryAttempt - 1, until));
-            run.Count(Names.Deferred, 1);
-        }
-    }
-
     private void ApplyStop(BatchRun run, CoalescedUpdate group) =>
-        run.ApplyStop(group, message => RetryLater(run, message, "delivery state storage failed", null));
+        run.ApplyStop(group, message => _failed.RetryLater(run, message, "delivery state storage failed", null));
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Queueing.ServiceBus;
 using Outreach.Connector.Updates;
 
 namespace Outreach.Connector.Monitoring;

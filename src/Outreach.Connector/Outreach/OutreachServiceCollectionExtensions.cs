@@ -32,13 +32,16 @@ public static class OutreachServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutreachOptions>, OutreachOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddHttpClient<IOutreachProspectClient, OutreachProspectClient>((sp, http) =>
+        services.AddHttpClient<OutreachProspectClient>((sp, http) =>
             {
                 var options = sp.GetRequiredService<IOptions<OutreachOptions>>().Value;
                 http.BaseAddress = options.NormalizedApiBaseUrl;
                 http.Timeout = options.RequestTimeout;
             })
             .ConfigurePrimaryHttpMessageHandler(CreateHandler);
+
+        // Tried, so a client registered before (the dry run's, a test's) stays whatever the order of registration.
+        services.TryAddTransient<IOutreachProspectClient>(sp => sp.GetRequiredService<OutreachProspectClient>());
 
         services.AddOutreachBulkClients(configuration, CreateHandler);
 

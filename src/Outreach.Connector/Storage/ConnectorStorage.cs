@@ -59,16 +59,23 @@ public sealed class ConnectorStorage
             return FromConnectionString(connectionString);
         }
 
-        var section = configuration.GetSection(ConnectionName);
-        var accountName = section["accountName"];
-        if (string.IsNullOrWhiteSpace(accountName))
+        if (MissingSetting(configuration) is { } missing)
         {
-            throw new InvalidOperationException(
-                $"The setting '{ConnectionName}' is missing: set {ConnectionName}__accountName (with a managed identity) in Azure, " +
-                $"or {ConnectionName} to a storage connection string such as UseDevelopmentStorage=true locally.");
+            throw new InvalidOperationException(missing);
         }
 
-        return FromAccount(accountName, Credential(section["clientId"]));
+        var section = configuration.GetSection(ConnectionName);
+        return FromAccount(section["accountName"]!, Credential(section["clientId"]));
+    }
+
+    /// <summary>What to set when neither form of the setting is present; null when one is.</summary>
+    public static string? MissingSetting(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return string.IsNullOrWhiteSpace(configuration[ConnectionName]) && string.IsNullOrWhiteSpace(configuration[ConnectionName + ":accountName"])
+            ? $"The setting '{ConnectionName}' is missing: set {ConnectionName}__accountName (with a managed identity) in Azure, " +
+              $"or {ConnectionName} to a storage connection string such as UseDevelopmentStorage=true locally."
+            : null;
     }
 
     /// <summary>The Entra ID credential for identity-based connections: the app's user-assigned identity when named.</summary>

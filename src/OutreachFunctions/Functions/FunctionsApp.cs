@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Queueing.ServiceBus;
 using OutreachFunctions.Functions.Connect;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
@@ -88,10 +89,10 @@ public static class FunctionsApp
         services.AddSingleton<IValidateOptions<FunctionsSettings>, FunctionsSettingsValidator>();
 
         // One ServiceBusClient and sender for the update queue (the app's identity, or the emulator's connection
-        // string locally): Ingest sends the accepted updates, Deliver its scheduled copies, Replay the replayed
-        // updates. Its settings are checked at start; nothing connects before the first send.
+        // string locally): Ingest sends the accepted updates, Deliver its scheduled copies (the receive adapter), Replay
+        // the replayed updates. Its settings are checked at start; nothing connects before the first send.
         services.AddServiceBusSender(configuration, validateOnStart: true);
-        services.AddSingleton<UndecodableMessageArchive>();
+        services.AddServiceBusReceiving();
         services.AddSingleton<ServiceBusBatchDelivery>();
 
         // Two queues over the one sender, each its own type rather than IUpdateQueue so neither is picked up by

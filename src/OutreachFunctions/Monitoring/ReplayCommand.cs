@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Queueing.ServiceBus;
+using Outreach.Connector.Queueing.StorageQueues;
 using Outreach.Connector.Storage;
 
 using OutreachFunctions.Hosting;

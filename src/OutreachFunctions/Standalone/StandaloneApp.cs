@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Queueing.Receiving;
+using Outreach.Connector.Queueing.StorageQueues;
 using Outreach.Connector.Storage;
+using OutreachFunctions.Functions.Misconfigured;
 using OutreachFunctions.Hosting;
-
 using OutreachFunctions.Monitoring;
 
 namespace OutreachFunctions.Standalone;
@@ -18,6 +20,7 @@ public static class StandaloneApp
     /// <summary>Builds the app from a configured builder (settings, URLs and logging already in place).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="replaceServices">Lets tests and benchmarks swap a service after the defaults are registered.</param>
+    /// <exception cref="SettingsRefusedException">Settings to fix, all of them at once (the app refuses to start).</exception>
     public static WebApplication Build(WebApplicationBuilder builder, Action<IServiceCollection>? replaceServices = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -40,6 +43,7 @@ public static class StandaloneApp
         services.AddSingleton<StorageQueueUpdateQueue>();
         services.AddSingleton<IUpdateQueue>(sp => sp.GetRequiredService<StorageQueueUpdateQueue>());
         services.AddHostedService<QueueProvisioning>();
+        services.AddReceivedBatchProcessor();
         services.AddHostedService<QueueDrainService>();
         services.AddOptions<KeepAliveOptions>()
             .Bind(configuration.GetSection(KeepAliveOptions.SectionName))
@@ -48,7 +52,19 @@ public static class StandaloneApp
         services.AddHostedService<KeepAliveService>();
 
         replaceServices?.Invoke(services);
+
+        // Every settings problem at once, before anything starts: the host's own start-up validation stops at the first
+        // options group that fails, and a missing storage setting would only fail when first resolved.
+        var settings = SettingsCheck.TakeOver(services, ConnectorStorage.MissingSetting(configuration) is { } missing
+            ? [SettingsProblems.FromMessage(missing)]
+            : []);
         var app = builder.Build();
+        settings.Run(app.Services);
+        if (settings.IsMisconfigured)
+        {
+            throw new SettingsRefusedException(settings.Problems);
+        }
+
         app.UseExceptionHandler(errors => errors.Run(UnexpectedErrorResponse.WriteAsync));
         app.UseJsonErrorPages();
         app.MapGet("/", () => Results.Text("Outreach connector (standalone)"));

@@ -29,6 +29,15 @@ public sealed class StorageQueueDrainOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan MaxIdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a batch that has begun may wait for more messages when the queue has no more, so that coalescing and bulk
+    /// writes see bigger batches (up to <c>Delivery:BatchSize</c>; a Storage queue returns at most 32 per receive). Zero
+    /// (the default) takes what the queue holds at once. It delays the batch's first PATCH by at most this long, and it
+    /// must stay well below <see cref="VisibilityTimeout"/>, which runs from the first receive.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan GatherWait { get; set; } = TimeSpan.Zero;
+
     /// <summary>The suffix of the queue undecodable messages are moved to, so they are kept and never block the queue.</summary>
     public string PoisonQueueSuffix { get; set; } = "-poison";
 }

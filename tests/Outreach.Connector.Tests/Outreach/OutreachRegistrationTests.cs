@@ -4,6 +4,8 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 
@@ -119,5 +121,34 @@ public sealed class OutreachRegistrationTests : IDisposable
         var failure = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IConnectionLock>());
 
         Assert.Contains(nameof(BlobServiceClient), failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Dry_run_replaces_the_outreach_client_whichever_is_registered_first(bool dryRunFirst)
+    {
+        var settings = ValidSettings();
+        settings["Delivery:DryRun"] = "true";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(new BlobServiceClient("UseDevelopmentStorage=true"));
+        services.AddSingleton(new TableServiceClient("UseDevelopmentStorage=true"));
+        services.AddSingleton(sp => new DeliveryTables(sp.GetRequiredService<TableServiceClient>(), Options.Create(new DeliveryOptions())));
+        if (dryRunFirst)
+        {
+            services.AddDeliveryDryRun(configuration);
+            services.AddOutreachClient(configuration);
+        }
+        else
+        {
+            services.AddOutreachClient(configuration);
+            services.AddDeliveryDryRun(configuration);
+        }
+
+        using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<DryRunProspectClient>(provider.GetRequiredService<IOutreachProspectClient>());
     }
 }

@@ -5,6 +5,7 @@ using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Queueing.ServiceBus;
 using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 using Outreach.Sandbox.Faults;

@@ -8,12 +8,14 @@ using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Queueing;
+using Outreach.Connector.Queueing.ServiceBus;
 using Outreach.Connector.Storage;
 using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 using Outreach.Testing;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Misconfigured;
+using OutreachFunctions.Hosting;
 using OutreachFunctions.Tests.Functions.Infrastructure;
 using OutreachFunctions.Tests.Infrastructure;
 
@@ -207,57 +209,6 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
             FunctionsHandler.Merge(FunctionsHandler.AzuriteSettings(azurite), new Dictionary<string, string?> { ["Delivery:MaxBatchDuration"] = "00:04:00" }));
         var error = new { Message = string.Join(" ", misconfigured.Services.GetRequiredService<SettingsCheck>().Problems.Select(p => p.Problem)) };
         Assert.Contains("Delivery__MaxBatchDuration must be at most", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Copy_ids_are_stable_bounded_and_distinct_per_original()
-    {
-        var id = SuccessorMessage.IdFor("m-1");
-        Assert.Equal(id, SuccessorMessage.IdFor("m-1"));
-        Assert.NotEqual(id, SuccessorMessage.IdFor("m-2"));
-        Assert.Matches("^next-[0-9a-f]{32}$", id);
-        var chain = "m-1";
-        for (var i = 0; i < 500; i++)
-        {
-            chain = SuccessorMessage.IdFor(chain);
-        }
-
-        Assert.Equal(37, chain.Length);
-    }
-
-    [Fact]
-    public void Schedule_rounds_up_to_the_next_whole_second()
-    {
-        var reset = new DateTimeOffset(2026, 3, 2, 10, 0, 3, TimeSpan.Zero);
-        Assert.Equal(reset, SuccessorMessage.RoundUpToSecond(reset));
-        Assert.Equal(reset.AddSeconds(1), SuccessorMessage.RoundUpToSecond(reset.AddMilliseconds(1)));
-    }
-
-    [Fact]
-    public void Copy_due_now_is_sent_for_immediate_delivery()
-    {
-        var now = FunctionsHandler.Now;
-        var update = ProspectUpdateFormat.Deserialize("{\"v\":1,\"p\":9,\"r\":1740910800000,\"f\":{}}");
-
-        var copy = SuccessorMessage.For(new MessageDisposition.DeferUntil("m-9", 2, now), update, "corr", null, now);
-
-        Assert.Null(copy.ScheduledEnqueueTime);
-        Assert.Null(copy.TimeToLive);
-        Assert.Equal(2, ProspectUpdateFormat.DeserializeQueued(copy.Body).AttemptsUsed);
-        Assert.Equal("deferred", copy.Subject);
-        Assert.Equal("corr", copy.CorrelationId);
-        Assert.Throws<ArgumentException>(() => SuccessorMessage.For(new MessageDisposition.Complete("m-9", 1, CompletionReason.Applied), update, null, null, now));
-    }
-
-    [Fact]
-    public void Copy_of_an_update_past_its_expiry_gets_the_minimum_time_to_live()
-    {
-        var now = FunctionsHandler.Now;
-        var update = ProspectUpdateFormat.Deserialize("{\"v\":1,\"p\":9,\"r\":1740910800000,\"f\":{}}");
-
-        var copy = SuccessorMessage.For(new MessageDisposition.Hold("m-9", 0, now.AddMinutes(15)), update, null, now.AddMinutes(5), now);
-
-        Assert.Equal(SuccessorMessage.MinimumTimeToLive, copy.TimeToLive);
     }
 
     [Fact]

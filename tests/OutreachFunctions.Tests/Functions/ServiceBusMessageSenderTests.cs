@@ -2,7 +2,7 @@ using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Options;
 using Moq;
-using Outreach.Connector.Queueing;
+using Outreach.Connector.Queueing.ServiceBus;
 using OutreachFunctions.Tests.Functions.Infrastructure;
 
 namespace OutreachFunctions.Tests.Functions;

@@ -37,7 +37,7 @@ public sealed class SettingsProblemsTests
     }
 
     [Fact]
-    public async Task Standalone_start_with_bad_settings_prints_the_list_and_exits_2_without_a_stack_trace()
+    public async Task Standalone_start_with_bad_settings_prints_every_one_and_exits_2_without_a_stack_trace()
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -55,7 +55,8 @@ public sealed class SettingsProblemsTests
         start.Environment["Mapping__Audiences__0__Name"] = "High intent";
         start.Environment["Mapping__Audiences__0__MappingId"] = "151";
         start.Environment["Ingest__BearerSecret"] = "short";
-        start.Environment["ConnectorStorage"] = "UseDevelopmentStorage=true";
+        start.Environment["Tokens__KeepAliveAge"] = "00:00:30";
+        start.Environment["Delivery__BatchSize"] = "0";
         start.Environment["Tokens__Store"] = "Local";
         start.Environment["Tokens__LocalStorePath"] = Path.Combine(Path.GetTempPath(), "settings-problems-" + Guid.NewGuid().ToString("N"));
 
@@ -68,7 +69,12 @@ public sealed class SettingsProblemsTests
 
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("fix these settings", printed, StringComparison.Ordinal);
+        // One list with every setting to fix, across option groups, not only the first group that fails.
         Assert.Contains("Outreach__ClientId is required", printed, StringComparison.Ordinal);
+        Assert.Contains("Ingest__BearerSecret", printed, StringComparison.Ordinal);
+        Assert.Contains("Tokens__KeepAliveAge", printed, StringComparison.Ordinal);
+        Assert.Contains("Delivery__BatchSize", printed, StringComparison.Ordinal);
+        Assert.Contains("ConnectorStorage__accountName", printed, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", printed, StringComparison.Ordinal);
     }

@@ -26,13 +26,15 @@ public sealed class IngestEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var queue = new QueueClient(azurite.ConnectionString, _connector.QueueName);
         var messages = await queue.PeekMessagesAsync(32);
-        return [.. messages.Value.Select(m => ProspectUpdateFormat.Deserialize(m.MessageText))];
+        return [.. messages.Value.SelectMany(m => UpdateBatchFormat.Deserialize(m.Body.ToMemory())).Select(q => q.Update)];
     }
 
     [Fact]
-    public async Task Sample_batch_is_accepted_and_one_update_per_prospect_is_queued()
+    public async Task Sample_batch_is_accepted_and_one_update_per_prospect_is_queued_in_one_message()
     {
         var response = await _connector.Client.PostAsync("/api/profiles", Json(Sample("batch-of-ten.json")));
+        var queue = new QueueClient(azurite.ConnectionString, _connector.QueueName);
+        Assert.Single((await queue.PeekMessagesAsync(32)).Value);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -127,7 +129,7 @@ public sealed class IngestEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var exception = await Assert.ThrowsAnyAsync<Exception>(() =>
             StandaloneConnector.StartAsync(azurite, settings: new Dictionary<string, string?> { ["Ingest:BearerSecret"] = "" }));
-        Assert.Contains("Ingest:BearerSecret", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Ingest__BearerSecret", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

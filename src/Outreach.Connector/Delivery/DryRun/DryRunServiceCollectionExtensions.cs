@@ -14,7 +14,9 @@ public static class DryRunServiceCollectionExtensions
     /// Binds <see cref="DryRunOptions"/> from the <c>Delivery</c> section and, when <c>Delivery:DryRun</c> is true, replaces
     /// the registered <see cref="IOutreachProspectClient"/> with <see cref="DryRunProspectClient"/>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The dry run is on but no Outreach client is registered yet: call this after <c>AddOutreachClient</c>.</exception>
+    /// <remarks>
+    /// Works before or after <c>AddOutreachClient</c>: that one adds the real client only when none is registered.
+    /// </remarks>
     public static IServiceCollection AddDeliveryDryRun(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -23,11 +25,6 @@ public static class DryRunServiceCollectionExtensions
         if (!configuration.GetSection(DeliveryOptions.SectionName).GetValue<bool>(nameof(DryRunOptions.DryRun)))
         {
             return services;
-        }
-
-        if (!services.Any(d => d.ServiceType == typeof(IOutreachProspectClient)))
-        {
-            throw new InvalidOperationException("Delivery:DryRun is on: register the Outreach client (AddOutreachClient) before AddDeliveryDryRun, which replaces it.");
         }
 
         services.RemoveAll<IOutreachProspectClient>();

@@ -1,50 +1,33 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using Azure;
-using Azure.Identity;
-using Microsoft.Extensions.Options;
-using Outreach.Connector.Delivery;
-using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Delivery.Outcomes;
-using Outreach.Connector.Queueing;
+using Outreach.Connector.Queueing.Receiving;
+using Outreach.Connector.Queueing.ServiceBus;
 using Outreach.Connector.Tokens;
-using Outreach.Connector.Updates;
 using OutreachFunctions.Functions.Protocol;
 using OutreachFunctions.Hosting;
 
 namespace OutreachFunctions.Functions.Deliver;
 
 /// <summary>
-/// Delivers one Service Bus trigger batch: reads each body as a queued prospect update, runs the delivery engine, and
-/// applies the dispositions the Service Bus way (Delivery/README.md): Complete and Poison need nothing (the host
-/// completes the batch when the invocation succeeds); RetryLater, DeferUntil and Hold send a scheduled copy through
-/// the REST API (<see cref="SuccessorMessage"/>).
+/// Delivers one Service Bus trigger batch: turns the host's messages into <see cref="ReceivedMessage{THandle}"/>s, runs
+/// the core's <see cref="ReceivedBatchProcessor"/> with the <see cref="ServiceBusSettler"/>, and writes what happened
+/// into the invocation's log lines.
 /// </summary>
 /// <remarks>
-/// <para>The invocation fails (<see cref="DeliverOutcome.Succeeded"/> false, the function answers the host 500), and
-/// so Service Bus abandons and redelivers the whole batch, whenever completing it would lose something: a copy that
-/// could not be sent, or an undecodable message that could not be archived. Redelivery is safe: updates already
-/// applied are dropped by the engine, and copies already sent are dropped by the queue's duplicate detection. After
-/// <c>maxDeliveryCount</c> (10) deliveries Service Bus dead-letters the messages.</para>
-/// <para>Messages whose body is not a prospect update are archived (<see cref="UndecodableMessageArchive"/>) and
-/// completed, so one bad message never holds its batch.</para>
+/// The invocation fails (<see cref="DeliverOutcome.Succeeded"/> false, the function answers the host 500), and so
+/// Service Bus abandons and redelivers the whole batch, whenever completing it would lose something
+/// (<see cref="MessageSettlementException"/>: a copy that could not be sent, or an undecodable message that could not
+/// be archived). After <c>maxDeliveryCount</c> (10) deliveries Service Bus dead-letters the messages.
 /// </remarks>
 public sealed partial class ServiceBusBatchDelivery(
-    DeliveryEngine engine,
-    EmailResolutionStage emailStage,
+    ReceivedBatchProcessor processor,
+    ServiceBusSettler settler,
     IConnectionState connection,
-    UndecodableMessageArchive archive,
-    IServiceProvider services,
     TimeProvider time,
     ILogger<ServiceBusBatchDelivery> logger)
 {
-    // Service Bus Standard takes at most 256 KB per send; one request stays well below, counting JSON escaping.
-    private const int MaxBatchBytes = 192 * 1024;
-    private const int MaxBatchMessages = 100;
-    private const int PerMessageOverhead = 512;
-
     /// <summary>Delivers the batch and says whether the invocation succeeded.</summary>
     /// <remarks>Bugs and cancellation throw; the function fails the invocation for them too.</remarks>
     public async Task<DeliverOutcome> DeliverAsync(ServiceBusTriggerBatch batch, CancellationToken cancellationToken)
@@ -57,147 +40,54 @@ public sealed partial class ServiceBusBatchDelivery(
             logs.Add("Metadata: " + warning);
         }
 
-        var received = new List<Received>(batch.Messages.Count);
-        var undecodable = new List<(ServiceBusTriggerMessage Message, string Id, string Reason)>();
-        foreach (var message in batch.Messages)
+        var received = batch.Messages.Select(message => Received(message, logs)).ToList();
+        ReceivedBatchResult result;
+        try
         {
-            var id = MessageIdOf(message, logs);
-            if (TryRead(message.Body, out var queued, out var problem))
-            {
-                var deliveryCount = message.DeliveryCount ?? 1;
-                if (message.DeliveryCount is null)
-                {
-                    logs.Add($"Message {id}: no DeliveryCount in the metadata; counted as the first delivery.");
-                }
-
-                var attempt = checked(queued.AttemptsUsed + Math.Max(1, deliveryCount));
-                received.Add(new Received(message, new DeliveryMessage(id, queued.Update, attempt)));
-            }
-            else
-            {
-                undecodable.Add((message, id, problem!));
-            }
+            result = await processor.ProcessAsync(received, settler, cancellationToken);
+        }
+        catch (MessageSettlementException ex)
+        {
+            return DeliverOutcome.Failed(logs, ex.Message);
         }
 
-        // Undecodable messages first: if they cannot be kept, fail now, before spending any Outreach request.
-        foreach (var (message, id, reason) in undecodable)
+        foreach (var kept in result.SetAside)
         {
-            try
-            {
-                var blob = await archive.ArchiveAsync(message, id, reason, cancellationToken);
-                LogUndecodable(id, reason, UndecodableMessageArchive.ContainerName + "/" + blob);
-                logs.Add($"Message {id} is not a prospect update ({reason}); archived as {UndecodableMessageArchive.ContainerName}/{blob} and completed.");
-            }
-            catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException)
-            {
-                LogArchiveFailed(ex, id);
-                return DeliverOutcome.Failed(logs, $"Message {id} is not a prospect update and could not be archived ({Describe(ex)}); the batch is left to Service Bus to redeliver.");
-            }
+            logs.Add($"Message {kept.MessageId} is not a prospect update ({kept.Reason}); archived as {kept.KeptAs} and completed.");
         }
 
-        if (received.Count == 0)
+        if (result.Delivery is not { } delivery)
         {
             return DeliverOutcome.Success(logs);
         }
 
-        await ResumeIfReauthorizedAsync(logs, cancellationToken);
-        var messages = received.Select(r => r.Delivery).ToList();
-        var result = await emailStage.DeliverAsync(messages, engine.DeliverAsync, cancellationToken);
-        var now = time.GetUtcNow();
-        var copies = new List<ServiceBusOutgoingMessage>();
-        for (var i = 0; i < received.Count; i++)
+        if (result.ConnectionResumed)
         {
-            var disposition = result.Dispositions[i];
-            if (disposition.NotBefore is not null)
-            {
-                var trigger = received[i].Trigger;
-                copies.Add(SuccessorMessage.For(disposition, received[i].Delivery.Update, trigger.CorrelationId, trigger.ExpiresAt, now));
-            }
+            logs.Add("Delivery resumed: the connection was authorized again.");
         }
 
-        logs.Add(Summary(result, copies));
-        if (result.ConnectionPaused)
+        logs.Add(Summary(delivery, result.Settlements.OfType<Settlement.Successor>().ToList(), time.GetUtcNow()));
+        if (delivery.ConnectionPaused)
         {
             var reason = connection.Status?.Reason ?? "Outreach refused the connection's credentials";
             logs.Add($"{KeepAliveOutcome.NeedsReauthorizationMarker}: delivery is paused ({reason}); updates are held until someone connects through the Connect URL.");
         }
 
-        var sent = await SendAsync(copies, cancellationToken);
-        if (sent is not null)
-        {
-            LogCopiesNotSent(copies.Count, sent);
-            return DeliverOutcome.Failed(logs, $"The {copies.Count} copies to deliver later could not be sent ({sent}); the batch is left to Service Bus to redeliver.");
-        }
-
         return DeliverOutcome.Success(logs);
     }
 
-    // Under Flex Consumption the Callback that re-authorized may run on another instance: while paused, re-read the
-    // shared connection state (at most once per poll interval) so this instance resumes as soon as it changed.
-    private async Task ResumeIfReauthorizedAsync(List<string> logs, CancellationToken cancellationToken)
+    // The trigger's message in the core's terms; the broker's metadata travels as the handle the settler uses.
+    private static ReceivedMessage<ServiceBusMessageMetadata> Received(ServiceBusTriggerMessage message, List<string> logs)
     {
-        if (connection.Status is null)
+        var id = MessageIdOf(message, logs);
+        if (message.DeliveryCount is null)
         {
-            return;
+            logs.Add($"Message {id}: no DeliveryCount in the metadata; counted as the first delivery.");
         }
 
-        await connection.RefreshIfDueAsync(cancellationToken);
-        if (connection.Status is null)
-        {
-            logs.Add("Delivery resumed: the connection was authorized again.");
-        }
-    }
-
-    // Sends the copies in as few requests as fit; null when all were sent, else why not.
-    private async Task<string?> SendAsync(List<ServiceBusOutgoingMessage> copies, CancellationToken cancellationToken)
-    {
-        if (copies.Count == 0)
-        {
-            return null;
-        }
-
-        IServiceBusMessageSender sender;
-        try
-        {
-            sender = services.GetRequiredService<IServiceBusMessageSender>();
-        }
-        catch (OptionsValidationException ex)
-        {
-            // The Service Bus settings are wrong (checked at start too); the failures name them.
-            return string.Join(" ", ex.Failures);
-        }
-
-        foreach (var chunk in Chunks(copies))
-        {
-            var result = await sender.SendBatchAsync(chunk, cancellationToken);
-            if (!result.Succeeded)
-            {
-                return $"{result.Status}: {result.Message}";
-            }
-        }
-
-        return null;
-    }
-
-    private static IEnumerable<List<ServiceBusOutgoingMessage>> Chunks(List<ServiceBusOutgoingMessage> copies)
-    {
-        var chunk = new List<ServiceBusOutgoingMessage>();
-        var bytes = 0;
-        foreach (var copy in copies)
-        {
-            var size = Encoding.UTF8.GetByteCount(copy.Body) * 2 + PerMessageOverhead;
-            if (chunk.Count > 0 && (chunk.Count == MaxBatchMessages || bytes + size > MaxBatchBytes))
-            {
-                yield return chunk;
-                chunk = [];
-                bytes = 0;
-            }
-
-            chunk.Add(copy);
-            bytes += size;
-        }
-
-        yield return chunk;
+        var metadata = new ServiceBusMessageMetadata(
+            message.DeliveryCount, message.SequenceNumber, message.EnqueuedTime, message.ExpiresAt, message.CorrelationId, message.ContentType);
+        return new ReceivedMessage<ServiceBusMessageMetadata>(id, BinaryData.FromString(message.Body), message.DeliveryCount ?? 1, metadata);
     }
 
     // The broker always sets MessageId; a missing one means the host sent misaligned metadata. A stable stand-in keeps
@@ -216,77 +106,22 @@ public sealed partial class ServiceBusBatchDelivery(
         return id;
     }
 
-    // The body as the host decoded it; once more when it is still a JSON string (a body quoted one time too many).
-    private static bool TryRead(string body, out QueuedUpdate queued, out string? problem)
-    {
-        try
-        {
-            queued = ProspectUpdateFormat.DeserializeQueued(body);
-            problem = null;
-            return true;
-        }
-        catch (FormatException ex)
-        {
-            if (Unquoted(body) is { } inner)
-            {
-                return TryRead(inner, out queued, out problem);
-            }
-
-            queued = default;
-            problem = ex.Message;
-            return false;
-        }
-    }
-
-    private static string? Unquoted(string body)
-    {
-        var trimmed = body.AsSpan().Trim();
-        if (trimmed.Length < 2 || trimmed[0] != '"')
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.String ? document.RootElement.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string Summary(DeliveryBatchResult result, List<ServiceBusOutgoingMessage> copies)
+    private static string Summary(DeliveryBatchResult result, List<Settlement.Successor> copies, DateTimeOffset now)
     {
         var text = string.Create(
             CultureInfo.InvariantCulture,
             $"Deliver: {result.Dispositions.Count} updates: {result.Count(DispositionKind.Complete)} complete, {result.Count(DispositionKind.Poison)} poisoned (failure ledger), {result.Count(DispositionKind.DeferUntil)} deferred, {result.Count(DispositionKind.RetryLater)} to retry, {result.Count(DispositionKind.Hold)} held");
         if (copies.Count > 0)
         {
-            var first = copies.Min(c => c.ScheduledEnqueueTime ?? DateTimeOffset.MinValue);
+            var first = copies.Min(c => SuccessorMessage.ScheduleFor(c.VisibleAt, now) ?? DateTimeOffset.MinValue);
             text += string.Create(CultureInfo.InvariantCulture, $"; {copies.Count} copies re-enqueued, the first visible {(first == DateTimeOffset.MinValue ? "at once" : "at " + first.ToString("O", CultureInfo.InvariantCulture))}");
         }
 
         return text + ".";
     }
 
-    private static string Describe(Exception ex) =>
-        ex is RequestFailedException failed ? $"HTTP {failed.Status} {failed.ErrorCode}".TrimEnd() : ex.GetType().Name;
-
-    private sealed record Received(ServiceBusTriggerMessage Trigger, DeliveryMessage Delivery);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deliver: {Warning}")]
     private partial void LogMetadataWarning(string warning);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Service Bus message {MessageId} is not a prospect update ({Reason}); archived as {Blob} and completed")]
-    private partial void LogUndecodable(string messageId, string reason, string blob);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Service Bus message {MessageId} is not a prospect update and could not be archived; failing the invocation")]
-    private partial void LogArchiveFailed(Exception exception, string messageId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} copies to deliver later could not be sent ({Problem}); failing the invocation so Service Bus redelivers the batch")]
-    private partial void LogCopiesNotSent(int count, string problem);
 }
 
 /// <summary>Whether a Deliver invocation succeeded, and the lines for the host's log.</summary>

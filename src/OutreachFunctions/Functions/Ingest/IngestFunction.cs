@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Outreach.Connector.Ingest;
 using Outreach.Connector.Monitoring;
-using Outreach.Connector.Queueing;
+using Outreach.Connector.Queueing.ServiceBus;
 using OutreachFunctions.Functions.Http;
 using OutreachFunctions.Functions.Protocol;
 

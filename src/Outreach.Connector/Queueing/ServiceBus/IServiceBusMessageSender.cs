@@ -1,4 +1,4 @@
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>Sends messages to the Service Bus update queue: Ingest's updates, Deliver's scheduled copies and replays.</summary>
 /// <remarks>

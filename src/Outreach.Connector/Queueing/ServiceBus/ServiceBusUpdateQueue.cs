@@ -1,6 +1,6 @@
 using Outreach.Connector.Updates;
 
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>
 /// Queues prospect updates on the Service Bus update queue (<c>Delivery:QueueName</c>) through

@@ -1,4 +1,4 @@
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>Where <see cref="ServiceBusMessageSender"/> sends: the update queue, reached with the app's identity or a connection string.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>How a send to Service Bus ended.</summary>
 public enum ServiceBusSendStatus

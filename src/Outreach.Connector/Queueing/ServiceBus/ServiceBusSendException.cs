@@ -1,4 +1,4 @@
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>A send to Service Bus did not succeed (thrown by <see cref="ServiceBusSendResult.EnsureSent"/>).</summary>
 public sealed class ServiceBusSendException : Exception

@@ -2,7 +2,7 @@ using System.Globalization;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>
 /// Sends messages to the update queue through the <c>Azure.Messaging.ServiceBus</c> client: as many

@@ -1,7 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Options;
 
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>Checks <see cref="ServiceBusSenderOptions"/>; every message names the app setting to fix.</summary>
 public sealed class ServiceBusSenderOptionsValidator : IValidateOptions<ServiceBusSenderOptions>

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Options;
-using OutreachFunctions.Hosting;
 
-namespace OutreachFunctions.Functions.Misconfigured;
+namespace OutreachFunctions.Hosting;
 
 /// <summary>
-/// The Functions handler's start-up settings validation, taken over from the host so that a bad setting never stops
-/// the handler: a handler that exits during start-up is restarted a few times and then the Functions host shuts down,
-/// taking every function, health and the OAuth pages with it (docs/reference/functions-host.md §12). Instead the handler
-/// listens, and <see cref="MisconfiguredAnswers"/> answers every function with the list of settings to fix.
+/// Start-up settings validation taken over from the host, so that every problem is found at once (the host's own
+/// validation stops at the first options group that fails) and each runtime decides what a bad setting does.
+/// The Functions handler keeps listening and answers every function with the list of settings to fix
+/// (<c>MisconfiguredAnswers</c>), because a handler that exits during start-up is restarted a few times and then the
+/// Functions host shuts down, taking every function, health and the OAuth pages with it
+/// (docs/reference/functions-host.md §12). The standalone runtime refuses to start with the same list.
 /// </summary>
 public sealed class SettingsCheck
 {

@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
-using OutreachFunctions.Functions.Protocol;
+using Outreach.Connector.Queueing.Receiving;
 
-namespace OutreachFunctions.Functions.Deliver;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>
 /// Keeps the Service Bus messages Deliver cannot read as prospect updates (another writer, a newer schema, a corrupted
@@ -29,23 +29,23 @@ public sealed partial class UndecodableMessageArchive(BlobServiceClient blobs, T
     private readonly Lazy<Task> _created = new(() => blobs.GetBlobContainerClient(ContainerName).CreateIfNotExistsAsync());
 
     /// <summary>The blob name a message is archived under.</summary>
-    public static string BlobNameFor(ServiceBusTriggerMessage message, string messageId)
+    public static string BlobNameFor(ReceivedMessage<ServiceBusMessageMetadata> message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(messageId);
-        var day = message.EnqueuedTime is { } enqueued ? enqueued.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "undated";
+        var messageId = message.MessageId;
+        var day = message.Handle.EnqueuedTime is { } enqueued ? enqueued.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "undated";
         var name = SafeName().IsMatch(messageId) ? messageId : "h-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageId)).AsSpan(0, 16));
         return $"deliver/{day}/{name}.json";
     }
 
     /// <summary>Writes the message's blob; returns its name. Storage failures propagate (the message must then not be completed).</summary>
-    public async Task<string> ArchiveAsync(ServiceBusTriggerMessage message, string messageId, string reason, CancellationToken cancellationToken)
+    public async Task<string> ArchiveAsync(ReceivedMessage<ServiceBusMessageMetadata> message, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         await EnsureContainerAsync(cancellationToken);
-        var name = BlobNameFor(message, messageId);
+        var name = BlobNameFor(message);
         var blob = blobs.GetBlobContainerClient(ContainerName).GetBlobClient(name);
-        await blob.UploadAsync(new BinaryData(Document(message, messageId, reason)), overwrite: true, cancellationToken);
+        await blob.UploadAsync(new BinaryData(Document(message, reason)), overwrite: true, cancellationToken);
         return name;
     }
 
@@ -63,36 +63,36 @@ public sealed partial class UndecodableMessageArchive(BlobServiceClient blobs, T
         }
     }
 
-    private byte[] Document(ServiceBusTriggerMessage message, string messageId, string reason)
+    private byte[] Document(ReceivedMessage<ServiceBusMessageMetadata> message, string reason)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
-            writer.WriteString("messageId", messageId);
-            if (message.SequenceNumber is { } sequence)
+            writer.WriteString("messageId", message.MessageId);
+            if (message.Handle.SequenceNumber is { } sequence)
             {
                 writer.WriteNumber("sequenceNumber", sequence);
             }
 
-            if (message.DeliveryCount is { } count)
+            if (message.Handle.DeliveryCount is { } count)
             {
                 writer.WriteNumber("deliveryCount", count);
             }
 
-            if (message.EnqueuedTime is { } enqueued)
+            if (message.Handle.EnqueuedTime is { } enqueued)
             {
                 writer.WriteString("enqueuedTime", enqueued);
             }
 
-            if (message.ContentType is { } contentType)
+            if (message.Handle.ContentType is { } contentType)
             {
                 writer.WriteString("contentType", contentType);
             }
 
             writer.WriteString("archivedAt", time.GetUtcNow());
             writer.WriteString("reason", reason);
-            writer.WriteString("body", message.Body);
+            writer.WriteString("body", message.Body.ToString());
             writer.WriteEndObject();
         }
 

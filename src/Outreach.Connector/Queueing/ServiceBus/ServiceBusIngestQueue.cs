@@ -1,6 +1,6 @@
 using Outreach.Connector.Updates;
 
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>
 /// The queue Ingest sends to in Azure: the Service Bus update queue, every update with its content-derived

@@ -1,4 +1,4 @@
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>One message for <see cref="IServiceBusMessageSender"/>: a text body and the broker properties to set.</summary>
 /// <param name="Body">The body, sent unchanged (UTF-8).</param>

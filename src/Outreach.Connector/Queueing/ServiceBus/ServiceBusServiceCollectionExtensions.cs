@@ -4,9 +4,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Queueing.Receiving;
 using Outreach.Connector.Storage;
 
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>Registers the app's one <see cref="ServiceBusClient"/>, its sender for the update queue and <see cref="IServiceBusMessageSender"/>.</summary>
 public static class ServiceBusServiceCollectionExtensions
@@ -34,6 +35,19 @@ public static class ServiceBusServiceCollectionExtensions
             .CreateSender(sp.GetRequiredService<IOptions<ServiceBusSenderOptions>>().Value.QueueName));
         services.TryAddSingleton<IServiceBusMessageSender, ServiceBusMessageSender>();
         return services;
+    }
+
+    /// <summary>
+    /// Registers the receive side of a Service Bus trigger: <see cref="ServiceBusSettler"/> (scheduled copies through
+    /// <see cref="IServiceBusMessageSender"/>, see <see cref="AddServiceBusSender"/>), the
+    /// <see cref="UndecodableMessageArchive"/> (it needs a <c>BlobServiceClient</c>) and the <see cref="ReceivedBatchProcessor"/>.
+    /// </summary>
+    public static IServiceCollection AddServiceBusReceiving(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<UndecodableMessageArchive>();
+        services.TryAddSingleton<ServiceBusSettler>();
+        return services.AddReceivedBatchProcessor();
     }
 
     private static ServiceBusClient CreateClient(IServiceProvider services)

@@ -1,7 +1,7 @@
 using Azure.Storage.Queues;
 using Outreach.Connector.Updates;
 
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.StorageQueues;
 
 /// <summary>Queues prospect updates on an Azure Storage queue (Azurite locally): the standalone runtime's queue.</summary>
 public sealed class StorageQueueUpdateQueue(QueueClient queue) : IUpdateQueue
@@ -20,8 +20,9 @@ public sealed class StorageQueueUpdateQueue(QueueClient queue) : IUpdateQueue
     {
         ArgumentNullException.ThrowIfNull(updates);
 
-        // AEP sends at most ten profiles per request: sending them concurrently keeps ingest well under AEP's 2 s limit.
-        await Task.WhenAll(updates.Select(update =>
-            queue.SendMessageAsync(ProspectUpdateFormat.SerializeToString(update), visibilityTimeout: null, timeToLive: NeverExpires, cancellationToken)));
+        // The updates of one export travel as one message (more only past the size limit): one queue write per export
+        // rather than one per profile keeps ingest's answer fast on a busy account, and the drainer deletes one message.
+        await Task.WhenAll(UpdateBatchFormat.Serialize([.. updates.Select(update => new QueuedUpdate(update, 0))]).Select(message =>
+            queue.SendMessageAsync(message, visibilityTimeout: null, timeToLive: NeverExpires, cancellationToken)));
     }
 }

@@ -1,19 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
 using Outreach.Connector.Delivery.Outcomes;
-using Outreach.Connector.Queueing;
-using Outreach.Connector.Updates;
+using Outreach.Connector.Queueing.Receiving;
 
-namespace OutreachFunctions.Functions.Deliver;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>
 /// The copy of a message that Deliver sends back to the queue for a disposition that keeps it (RetryLater, DeferUntil,
-/// Hold): the update carrying its attempts used so far, scheduled at the disposition's <c>NotBefore</c>.
+/// Hold): a <see cref="Settlement.Successor"/>, the update carrying its attempts used so far, scheduled at its <c>VisibleAt</c>.
 /// </summary>
 /// <remarks>
 /// <para>The host auto-completes every message of a successful invocation and a custom handler cannot abandon,
 /// defer or reschedule a single one (docs/reference/functions-host.md §2.3, §4), so "deliver later" means "send a scheduled copy,
-/// then let the original complete" (Delivery/README.md).</para>
+/// then let the original complete" (Delivery/README.md); <see cref="ServiceBusSettler"/> sends them.</para>
 /// <para><b>Message id.</b> One id per original, whatever the disposition: <c>next-</c> and 32 hex digits of the SHA-256
 /// of the original's MessageId. A copy sent by an invocation that then failed, or whose completion was lost, has the
 /// same id as the copy the redelivered original gets next time, even though that delivery counts one more attempt and
@@ -45,37 +44,34 @@ public static class SuccessorMessage
     /// <summary>The shortest time to live a copy gets: one whose original has already expired dies (and is dead-lettered) at once.</summary>
     public static readonly TimeSpan MinimumTimeToLive = TimeSpan.FromSeconds(1);
 
-    /// <summary>The copy to send for a disposition that keeps the message.</summary>
-    /// <param name="disposition">The engine's verdict; it must keep the message.</param>
-    /// <param name="update">The update the message carries.</param>
+    /// <summary>The copy to send for a message the engine keeps.</summary>
+    /// <param name="originalMessageId">The original's MessageId.</param>
+    /// <param name="successor">The copy's body, attempts, visibility and reason.</param>
     /// <param name="correlationId">The original's correlation id, passed on.</param>
     /// <param name="originalExpiresAt">When the original expires, if the host said: the copy expires then too.</param>
     /// <param name="now">The current time.</param>
-    /// <exception cref="ArgumentException">The disposition completes the message (nothing to send).</exception>
-    public static ServiceBusOutgoingMessage For(MessageDisposition disposition, ProspectUpdate update, string? correlationId, DateTimeOffset? originalExpiresAt, DateTimeOffset now)
+    public static ServiceBusOutgoingMessage For(string originalMessageId, Settlement.Successor successor, string? correlationId, DateTimeOffset? originalExpiresAt, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(disposition);
-        ArgumentNullException.ThrowIfNull(update);
-        if (disposition.NotBefore is not { } notBefore)
+        ArgumentNullException.ThrowIfNull(originalMessageId);
+        ArgumentNullException.ThrowIfNull(successor);
+        var scheduled = ScheduleFor(successor.VisibleAt, now);
+        return new ServiceBusOutgoingMessage(successor.Body)
         {
-            throw new ArgumentException($"A {disposition.Kind} disposition keeps nothing to send.", nameof(disposition));
-        }
-
-        var scheduled = notBefore > now ? RoundUpToSecond(notBefore) : (DateTimeOffset?)null;
-        return new ServiceBusOutgoingMessage(ProspectUpdateFormat.SerializeToString(update, disposition.AttemptsUsed))
-        {
-            MessageId = IdFor(disposition.MessageId),
+            MessageId = IdFor(originalMessageId),
             ScheduledEnqueueTime = scheduled,
             TimeToLive = originalExpiresAt is { } expires ? Max(expires - (scheduled ?? now), MinimumTimeToLive) : null,
             CorrelationId = correlationId,
-            Subject = Subject(disposition.Kind),
+            Subject = Subject(successor.Reason),
             ApplicationProperties = new Dictionary<string, object>(StringComparer.Ordinal)
             {
-                [AttemptsUsedProperty] = disposition.AttemptsUsed,
-                [PreviousMessageIdProperty] = disposition.MessageId,
+                [AttemptsUsedProperty] = successor.AttemptsUsed,
+                [PreviousMessageIdProperty] = originalMessageId,
             },
         };
     }
+
+    /// <summary>When a copy visible at <paramref name="visibleAt"/> is scheduled: rounded up to a whole second, or null (at once) when not in the future.</summary>
+    public static DateTimeOffset? ScheduleFor(DateTimeOffset visibleAt, DateTimeOffset now) => visibleAt > now ? RoundUpToSecond(visibleAt) : null;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

@@ -1,4 +1,4 @@
-namespace Outreach.Connector.Queueing;
+namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>The outcome of one send (one or more broker batches): a status and a sentence for logs.</summary>
 /// <param name="Status">How the send ended.</param>
