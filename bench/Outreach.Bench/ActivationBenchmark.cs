@@ -34,9 +34,10 @@ public static class ActivationBenchmark
 
     /// <summary>
     /// AEP spreads a backfill over about an hour rather than sending it at once: ingest is held back while the queue
-    /// holds more than this many messages (see <see cref="QueueBacklogGate"/> for why the emulator needs it).
+    /// holds more than this many messages, one per export, about 1,000 profiles (see <see cref="QueueBacklogGate"/> for why
+    /// the emulator needs it).
     /// </summary>
-    public const int DefaultMaxBacklog = 1_000;
+    public const int DefaultMaxBacklog = 100;
 
     private static readonly SystemUnderTest[] Systems =
     [
@@ -211,7 +212,8 @@ public static class ActivationBenchmark
         ["Delivery:Window"] = BenchConnector.Setting(Window),
         ["Delivery:SafetyMargin"] = BenchConnector.Setting(SafetyMargin),
         ["Delivery:BurstPermits"] = BenchConnector.Setting(SafetyMargin),
-        ["Delivery:BatchSize"] = "1000",
+        // Messages per engine batch (one per export, up to ten profiles each): about 1,000 prospects to group for bulk writes.
+        ["Delivery:BatchSize"] = "100",
         ["Delivery:BulkWrites"] = bulkWrites ?? "off",
         ["Delivery:BulkPollInterval"] = "00:00:00.200",
         ["Drain:Enabled"] = bulkWrites is null ? "false" : "true",
