@@ -1,18 +1,8 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using Azure.Storage.Queues;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Outreach.Connector.Outreach;
 using Outreach.Sandbox.Admin;
 using Outreach.Sandbox.Configuration;
 using Outreach.Testing;
-using OutreachFunctions.Standalone;
 
 namespace Outreach.Bench;
 
@@ -29,7 +19,9 @@ public static class DeliveryBenchmark
     internal const int Limit = 300;
     private const int SafetyMargin = 3;
     internal static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
-    internal const string Secret = "bench-secret-0123456789-abcdefghijklmnop";
+
+    // At 300 requests a minute the default 600 prospects take a few minutes; a backlog still there after this is stuck.
+    internal static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(30);
 
     /// <summary>Runs both systems and prints the table.</summary>
     public static async Task RunAsync(TextWriter output, int prospects = 600)
@@ -75,43 +67,36 @@ public static class DeliveryBenchmark
             RequestLogCapacity = 1_000_000,
         };
         await using var sandbox = await SandboxServer.StartAsync(sandboxOptions);
-        var port = LoopbackPort.GetFree();
-        var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
-        var namePrefix = "bench" + Guid.NewGuid().ToString("N")[..12];
-        await using var app = BuildConnector(azurite, sandbox, baseAddress, namePrefix, pacing);
-        await app.StartAsync();
-        await ConnectorAuthorization.ConnectAsync(baseAddress, Secret, sandbox);
-        using var client = new HttpClient { BaseAddress = baseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
-        var queue = new QueueClient(azurite.ConnectionString, app.Configuration["Delivery:QueueName"]);
+        await using var connector = await BenchConnector.StartAsync(azurite, sandbox, ConnectorSettings(pacing));
+        var queue = connector.Queue;
 
         await using var memory = new MemorySampler();
         var started = DateTimeOffset.UtcNow;
-        var naiveRun = naive ? Task.Run(() => new NaiveDrainer(queue, app.Services.GetRequiredService<IOutreachProspectClient>()).RunAsync(CancellationToken.None)) : null;
+        var naiveRun = naive ? new NaiveDrainer(queue, connector.GetRequiredService<IOutreachProspectClient>()).StartAsync(DrainTimeout) : null;
         foreach (var body in requests)
         {
-            await PostAsync(client, body);
+            await connector.Ingest.PostAsync(body);
         }
 
-        await WaitUntilDrainedAsync(queue, naiveRun);
+        await (naiveRun ?? QueueQuiet.WaitAsync(queue, DrainTimeout));
         var drainSeconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
         var backlogLog = await sandbox.GetRequestsAsync();
 
         // Latency under the limit: 2 updates/s (the limit is 5 requests/s) for prospects the backlog never touched.
         var sent = new Dictionary<long, DateTimeOffset>();
-        naiveRun = naive ? Task.Run(() => new NaiveDrainer(queue, app.Services.GetRequiredService<IOutreachProspectClient>()).RunAsync(CancellationToken.None)) : null;
+        naiveRun = naive ? new NaiveDrainer(queue, connector.GetRequiredService<IOutreachProspectClient>()).StartAsync(DrainTimeout) : null;
         for (var id = 50_001L; id <= 50_040; id++)
         {
             sent[id] = DateTimeOffset.UtcNow;
-            await PostAsync(client, Export(id));
+            await connector.Ingest.PostAsync(Export(id));
             await Task.Delay(500);
         }
 
-        await WaitUntilDrainedAsync(queue, naiveRun);
+        await (naiveRun ?? QueueQuiet.WaitAsync(queue, DrainTimeout));
         var latencyLog = await sandbox.GetRequestsAsync(backlogLog.Count > 0 ? backlogLog[^1].Sequence : 0);
         var latencies = sent.Select(s => latencyLog.Where(e => e.ProspectId == s.Key && e.StatusCode == 200).Select(e => (e.Time - s.Value).TotalMilliseconds).DefaultIfEmpty(double.NaN).Min())
             .Order().ToList();
-        await app.StopAsync();
+        await connector.StopAsync();
 
         var patches = backlogLog.Where(e => e.Method == "PATCH").ToList();
         return new Measurement(
@@ -119,68 +104,24 @@ public static class DeliveryBenchmark
             patches.Count(e => e.StatusCode == 429),
             (double)patches.Count / updates,
             drainSeconds,
-            Percentile(latencies, 0.50),
-            Percentile(latencies, 0.95),
+            IngestClient.Percentile(latencies, 0.50),
+            IngestClient.Percentile(latencies, 0.95),
             memory.PeakHeapMiB,
             memory.PeakWorkingSetMiB);
     }
 
-    internal static WebApplication BuildConnector(
-        AzuriteServer azurite, SandboxServer sandbox, Uri baseAddress, string namePrefix, string? pacing, string? tokenFolder = null)
+    // pacing null = the naive baseline: the connector only ingests; the benchmark's NaiveDrainer delivers.
+    internal static Dictionary<string, string?> ConnectorSettings(string? pacing) => new()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls(baseAddress.ToString());
-        builder.Logging.ClearProviders();
-        var settings = SandboxConnectorSettings.Create(
-            azurite.ConnectionString, sandbox, baseAddress, Secret, tokenFolder ?? Directory.CreateTempSubdirectory("bench-tokens-").FullName, namePrefix);
-        settings["Delivery:RequestsPerWindow"] = Limit.ToString(CultureInfo.InvariantCulture);
-        settings["Delivery:Window"] = Window.ToString("c", CultureInfo.InvariantCulture);
-        settings["Delivery:SafetyMargin"] = SafetyMargin.ToString(CultureInfo.InvariantCulture);
-        settings["Delivery:BurstPermits"] = SafetyMargin.ToString(CultureInfo.InvariantCulture);
-        settings["Delivery:PacingMode"] = pacing ?? "Spread";
-        settings["Drain:Enabled"] = pacing is null ? "false" : "true";
-        settings["Drain:IdlePollInterval"] = "00:00:00.050";
-        settings["Drain:MaxIdlePollInterval"] = "00:00:00.200";
-        settings["Tokens:MintingInterval"] = "00:00:00";
-        settings["Monitoring:Exporter"] = "None";
-        builder.Configuration.AddInMemoryCollection(settings);
-        return StandaloneApp.Build(builder);
-    }
-
-    internal static async Task PostAsync(HttpClient client, string body)
-    {
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(new Uri("/api/profiles", UriKind.Relative), content);
-        if (response.StatusCode != HttpStatusCode.Accepted)
-        {
-            throw new InvalidOperationException($"Ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-    }
+        ["Delivery:RequestsPerWindow"] = BenchConnector.Setting(Limit),
+        ["Delivery:Window"] = BenchConnector.Setting(Window),
+        ["Delivery:SafetyMargin"] = BenchConnector.Setting(SafetyMargin),
+        ["Delivery:BurstPermits"] = BenchConnector.Setting(SafetyMargin),
+        ["Delivery:PacingMode"] = pacing ?? "Spread",
+        ["Drain:Enabled"] = pacing is null ? "false" : "true",
+    };
 
     private static string Export(long id) => DeliveryWorkload.SingleExport(id);
-
-    // Drained = the queue is empty and, for the naive drainer, its loop has ended; the engine is given the same
-    // one-second quiet period the naive drainer uses before it stops.
-    internal static async Task WaitUntilDrainedAsync(QueueClient queue, Task? naiveRun)
-    {
-        if (naiveRun is not null)
-        {
-            await naiveRun;
-            return;
-        }
-
-        var quietSince = DateTime.UtcNow;
-        while (DateTime.UtcNow - quietSince < TimeSpan.FromSeconds(1))
-        {
-            var properties = await queue.GetPropertiesAsync();
-            if (properties.Value.ApproximateMessagesCount > 0)
-            {
-                quietSince = DateTime.UtcNow;
-            }
-
-            await Task.Delay(100);
-        }
-    }
 
     // Windows are aligned to the sandbox's fixed windows: count successful PATCHes per window that began after the
     // backlog started and ended before the last request, i.e. the windows the backlog kept full of demand.
@@ -204,9 +145,6 @@ public static class DeliveryBenchmark
 
     // A workload too small to fill a whole window has no budget figure: say so instead of printing NaN.
     internal static string Share(double share) => double.IsNaN(share) ? "n/a (no full window)" : share.ToString("P1", CultureInfo.InvariantCulture);
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private sealed record Measurement(
         double BudgetUsed, int TooManyRequests, double RequestsPerUpdate, double DrainSeconds,

@@ -1,9 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Storage.Queues;
-using Microsoft.AspNetCore.Builder;
 using Outreach.Sandbox.Admin;
 using Outreach.Sandbox.Configuration;
 using Outreach.Testing;
@@ -60,31 +57,27 @@ public static class DrainerScalingBenchmark
             RequestLogCapacity = 1_000_000,
         };
         await using var sandbox = await SandboxServer.StartAsync(sandboxOptions);
-        var namePrefix = "bench" + Guid.NewGuid().ToString("N")[..12];
+        var namePrefix = BenchConnector.NewNamePrefix();
         var tokenFolder = Directory.CreateTempSubdirectory("bench-tokens-").FullName;
-        var apps = new List<(WebApplication App, Uri BaseAddress)>();
+        var connectors = new List<BenchConnector>();
         try
         {
             for (var i = 0; i < drainers; i++)
             {
-                var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{LoopbackPort.GetFree()}/"));
-                var app = DeliveryBenchmark.BuildConnector(azurite, sandbox, baseAddress, namePrefix, "Spread", tokenFolder);
-                await app.StartAsync();
-                apps.Add((app, baseAddress));
+                connectors.Add(await BenchConnector.StartAsync(
+                    azurite, sandbox, DeliveryBenchmark.ConnectorSettings("Spread"), namePrefix, tokenFolder, connect: false));
             }
 
-            await ConnectorAuthorization.ConnectAsync(apps[0].BaseAddress, DeliveryBenchmark.Secret, sandbox);
-            using var client = new HttpClient { BaseAddress = apps[0].BaseAddress };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DeliveryBenchmark.Secret);
-            var queue = new QueueClient(azurite.ConnectionString, apps[0].App.Configuration["Delivery:QueueName"]);
-
+            // One connection shared by every instance (same token store and tables).
+            var first = connectors[0];
+            await first.ConnectAsync(sandbox);
             var started = DateTimeOffset.UtcNow;
             foreach (var body in requests)
             {
-                await DeliveryBenchmark.PostAsync(client, body);
+                await first.Ingest.PostAsync(body);
             }
 
-            await DeliveryBenchmark.WaitUntilDrainedAsync(queue, null);
+            await QueueQuiet.WaitAsync(first.Queue, DeliveryBenchmark.DrainTimeout);
             var drainSeconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
             var patches = (await ReadRequestLogAsync(sandbox)).Where(e => e.Method == "PATCH").ToList();
             return new Measurement(
@@ -95,10 +88,9 @@ public static class DrainerScalingBenchmark
         }
         finally
         {
-            foreach (var (app, _) in apps)
+            foreach (var connector in connectors)
             {
-                await app.StopAsync();
-                await app.DisposeAsync();
+                await connector.DisposeAsync();
             }
         }
     }

@@ -1,17 +1,8 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using Azure.Storage.Queues;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Outreach.Sandbox.Admin;
 using Outreach.Sandbox.Configuration;
 using Outreach.Testing;
-using OutreachFunctions.Standalone;
 
 namespace Outreach.Bench;
 
@@ -26,7 +17,7 @@ namespace Outreach.Bench;
 /// </remarks>
 public static class EmailDeliveryBenchmark
 {
-    private const string Secret = "bench-secret-0123456789-abcdefghijklmnop";
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(10);
     private const int MultiValueEmailsPerLookup = 20;
 
     /// <summary>Runs the three variants and prints the table and a summary line.</summary>
@@ -69,27 +60,19 @@ public static class EmailDeliveryBenchmark
             RequestLogCapacity = 1_000_000,
         };
         await using var sandbox = await SandboxServer.StartAsync(sandboxOptions);
-        var port = LoopbackPort.GetFree();
-        var baseAddress = SandboxConnectorSettings.LoopbackBase(port);
-        var namePrefix = "benchmail" + Guid.NewGuid().ToString("N")[..12];
-        await using var app = BuildConnector(azurite, sandbox, baseAddress, namePrefix, emailsPerLookup);
-        await app.StartAsync();
-        await ConnectorAuthorization.ConnectAsync(baseAddress, Secret, sandbox);
-        using var client = new HttpClient { BaseAddress = baseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
-        var queue = new QueueClient(azurite.ConnectionString, app.Configuration["Delivery:QueueName"]);
+        await using var connector = await BenchConnector.StartAsync(azurite, sandbox, ConnectorSettings(emailsPerLookup));
 
         var started = DateTimeOffset.UtcNow;
         var before = await LastSequenceAsync(sandbox);
-        await PostAsync(client, Enumerable.Range(1, prospects).Select(id => Profile(id, email: emailsPerLookup is not null, minute: 0)));
-        await WaitUntilDrainedAsync(queue);
+        await PostAsync(connector.Ingest, Enumerable.Range(1, prospects).Select(id => Profile(id, email: emailsPerLookup is not null, minute: 0)));
+        await QueueQuiet.WaitAsync(connector.Queue, DrainTimeout);
         var cold = await sandbox.GetRequestsAsync(before);
 
-        await PostAsync(client, Enumerable.Range(1, prospects).Select(id => Profile(id, email: emailsPerLookup is not null, minute: 10)));
-        await WaitUntilDrainedAsync(queue);
+        await PostAsync(connector.Ingest, Enumerable.Range(1, prospects).Select(id => Profile(id, email: emailsPerLookup is not null, minute: 10)));
+        await QueueQuiet.WaitAsync(connector.Queue, DrainTimeout);
         var warm = await sandbox.GetRequestsAsync(cold.Count > 0 ? cold[^1].Sequence : before);
         var seconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
-        await app.StopAsync();
+        await connector.StopAsync();
 
         return new Measurement(
             (double)Outreach(cold) / prospects,
@@ -112,21 +95,16 @@ public static class EmailDeliveryBenchmark
     private static int Lookups(IReadOnlyList<RequestLogEntry> log) =>
         log.Count(e => e.Method == "GET" && e.Path.Contains("filter%5Bemails%5D", StringComparison.OrdinalIgnoreCase) || e.Method == "GET" && e.Path.Contains("filter[emails]", StringComparison.OrdinalIgnoreCase));
 
-    private static WebApplication BuildConnector(AzuriteServer azurite, SandboxServer sandbox, Uri baseAddress, string namePrefix, int? emailsPerLookup)
+    // The rate limit is far above the workload: the figures count requests, not pacing.
+    private static Dictionary<string, string?> ConnectorSettings(int? emailsPerLookup)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls(baseAddress.ToString());
-        builder.Logging.ClearProviders();
-        var settings = SandboxConnectorSettings.Create(
-            azurite.ConnectionString, sandbox, baseAddress, Secret, Directory.CreateTempSubdirectory("bench-tokens-").FullName, namePrefix);
-        settings["Delivery:RequestsPerWindow"] = "1000000";
-        settings["Delivery:Window"] = "00:01:00";
-        settings["Delivery:PacingMode"] = "Burst";
-        settings["Delivery:BurstPermits"] = "10000";
-        settings["Drain:IdlePollInterval"] = "00:00:00.050";
-        settings["Drain:MaxIdlePollInterval"] = "00:00:00.200";
-        settings["Tokens:MintingInterval"] = "00:00:00";
-        settings["Monitoring:Exporter"] = "None";
+        var settings = new Dictionary<string, string?>
+        {
+            ["Delivery:RequestsPerWindow"] = "1000000",
+            ["Delivery:Window"] = "00:01:00",
+            ["Delivery:PacingMode"] = "Burst",
+            ["Delivery:BurstPermits"] = "10000",
+        };
         if (emailsPerLookup is { } perLookup)
         {
             settings["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping-email.json");
@@ -134,8 +112,7 @@ public static class EmailDeliveryBenchmark
             settings["Outreach:MaxEmailsPerLookup"] = perLookup.ToString(CultureInfo.InvariantCulture);
         }
 
-        builder.Configuration.AddInMemoryCollection(settings);
-        return StandaloneApp.Build(builder);
+        return settings;
     }
 
     private static JsonObject Profile(long id, bool email, int minute)
@@ -161,31 +138,11 @@ public static class EmailDeliveryBenchmark
         };
     }
 
-    private static async Task PostAsync(HttpClient client, IEnumerable<JsonObject> profiles)
+    private static async Task PostAsync(IngestClient ingest, IEnumerable<JsonObject> profiles)
     {
         foreach (var chunk in profiles.Chunk(10))
         {
-            using var content = new StringContent(new JsonArray([.. chunk]).ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await client.PostAsync(new Uri("/api/profiles", UriKind.Relative), content);
-            if (response.StatusCode != HttpStatusCode.Accepted)
-            {
-                throw new InvalidOperationException($"Ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            }
-        }
-    }
-
-    private static async Task WaitUntilDrainedAsync(QueueClient queue)
-    {
-        var quietSince = DateTime.UtcNow;
-        while (DateTime.UtcNow - quietSince < TimeSpan.FromSeconds(1))
-        {
-            var properties = await queue.GetPropertiesAsync();
-            if (properties.Value.ApproximateMessagesCount > 0)
-            {
-                quietSince = DateTime.UtcNow;
-            }
-
-            await Task.Delay(100);
+            await ingest.PostAsync(new JsonArray([.. chunk]).ToJsonString());
         }
     }
 

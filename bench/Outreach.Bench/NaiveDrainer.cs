@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Storage.Queues;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
@@ -10,11 +11,26 @@ namespace Outreach.Bench;
 /// </summary>
 public sealed class NaiveDrainer(QueueClient queue, IOutreachProspectClient outreach)
 {
+    /// <summary>Starts draining in the background; the task ends once the queue has stayed empty for a second.</summary>
+    /// <param name="timeout">How long it may take at most; then the task fails with a <see cref="BenchmarkFailure"/>.</param>
+    public Task StartAsync(TimeSpan timeout) => Task.Run(async () =>
+    {
+        using var bounded = new CancellationTokenSource(timeout);
+        try
+        {
+            await RunAsync(bounded.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new BenchmarkFailure(string.Create(CultureInfo.InvariantCulture, $"the naive drainer had not emptied the queue after {timeout.TotalSeconds:0} s"));
+        }
+    });
+
     /// <summary>Drains until the queue has stayed empty for a second.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var emptySince = DateTime.UtcNow;
-        while (DateTime.UtcNow - emptySince < TimeSpan.FromSeconds(1))
+        while (DateTime.UtcNow - emptySince < QueueQuiet.QuietPeriod)
         {
             var messages = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), cancellationToken)).Value;
             if (messages.Length == 0)

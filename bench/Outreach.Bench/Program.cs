@@ -1,7 +1,7 @@
 using Outreach.Bench;
 
 // Benchmarks print a table of measured figures, each with a ratio against a baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|delivery-email [prospects]|drainers [prospects] [--drainers N]|activation [--quick]|startup|all>
+// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|delivery-email [prospects]|drainers [prospects] [--drainers N]|activation [--quick] [--systems abcd] [--max-backlog N]|startup|all>
 var which = args.Length > 0 ? args[0] : "all";
 switch (which)
 {
@@ -24,7 +24,17 @@ switch (which)
         await EmailDeliveryBenchmark.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400);
         break;
     case "activation":
-        await ActivationBenchmark.RunAsync(Console.Out, quick: args.Contains("--quick"));
+        var systemsAt = Array.IndexOf(args, "--systems");
+        var backlogAt = Array.IndexOf(args, "--max-backlog");
+        if (!await ActivationBenchmark.RunAsync(
+                Console.Out,
+                quick: args.Contains("--quick"),
+                only: systemsAt > 0 && systemsAt + 1 < args.Length ? args[systemsAt + 1] : null,
+                maxBacklog: backlogAt > 0 && backlogAt + 1 < args.Length ? int.Parse(args[backlogAt + 1], System.Globalization.CultureInfo.InvariantCulture) : ActivationBenchmark.DefaultMaxBacklog))
+        {
+            return 1;
+        }
+
         break;
     case "startup":
         HandlerStartupBenchmark.Run(Console.Out);
