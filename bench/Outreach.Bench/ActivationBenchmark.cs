@@ -212,8 +212,8 @@ public static class ActivationBenchmark
         ["Delivery:Window"] = BenchConnector.Setting(Window),
         ["Delivery:SafetyMargin"] = BenchConnector.Setting(SafetyMargin),
         ["Delivery:BurstPermits"] = BenchConnector.Setting(SafetyMargin),
-        // Messages per engine batch (one per export, up to ten profiles each): about 1,000 prospects to group for bulk writes.
-        ["Delivery:BatchSize"] = "100",
+        // Messages per engine batch (one per export, up to ten profiles each): about 2,000 prospects to group for bulk writes.
+        ["Delivery:BatchSize"] = "200",
         ["Delivery:BulkWrites"] = bulkWrites ?? "off",
         ["Delivery:BulkPollInterval"] = "00:00:00.200",
         ["Drain:Enabled"] = bulkWrites is null ? "false" : "true",

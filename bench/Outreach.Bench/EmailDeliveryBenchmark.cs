@@ -42,7 +42,7 @@ public static class EmailDeliveryBenchmark
         }
 
         table.WriteTo(output);
-        output.WriteLine("Requests per new prospect include the write (PATCH); extra requests per update are lookups sent while the cache was warm.");
+        output.WriteLine("Requests per new prospect count every Outreach API call (lookups, reads, the write: PATCH or bulk action and its polls); extra requests per update are lookups sent while the cache was warm.");
         output.WriteLine(
             $"Summary: email matching costs {multi.ColdPerProspect:0.00} Outreach requests per new prospect with {MultiValueEmailsPerLookup} emails per lookup " +
             $"(target <= 1.1; {single.ColdPerProspect:0.00} with the default of one) and {multi.WarmExtraPerUpdate:0.000} extra requests per update " +
@@ -88,9 +88,9 @@ public static class EmailDeliveryBenchmark
         return log.Count > 0 ? log[^1].Sequence : 0;
     }
 
-    private static int Outreach(IReadOnlyList<RequestLogEntry> log) => log.Count(IsPatch) + Lookups(log);
-
-    private static bool IsPatch(RequestLogEntry entry) => entry.Method == "PATCH";
+    // Every Outreach API call counts (lookups, collection GETs, PATCHes, bulk actions, batch polls): all of them spend
+    // the connection's budget. OAuth's token endpoint does not.
+    private static int Outreach(IReadOnlyList<RequestLogEntry> log) => log.Count(e => e.Path.StartsWith("/api/v2/", StringComparison.Ordinal));
 
     private static int Lookups(IReadOnlyList<RequestLogEntry> log) =>
         log.Count(e => e.Method == "GET" && e.Path.Contains("filter%5Bemails%5D", StringComparison.OrdinalIgnoreCase) || e.Method == "GET" && e.Path.Contains("filter[emails]", StringComparison.OrdinalIgnoreCase));
