@@ -138,6 +138,58 @@ internal sealed partial class OutreachApiCaller(
         return outcome;
     }
 
+    /// <summary>
+    /// GETs a JSON:API list from <paramref name="firstUrl"/> and follows its <c>links.next</c> until the last page. A
+    /// next link to another host is not followed: the request would carry the connection's token there.
+    /// </summary>
+    /// <param name="operation">A short name for logs, e.g. <c>GET batchItems</c>.</param>
+    /// <param name="firstUrl">The first page, relative to the API base address.</param>
+    /// <param name="readPage">Reads one page's items and next link; null when the answer is not such a list.</param>
+    /// <param name="notAList">The reason given when a page cannot be read.</param>
+    /// <param name="beforeEachRequest">Awaited before each HTTP send, e.g. to take a permit from the shared request budget.</param>
+    /// <param name="cancellationToken">Cancels the call (throws).</param>
+    public async Task<PagedGetOutcome<T>> GetAllPagesAsync<T>(
+        string operation,
+        string firstUrl,
+        Func<ReadOnlyMemory<byte>, (List<T> Items, Uri? Next)?> readPage,
+        string notAList,
+        Func<CancellationToken, ValueTask>? beforeEachRequest,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readPage);
+        var items = new List<T>();
+        Uri? url = new(firstUrl, UriKind.Relative);
+        var requests = 0;
+        RateLimitSnapshot rateLimit = default;
+        while (url is not null)
+        {
+            var pageUrl = url;
+            var outcome = await SendAsync(operation, () => new HttpRequestMessage(HttpMethod.Get, pageUrl), beforeEachRequest, cancellationToken);
+            requests++;
+            if (outcome is not OutreachCallOutcome.Succeeded succeeded)
+            {
+                return new PagedGetOutcome<T>.Failed(outcome);
+            }
+
+            rateLimit = succeeded.RateLimit;
+            if (readPage(succeeded.Body) is not { } page)
+            {
+                return new PagedGetOutcome<T>.Failed(new OutreachCallOutcome.Transient(succeeded.StatusCode, notAList, null, rateLimit));
+            }
+
+            items.AddRange(page.Items);
+            url = SameHost(page.Next);
+        }
+
+        return new PagedGetOutcome<T>.Read(items, requests, rateLimit);
+    }
+
+    private Uri? SameHost(Uri? next) =>
+        next is not null && httpClient.BaseAddress is { } baseAddress
+        && Uri.Compare(next, baseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
+            ? next
+            : null;
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "{Operation}: HTTP {StatusCode} → {Outcome}")]

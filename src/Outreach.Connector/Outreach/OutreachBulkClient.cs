@@ -85,31 +85,19 @@ public sealed partial class OutreachBulkClient(
     public async Task<BatchFailuresOutcome> ReadFailuresAsync(long batchId, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchId);
-        var failures = new List<BatchItemFailure>();
-        Uri? url = new(string.Create(CultureInfo.InvariantCulture, $"batchItems?filter[batch][id]={batchId}&filter[failed]=true&page[size]=1000"), UriKind.Relative);
-        var requests = 0;
-        RateLimitSnapshot rateLimit = default;
-        while (url is not null)
+        var pages = await _caller.GetAllPagesAsync(
+            "GET batchItems",
+            string.Create(CultureInfo.InvariantCulture, $"batchItems?filter[batch][id]={batchId}&filter[failed]=true&page[size]=1000"),
+            body => BatchDocumentReader.ReadFailedItems(body, batchId),
+            "Outreach's answer is not a batchItems list.",
+            beforeEachRequest,
+            cancellationToken);
+        return pages switch
         {
-            var pageUrl = url;
-            var outcome = await _caller.SendAsync("GET batchItems", () => new HttpRequestMessage(HttpMethod.Get, pageUrl), beforeEachRequest, cancellationToken);
-            requests++;
-            if (outcome is not OutreachCallOutcome.Succeeded succeeded)
-            {
-                return new BatchFailuresOutcome.Failed(outcome);
-            }
-
-            rateLimit = succeeded.RateLimit;
-            if (BatchDocumentReader.ReadFailedItems(succeeded.Body, batchId) is not { } page)
-            {
-                return new BatchFailuresOutcome.Failed(new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer is not a batchItems list.", null, rateLimit));
-            }
-
-            failures.AddRange(page.Failures);
-            url = SameHost(page.Next);
-        }
-
-        return new BatchFailuresOutcome.Read(failures, requests, rateLimit);
+            PagedGetOutcome<BatchItemFailure>.Read read => new BatchFailuresOutcome.Read(read.Items, read.Requests, read.RateLimit),
+            PagedGetOutcome<BatchItemFailure>.Failed failed => new BatchFailuresOutcome.Failed(failed.Outcome),
+            _ => throw new InvalidOperationException("Unknown paged outcome."),
+        };
     }
 
     private static HttpRequestMessage Request(string url, byte[] body)
@@ -118,12 +106,6 @@ public sealed partial class OutreachBulkClient(
         request.Content.Headers.ContentType = JsonApi;
         return request;
     }
-
-    private Uri? SameHost(Uri? next) =>
-        next is not null && httpClient.BaseAddress is { } baseAddress
-        && Uri.Compare(next, baseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
-            ? next
-            : null;
 
     private static partial class Log
     {

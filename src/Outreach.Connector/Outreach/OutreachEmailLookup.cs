@@ -43,41 +43,26 @@ public sealed class OutreachEmailLookup(
         }
 
         var wanted = emails.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var matches = wanted.ToDictionary(email => email, _ => new SortedSet<long>(), StringComparer.OrdinalIgnoreCase);
-        Uri? url = new(FirstPageUrl(wanted), UriKind.Relative);
-        var requests = 0;
-        RateLimitSnapshot rateLimit = default;
-        while (url is not null)
+        var pages = await _caller.GetAllPagesAsync(Operation, FirstPageUrl(wanted), JsonApiList.Read, "Outreach's answer is not a JSON:API list.", beforeEachRequest, cancellationToken);
+        if (pages is PagedGetOutcome<ProspectValues>.Failed failed)
         {
-            var pageUrl = url;
-            var outcome = await _caller.SendAsync(Operation, () => new HttpRequestMessage(HttpMethod.Get, pageUrl), beforeEachRequest, cancellationToken);
-            requests++;
-            if (outcome is not OutreachCallOutcome.Succeeded succeeded)
-            {
-                return new EmailLookupOutcome.Failed(outcome);
-            }
+            return new EmailLookupOutcome.Failed(failed.Outcome);
+        }
 
-            rateLimit = succeeded.RateLimit;
-            if (JsonApiList.Read(succeeded.Body) is not { } page)
-            {
-                return new EmailLookupOutcome.Failed(new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer is not a JSON:API list.", null, rateLimit));
-            }
+        var read = (PagedGetOutcome<ProspectValues>.Read)pages;
 
-            var (prospects, next) = page;
-            foreach (var prospect in prospects)
+        var matches = wanted.ToDictionary(email => email, _ => new SortedSet<long>(), StringComparer.OrdinalIgnoreCase);
+        foreach (var prospect in read.Items)
+        {
+            foreach (var email in prospect.Emails.Where(matches.ContainsKey))
             {
-                foreach (var email in prospect.Emails.Where(matches.ContainsKey))
-                {
-                    matches[email].Add(prospect.Id);
-                }
+                matches[email].Add(prospect.Id);
             }
-
-            url = SameHost(next);
         }
 
         var result = emails.Distinct(StringComparer.Ordinal)
             .ToDictionary(email => email, email => (IReadOnlyList<long>)[.. matches[email]], StringComparer.Ordinal);
-        return new EmailLookupOutcome.Found(result, requests, rateLimit);
+        return new EmailLookupOutcome.Found(result, read.Requests, read.RateLimit);
     }
 
     private static string FirstPageUrl(IReadOnlyList<string> emails)
@@ -98,11 +83,4 @@ public sealed class OutreachEmailLookup(
 
         return url.Append(CultureInfo.InvariantCulture, $"&fields[prospect]=emails&page[size]={PageSize}").ToString();
     }
-
-    /// <summary>A next-page link is followed only on the API's own host: the bearer token must not travel elsewhere.</summary>
-    private Uri? SameHost(Uri? next) =>
-        next is not null && httpClient.BaseAddress is { } baseAddress
-        && Uri.Compare(next, baseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
-            ? next
-            : null;
 }
