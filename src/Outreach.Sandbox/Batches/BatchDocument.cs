@@ -9,7 +9,7 @@ internal static class BatchDocument
 {
     public static async Task WriteBatchAsync(HttpContext context, BatchStore store, long batchId)
     {
-        await using var writer = Start(context);
+        await using var writer = JsonApiDocument.Start(context);
         store.Read(batches =>
         {
             writer.WriteStartObject();
@@ -20,33 +20,8 @@ internal static class BatchDocument
         });
     }
 
-    public static async Task WriteItemsAsync(HttpContext context, IReadOnlyList<BatchItem> items, string? next)
-    {
-        await using var writer = Start(context);
-        writer.WriteStartObject();
-        writer.WriteStartArray("data");
-        foreach (var item in items)
-        {
-            WriteItem(writer, item);
-        }
-
-        writer.WriteEndArray();
-        if (next is not null)
-        {
-            writer.WriteStartObject("links");
-            writer.WriteString("next", next);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndObject();
-    }
-
-    private static Utf8JsonWriter Start(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = ApiErrors.MediaType;
-        return new Utf8JsonWriter(context.Response.BodyWriter, SandboxJson.WriterOptions);
-    }
+    public static Task WriteItemsAsync(HttpContext context, IReadOnlyList<BatchItem> items, string? next) =>
+        JsonApiDocument.WriteListAsync(context, items, WriteItem, next);
 
     private static void WriteBatch(Utf8JsonWriter writer, Batch batch, HttpRequest request)
     {

@@ -8,40 +8,15 @@ internal static class ProspectDocument
 {
     public static async Task WriteAsync(HttpContext context, ProspectSnapshot prospect, ISet<string>? fields)
     {
-        await using var writer = Start(context);
+        await using var writer = Api.JsonApiDocument.Start(context);
         writer.WriteStartObject();
         writer.WritePropertyName("data");
         WriteResource(writer, prospect, fields, context.Request);
         writer.WriteEndObject();
     }
 
-    public static async Task WriteListAsync(HttpContext context, IEnumerable<ProspectSnapshot> prospects, ISet<string>? fields, string? next)
-    {
-        await using var writer = Start(context);
-        writer.WriteStartObject();
-        writer.WriteStartArray("data");
-        foreach (var prospect in prospects)
-        {
-            WriteResource(writer, prospect, fields, context.Request);
-        }
-
-        writer.WriteEndArray();
-        if (next is not null)
-        {
-            writer.WriteStartObject("links");
-            writer.WriteString("next", next);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndObject();
-    }
-
-    private static Utf8JsonWriter Start(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = Api.ApiErrors.MediaType;
-        return new Utf8JsonWriter(context.Response.BodyWriter, Api.SandboxJson.WriterOptions);
-    }
+    public static Task WriteListAsync(HttpContext context, IEnumerable<ProspectSnapshot> prospects, ISet<string>? fields, string? next) =>
+        Api.JsonApiDocument.WriteListAsync(context, prospects, (writer, prospect) => WriteResource(writer, prospect, fields, context.Request), next);
 
     private static void WriteResource(Utf8JsonWriter writer, ProspectSnapshot prospect, ISet<string>? fields, HttpRequest request)
     {
