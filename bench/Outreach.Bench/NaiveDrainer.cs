@@ -26,11 +26,14 @@ public sealed class NaiveDrainer(QueueClient queue, IOutreachProspectClient outr
         }
     });
 
+    // It runs while ingest is still posting, so a short lull in ingest must not end it.
+    private static readonly TimeSpan StopAfterEmptyFor = TimeSpan.FromSeconds(1);
+
     /// <summary>Drains until the queue has stayed empty for a second.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var emptySince = DateTime.UtcNow;
-        while (DateTime.UtcNow - emptySince < QueueQuiet.QuietPeriod)
+        while (DateTime.UtcNow - emptySince < StopAfterEmptyFor)
         {
             var messages = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), cancellationToken)).Value;
             if (messages.Length == 0)

@@ -110,7 +110,8 @@ public sealed class DeliveryEngine(
     {
         await using var claims = await ClaimGate.OpenAsync(_claims, groups.Select(g => g.ProspectId), cancellationToken);
         groups = await claims.KeepHeldAsync(run, groups, cancellationToken);
-        groups = await BulkPassAsync(run, groups, cancellationToken);
+        var pass = await BulkPassAsync(run, groups, cancellationToken);
+        groups = pass.ApplyTo(run, groups);
         await using var purse = _budget.OpenPurse(_logger);
         for (var i = 0; i < groups.Count; i++)
         {
@@ -120,7 +121,7 @@ public sealed class DeliveryEngine(
             }
             else if (await claims.KeepsAsync(run, groups[i], cancellationToken))
             {
-                await DeliverProspectAsync(run, groups[i], purse, groups.Count - i, cancellationToken);
+                await DeliverProspectAsync(run, groups[i], pass.Handoffs.GetValueOrDefault(groups[i].ProspectId), purse, groups.Count - i, cancellationToken);
             }
         }
 
@@ -129,10 +130,12 @@ public sealed class DeliveryEngine(
 
     // Skips values Outreach holds, reads never-written prospects and writes shared changes in bulk (Delivery/Bulk);
     // the prospects it leaves go one PATCH each below.
-    private async Task<IReadOnlyList<CoalescedUpdate>> BulkPassAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken) =>
-        _bulk is null || groups.Count == 0 || _pause.HoldsNow(out _) ? groups : (await _bulk.RunAsync(groups, run.StartedAt, cancellationToken)).ApplyTo(run, groups);
+    private async Task<BulkPassResult> BulkPassAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken) =>
+        _bulk is null || groups.Count == 0 || _pause.HoldsNow(out _) ? BulkPassResult.Empty : await _bulk.RunAsync(groups, run.StartedAt, cancellationToken);
 
-    private async Task DeliverProspectAsync(BatchRun run, CoalescedUpdate group, PermitPurse purse, int prospectsLeft, CancellationToken cancellationToken)
+    // handoff: what the bulk pass learnt of the prospect under this batch's claim (null: it did not see it).
+    private async Task DeliverProspectAsync(
+        BatchRun run, CoalescedUpdate group, PatchHandoff? handoff, PermitPurse purse, int prospectsLeft, CancellationToken cancellationToken)
     {
         using var activity = _observer.ProspectStarted(group);
         if (_pause.HoldsNow(out var probeAt))
@@ -154,7 +157,7 @@ public sealed class DeliveryEngine(
 
         try
         {
-            var applied = await _versions.ReadAsync(group.ProspectId, cancellationToken);
+            var applied = handoff?.Versions ?? await _versions.ReadAsync(group.ProspectId, cancellationToken);
             var filtered = StaleFieldFilter.Filter(group.Fields, applied.Fields);
             run.Count(Names.Stale, filtered.Stale);
             run.Count(Names.Duplicate, filtered.Duplicate);
@@ -163,8 +166,11 @@ public sealed class DeliveryEngine(
                 DeliveryLog.FieldsDropped(_logger, group.ProspectId, filtered.Stale, filtered.Duplicate, filtered.Fresh.Count);
             }
 
-            if (filtered.Fresh.Count == 0)
+            // Fields Outreach already holds are not sent; their versions are recorded with the sent ones.
+            var send = handoff is null ? filtered.Fresh : UnchangedFields.Without(filtered.Fresh, handoff.Held);
+            if (send.Count == 0)
             {
+                await RecordVersionsAsync(group, applied, filtered.Fresh, cancellationToken);
                 run.Complete(group, CompletionReason.UpToDate);
                 run.Count(Names.UpToDate, group.Messages.Count);
                 return;
@@ -178,12 +184,12 @@ public sealed class DeliveryEngine(
                 return;
             }
 
-            var attributes = filtered.Fresh.Select(pair => KeyValuePair.Create(pair.Key, pair.Value.Change.Value)).ToList();
+            var attributes = send.Select(pair => KeyValuePair.Create(pair.Key, pair.Value.Change.Value)).ToList();
             var outcome = await _outreach.PatchProspectAsync(group.ProspectId, attributes, cancellationToken);
             run.Count(outcome is PatchOutcome.Applied { DryRun: true } ? Names.DryRunApplied : Names.RequestsSent, 1);
             _observer.PatchAnswered(activity, outcome);
             await purse.ObserveAsync(outcome.RateLimit, cancellationToken);
-            await HandleOutcomeAsync(run, group, applied, filtered, outcome, purse, cancellationToken);
+            await HandleOutcomeAsync(run, group, applied, new PatchedFields(send, filtered.Fresh), outcome, purse, cancellationToken);
         }
         catch (RequestFailedException ex)
         {
@@ -195,7 +201,7 @@ public sealed class DeliveryEngine(
     }
 
     private async Task HandleOutcomeAsync(
-        BatchRun run, CoalescedUpdate group, AppliedFieldVersions appliedBefore, FieldFilterResult filtered, PatchOutcome outcome, PermitPurse purse, CancellationToken cancellationToken)
+        BatchRun run, CoalescedUpdate group, AppliedFieldVersions appliedBefore, PatchedFields fields, PatchOutcome outcome, PermitPurse purse, CancellationToken cancellationToken)
     {
         switch (outcome)
         {
@@ -206,10 +212,10 @@ public sealed class DeliveryEngine(
                     DeliveryLog.Resumed(_logger);
                 }
 
-                await RecordVersionsAsync(group, appliedBefore, filtered, cancellationToken);
+                await RecordVersionsAsync(group, appliedBefore, fields.Recorded, cancellationToken);
                 run.Complete(group, CompletionReason.Applied);
                 run.Count(Names.Applied, 1);
-                foreach (var (_, field) in filtered.Fresh)
+                foreach (var (_, field) in fields.Sent)
                 {
                     if (field.Change.AudienceId is { } audienceId)
                     {
@@ -221,7 +227,7 @@ public sealed class DeliveryEngine(
                 }
 
                 run.Count(Names.MessagesApplied, group.Messages.Count);
-                DeliveryLog.Applied(_logger, group.ProspectId, filtered.Fresh.Count, group.Messages.Count);
+                DeliveryLog.Applied(_logger, group.ProspectId, fields.Sent.Count, group.Messages.Count);
                 break;
 
             case PatchOutcome.RateLimited limited:
@@ -247,7 +253,13 @@ public sealed class DeliveryEngine(
                     run.NotFound.Add(group.ProspectId);
                 }
 
-                var sent = Coalescer.ToUpdate(group, filtered.Fresh);
+                // The fields not sent are held by Outreach all the same: recorded, so an older export cannot follow.
+                if (fields.Recorded.Count > fields.Sent.Count)
+                {
+                    await RecordVersionsAsync(group, appliedBefore, UnchangedFields.Without(fields.Recorded, fields.Sent), cancellationToken);
+                }
+
+                var sent = Coalescer.ToUpdate(group, fields.Sent);
                 var entry = await _ledger.RecordRejectionAsync(
                     sent, rejected, group.Messages.Select(m => m.MessageId).ToList(), group.Messages.Max(m => m.DeliveryAttempt), cancellationToken);
                 DeliveryLog.Rejected(_logger, group.ProspectId, entry.Explanation, rejected.StatusCode, entry.ErrorId, entry.Key);
@@ -271,11 +283,12 @@ public sealed class DeliveryEngine(
         }
     }
 
-    private async Task RecordVersionsAsync(CoalescedUpdate group, AppliedFieldVersions appliedBefore, FieldFilterResult filtered, CancellationToken cancellationToken)
+    private async Task RecordVersionsAsync(
+        CoalescedUpdate group, AppliedFieldVersions appliedBefore, IReadOnlyDictionary<string, CoalescedField> fields, CancellationToken cancellationToken)
     {
         try
         {
-            var versions = filtered.Fresh.ToDictionary(pair => pair.Key, pair => pair.Value.Version, StringComparer.Ordinal);
+            var versions = fields.ToDictionary(pair => pair.Key, pair => pair.Value.Version, StringComparer.Ordinal);
             var recorded = await _versions.RecordAppliedAsync(group.ProspectId, versions, appliedBefore, cancellationToken);
             if (recorded.Superseded.Count > 0)
             {
@@ -289,6 +302,9 @@ public sealed class DeliveryEngine(
             DeliveryLog.VersionsNotRecorded(_logger, ex, group.ProspectId);
         }
     }
+
+    // Sent: what the PATCH carried. Recorded on success: those and the fields Outreach already held (not sent).
+    private sealed record PatchedFields(IReadOnlyDictionary<string, CoalescedField> Sent, IReadOnlyDictionary<string, CoalescedField> Recorded);
 
     private void ApplyStop(BatchRun run, CoalescedUpdate group) =>
         run.ApplyStop(group, message => _failed.RetryLater(run, message, "delivery state storage failed", null));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
@@ -19,7 +20,14 @@ namespace Outreach.Connector.Tests.Delivery;
 /// <summary>A delivery engine wired to real stores on Azurite (fresh tables per harness), a fake clock and a mocked Outreach.</summary>
 internal sealed class DeliveryHarness
 {
-    public DeliveryHarness(AzuriteFixture azurite, Action<DeliveryOptions>? configure = null, TableServiceClient? service = null)
+    /// <param name="azurite">The storage emulator.</param>
+    /// <param name="configure">Changes to the test's delivery options.</param>
+    /// <param name="service">Another table service (e.g. one that fails).</param>
+    /// <param name="bulkOutreach">
+    /// When given, the engine runs a bulk pass against this fake before its PATCH path (on the harness's fake clock, so a
+    /// test whose bulk jobs must be polled advances <see cref="Time"/>).
+    /// </param>
+    public DeliveryHarness(AzuriteFixture azurite, Action<DeliveryOptions>? configure = null, TableServiceClient? service = null, Bulk.FakeBulkOutreach? bulkOutreach = null)
     {
         Options = new DeliveryOptions
         {
@@ -45,7 +53,11 @@ internal sealed class DeliveryHarness
         TokenStore = new InMemoryTokenStore();
         Pause = new ConnectionState(ConnectionName, TokenStore, Microsoft.Extensions.Options.Options.Create(new TokenOptions()), Time, NullLogger<ConnectionState>.Instance);
         Backoff = new Backoff(Options, new Random(7));
-        Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Pause, Backoff, options, Time, Logger, new DeliveryTelemetry(Counters, Logger));
+        var bulk = bulkOutreach is null ? null : new BulkPass(
+            bulkOutreach, Versions, Budget, new BulkPermits(Budget, options, Time), new InFlightBulkWrites(), new BulkCallCost(),
+            new BulkWriteAvailability(Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), Time, NullLogger<BulkWriteAvailability>.Instance),
+            Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), options, Time, NullLogger<BulkPass>.Instance);
+        Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Pause, Backoff, options, Time, Logger, new DeliveryTelemetry(Counters, Logger), bulk: bulk);
     }
 
     public const string ConnectionName = "default";

@@ -74,16 +74,23 @@ public sealed partial class BulkPass(
                 await ReadBeforeFirstWriteAsync(run, entries, cancellationToken);
             }
 
-            await RecordHeldAsync(run, entries, cancellationToken);
+            run.Count(Names.SkippedUnchanged, entries.Sum(e => e.Held.Count));
+            await RecordHeldAsync(run, [.. entries.Where(e => e.Fresh.Count == 0)], cancellationToken);
             if (bulkEnabled && run.MaySend)
             {
-                var jobs = await SubmitAsync(run, entries, cancellationToken);
+                var plan = PlanBulkWrites(entries);
+
+                // A bulk job outlives this batch's claims, so what its prospects hold already is recorded before it is
+                // sent: an older export arriving while the job runs is then refused as stale, not written.
+                await RecordHeldAsync(run, [.. plan.Chunks.SelectMany(c => c.Items)], cancellationToken);
+                var jobs = await SubmitAsync(run, plan, cancellationToken);
                 await PollUntilFinishedAsync(run, jobs, cancellationToken);
             }
         }
         catch (RequestFailedException ex)
         {
             LogStorageFailed(logger, ex);
+            run.StorageFailed = true;
         }
 
         // Whatever happened above, no prospect with a field in flight may reach the PATCH path.
@@ -99,7 +106,7 @@ public sealed partial class BulkPass(
             }
         }
 
-        return new BulkPassResult(deferred, [.. run.Completed.Select(pair => (pair.Key, pair.Value))], run.Counts, run.AudiencesWritten);
+        return new BulkPassResult(deferred, [.. run.Completed.Select(pair => (pair.Key, pair.Value))], run.Counts, run.AudiencesWritten, run.Handoffs());
     }
 
     // Per prospect: what is still to send after stale, duplicate and (unless resending) unchanged fields are dropped.
@@ -145,7 +152,7 @@ public sealed partial class BulkPass(
     // Prospects never written: one collection GET per chunk of ids, and fields already equal in Outreach are held.
     private async Task ReadBeforeFirstWriteAsync(Run run, List<Entry> entries, CancellationToken cancellationToken)
     {
-        var neverWritten = entries.Where(e => e.Applied.ETag is null && e.Fresh.Count > 0).ToList();
+        var neverWritten = entries.Where(e => e.NeverWritten && e.Fresh.Count > 0).ToList();
         foreach (var chunk in neverWritten.Chunk(Math.Max(1, outreach.MaxIdsPerRead)))
         {
             if (!run.MaySend || !await TakeAsync(run, 1, cancellationToken))
@@ -178,38 +185,37 @@ public sealed partial class BulkPass(
     }
 
     // One version write per prospect for the fields Outreach already holds; they then count as applied, and a
-    // prospect with nothing else to send is complete.
+    // prospect with nothing else to send is complete. Prospects left for the PATCH path are not written here: their
+    // held fields travel with them (BulkPassResult.Handoffs) and are recorded with the PATCH's own write.
     private async Task RecordHeldAsync(Run run, List<Entry> entries, CancellationToken cancellationToken)
     {
-        var holding = entries.Where(e => e.Held.Count > 0).ToList();
+        var holding = entries.Where(e => e.Held.Count > 0 && !e.HeldRecorded).ToList();
         await Parallel.ForEachAsync(holding, Concurrently(cancellationToken), async (entry, ct) =>
         {
             var held = entry.Held.ToDictionary(pair => pair.Key, pair => pair.Value.Version, StringComparer.Ordinal);
-            await versions.RecordAppliedAsync(entry.Group.ProspectId, held, entry.Applied, ct);
+            entry.Known = (await versions.RecordAppliedAsync(entry.Group.ProspectId, held, entry.Known, ct)).After;
+            entry.HeldRecorded = true;
         });
 
-        foreach (var entry in holding)
+        foreach (var entry in entries.Where(e => e.Fresh.Count == 0))
         {
-            run.Count(Names.SkippedUnchanged, entry.Held.Count);
-            if (entry.Fresh.Count == 0)
-            {
-                run.Count(DeliveryCounterNames.Stale, entry.Stale);
-                run.Count(DeliveryCounterNames.Duplicate, entry.Duplicate);
-                run.Completed[entry.Group] = CompletionReason.UpToDate;
-            }
+            run.Count(DeliveryCounterNames.Stale, entry.Stale);
+            run.Count(DeliveryCounterNames.Duplicate, entry.Duplicate);
+            run.Completed[entry.Group] = CompletionReason.UpToDate;
         }
     }
 
-    private async Task<List<(InFlightBulkJob Job, int Ids)>> SubmitAsync(Run run, List<Entry> entries, CancellationToken cancellationToken)
+    // The prospects whose remaining change is shared by enough others, in chunks of one bulk action each.
+    private BulkPlan<Entry> PlanBulkWrites(List<Entry> entries) => ChangeGrouping.Plan(
+        entries.Where(e => e.Fresh.Count == 1 || (e.Fresh.Count > 1 && outreach.CarriesSeveralFields)),
+        e => e.Group.ProspectId,
+        e => e.Fresh.ToDictionary(pair => pair.Key, pair => pair.Value.Change.Value, StringComparer.Ordinal),
+        cost.MaxIdsPerCall(Math.Max(1, outreach.MaxIdsPerBulkCall), permits.Cap),
+        _options.MinProspectsPerBulkCall);
+
+    private async Task<List<(InFlightBulkJob Job, int Ids)>> SubmitAsync(Run run, BulkPlan<Entry> plan, CancellationToken cancellationToken)
     {
         var jobs = new List<(InFlightBulkJob, int)>();
-        var maxIds = cost.MaxIdsPerCall(Math.Max(1, outreach.MaxIdsPerBulkCall), permits.Cap);
-        var plan = ChangeGrouping.Plan(
-            entries.Where(e => e.Fresh.Count == 1 || (e.Fresh.Count > 1 && outreach.CarriesSeveralFields)),
-            e => e.Group.ProspectId,
-            e => e.Fresh.ToDictionary(pair => pair.Key, pair => pair.Value.Change.Value, StringComparer.Ordinal),
-            maxIds,
-            _options.MinProspectsPerBulkCall);
         foreach (var chunk in plan.Chunks)
         {
             var ids = chunk.Items.Select(e => e.Group.ProspectId).ToList();
@@ -352,8 +358,17 @@ public sealed partial class BulkPass(
 
         var failed = await ReadFailuresAsync(run, job, progress.Value, cancellationToken);
         var succeeded = job.Versions.Where(pair => !failed.Contains(pair.Key)).ToList();
+        // A prospect of this batch was read (and maybe written) by this pass under its claim: its known versions save a
+        // read. A prospect of an earlier batch is read first.
         await Parallel.ForEachAsync(succeeded, Concurrently(cancellationToken), async (pair, ct) =>
-            await versions.RecordAppliedAsync(pair.Key, pair.Value, null, ct));
+        {
+            var entry = run.Entries.GetValueOrDefault(pair.Key);
+            var recorded = await versions.RecordAppliedAsync(pair.Key, pair.Value, entry?.Known, ct);
+            if (entry is not null)
+            {
+                entry.Known = recorded.After;
+            }
+        });
 
         inFlight.Finish(job);
         foreach (var (prospectId, _) in succeeded)
@@ -469,7 +484,15 @@ public sealed partial class BulkPass(
     {
         public CoalescedUpdate Group { get; } = group;
 
-        public AppliedFieldVersions Applied { get; } = applied;
+        // Nothing was ever recorded for this prospect when the pass read it: a candidate for read-before-write.
+        public bool NeverWritten { get; } = applied.ETag is null;
+
+        // Whether the versions of Held are in the store (else the PATCH path records them with its write).
+        public bool HeldRecorded { get; set; }
+
+        // The prospect's versions as the store holds them after the pass's own writes; null when unknown (a write whose
+        // response carried no ETag), and the next writer reads first.
+        public AppliedFieldVersions? Known { get; set; } = applied;
 
         public IReadOnlyDictionary<string, CoalescedField> Fresh { get; private set; } = fresh;
 
@@ -505,6 +528,9 @@ public sealed partial class BulkPass(
 
         public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
 
+        // Storage failed during the pass: what it knows of the store may be out of date, so it hands nothing on.
+        public bool StorageFailed { get; set; }
+
         // This batch's prospects the pass works on, by id, and those it completed (no PATCH needed).
         public Dictionary<long, Entry> Entries { get; } = [];
 
@@ -537,6 +563,15 @@ public sealed partial class BulkPass(
                 Counts[name] = Counts.GetValueOrDefault(name) + amount;
             }
         }
+
+        // What the PATCH path needs of the prospects left to it: their versions as this pass last read or wrote them,
+        // and the fields found already held but not yet recorded. The batch holds their claims from before the pass
+        // until after their PATCH, so no other drainer writes them in between.
+        public IReadOnlyDictionary<long, PatchHandoff> Handoffs() => StorageFailed
+            ? new Dictionary<long, PatchHandoff>()
+            : Entries.Values
+                .Where(e => !Completed.ContainsKey(e.Group))
+                .ToDictionary(e => e.Group.ProspectId, e => new PatchHandoff(e.Known, e.HeldRecorded ? PatchHandoff.NothingHeld : e.Held));
 
         private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
     }

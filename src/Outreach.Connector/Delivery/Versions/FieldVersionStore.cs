@@ -52,7 +52,8 @@ public sealed class FieldVersionStore(DeliveryTables tables)
     /// Records the versions of fields Outreach just applied. Only fields whose version is newer than the stored one are
     /// written; a newer version written concurrently wins. The write is conditional on the ETag of
     /// <paramref name="readBefore"/> (the read that preceded the PATCH); on a conflict the entity is re-read and the
-    /// decision made again.
+    /// decision made again. The result carries the prospect's versions after the write (with the new ETag), so a later
+    /// write by the same holder of the prospect's claim need not read them again.
     /// </summary>
     public async Task<VersionRecordResult> RecordAppliedAsync(
         long prospectId, IReadOnlyDictionary<string, FieldVersion> applied, AppliedFieldVersions? readBefore, CancellationToken cancellationToken)
@@ -87,21 +88,15 @@ public sealed class FieldVersionStore(DeliveryTables tables)
 
             if (recorded.Count == 0)
             {
-                return new VersionRecordResult(recorded, superseded, conflicts);
+                return new VersionRecordResult(recorded, superseded, conflicts, current);
             }
 
             try
             {
-                if (current.ETag is { } etag)
-                {
-                    await table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, cancellationToken);
-                }
-                else
-                {
-                    await table.AddEntityAsync(entity, cancellationToken);
-                }
-
-                return new VersionRecordResult(recorded, superseded, conflicts);
+                var response = current.ETag is { } etag
+                    ? await table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, cancellationToken)
+                    : await table.AddEntityAsync(entity, cancellationToken);
+                return new VersionRecordResult(recorded, superseded, conflicts, After(current, applied, recorded, response.Headers.ETag));
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && conflicts < MaxConflictRetries)
             {
@@ -110,6 +105,25 @@ public sealed class FieldVersionStore(DeliveryTables tables)
                 current = await ReadAsync(prospectId, cancellationToken);
             }
         }
+    }
+
+    // What the store holds after a successful write: the fields read before it with the recorded ones replaced. Without
+    // the new ETag in the response the state is unknown (null), and the next write reads first.
+    private static AppliedFieldVersions? After(
+        AppliedFieldVersions before, IReadOnlyDictionary<string, FieldVersion> applied, List<string> recorded, ETag? etag)
+    {
+        if (etag is null)
+        {
+            return null;
+        }
+
+        var fields = new Dictionary<string, FieldVersion>(before.Fields, StringComparer.Ordinal);
+        foreach (var name in recorded)
+        {
+            fields[name] = applied[name];
+        }
+
+        return new AppliedFieldVersions(before.ProspectId, fields, etag);
     }
 
     private static string PartitionKey(long prospectId) => prospectId.ToString(CultureInfo.InvariantCulture);

@@ -7,4 +7,8 @@ namespace Outreach.Connector.Delivery.Versions;
 /// the value depends on which PATCH landed last, so the engine logs these.
 /// </param>
 /// <param name="Conflicts">How many times the write met a concurrent change (HTTP 412/409) and was retried.</param>
-public sealed record VersionRecordResult(IReadOnlyList<string> Recorded, IReadOnlyList<string> Superseded, int Conflicts);
+/// <param name="After">
+/// The prospect's versions as the store now holds them, with the ETag of this write; null when the response carried no
+/// ETag (the next write then reads first).
+/// </param>
+public sealed record VersionRecordResult(IReadOnlyList<string> Recorded, IReadOnlyList<string> Superseded, int Conflicts, AppliedFieldVersions? After);

@@ -54,6 +54,33 @@ public sealed class FieldVersionStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_write_returns_what_the_store_now_holds_so_the_next_write_needs_no_read()
+    {
+        var store = new DeliveryHarness(azurite).Versions;
+        var first = await store.RecordAppliedAsync(1, new Dictionary<string, FieldVersion> { ["custom1"] = Version("a", 1) }, null, CancellationToken.None);
+
+        var second = await store.RecordAppliedAsync(
+            1, new Dictionary<string, FieldVersion> { ["custom1"] = Version("b", 2), ["firstName"] = Version("Ann", 2) }, first.After, CancellationToken.None);
+
+        Assert.Equal(0, second.Conflicts);
+        var read = await store.ReadAsync(1, CancellationToken.None);
+        Assert.Equal(read.Fields, second.After!.Fields);
+        Assert.Equal(read.ETag, second.After.ETag);
+    }
+
+    [Fact]
+    public async Task A_write_with_nothing_newer_returns_the_state_it_was_given()
+    {
+        var store = new DeliveryHarness(azurite).Versions;
+        var first = await store.RecordAppliedAsync(1, new Dictionary<string, FieldVersion> { ["custom1"] = Version("b", 5) }, null, CancellationToken.None);
+
+        var older = await store.RecordAppliedAsync(1, new Dictionary<string, FieldVersion> { ["custom1"] = Version("a", 1) }, first.After, CancellationToken.None);
+
+        Assert.Empty(older.Recorded);
+        Assert.Same(first.After, older.After);
+    }
+
+    [Fact]
     public async Task Concurrent_writers_leave_the_newest_version_of_every_field()
     {
         var harness = new DeliveryHarness(azurite);
