@@ -22,11 +22,12 @@ public static class ActivationBenchmark
 {
     private const int OutreachRequestsPerHour = 10_000;
 
-    // Outreach's hour shortened to a minute: the same 10,000 requests per window, so a system that would need hours
-    // at the real limit meets the window here too, and the budget's pacing (0 429s) is exercised.
+    // Outreach's hour shortened to 30 seconds: the same 10,000 requests per window, so a system that would need hours
+    // at the real limit meets the window here too, and the budget's pacing (0 429s) is exercised. Short enough that the
+    // systems sending one request per prospect, (b) and (d), are bound by their own work rather than by the window.
     private const int Limit = 10_000;
     private const int SafetyMargin = 100;
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
     private const int Seed = 20261129;
 
     // AEP sends several export requests at once; four keeps ingest realistic without starving the drainer.
@@ -34,10 +35,11 @@ public static class ActivationBenchmark
 
     /// <summary>
     /// AEP spreads a backfill over about an hour rather than sending it at once: ingest is held back while the queue
-    /// holds more than this many messages, one per export, about 1,000 profiles (see <see cref="QueueBacklogGate"/> for why
-    /// the emulator needs it).
+    /// holds more than this many messages, one per export, about 2,000 profiles: one engine batch
+    /// (<c>Delivery:BatchSize</c> below), so bulk writes group what AEP would have sent in that time (see
+    /// <see cref="QueueBacklogGate"/> for why the emulator needs a bound at all).
     /// </summary>
-    public const int DefaultMaxBacklog = 100;
+    public const int DefaultMaxBacklog = 200;
 
     private static readonly SystemUnderTest[] Systems =
     [
