@@ -64,7 +64,7 @@ public sealed partial class BulkPass(
             return BulkPassResult.Empty;
         }
 
-        var run = new Run(batchStartedAt + _delivery.MaxBatchDuration, _options.MaxBulkWait, time.GetUtcNow());
+        var run = new BulkPassRun(batchStartedAt + _delivery.MaxBatchDuration, _options.MaxBulkWait, time.GetUtcNow());
         try
         {
             await FinishEarlierJobsAsync(run, groups, cancellationToken);
@@ -111,18 +111,18 @@ public sealed partial class BulkPass(
 
     // Per prospect: what is still to send after stale, duplicate and (unless resending) unchanged fields are dropped.
     // A prospect with nothing left is complete without a request. Reads run a few at a time (one point read each).
-    private async Task<List<Entry>> ReadVersionsAsync(Run run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
+    private async Task<List<BulkPassEntry>> ReadVersionsAsync(BulkPassRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
     {
         var open = groups.Where(g => inFlight.Blocking(g.ProspectId, g.Fields.Keys) is null).ToList();
         var applied = new AppliedFieldVersions[open.Count];
         await Parallel.ForAsync(0, open.Count, Concurrently(cancellationToken), async (i, ct) =>
             applied[i] = await versions.ReadAsync(open[i].ProspectId, ct));
 
-        var entries = new List<Entry>(open.Count);
+        var entries = new List<BulkPassEntry>(open.Count);
         for (var i = 0; i < open.Count; i++)
         {
             var filtered = StaleFieldFilter.Filter(open[i].Fields, applied[i].Fields);
-            var entry = new Entry(open[i], applied[i], filtered.Fresh);
+            var entry = new BulkPassEntry(open[i], applied[i], filtered.Fresh);
             if (!_options.ResendUnchanged)
             {
                 entry.Hold(UnchangedFields.AlreadyApplied(filtered.Fresh, applied[i].Fields));
@@ -150,7 +150,7 @@ public sealed partial class BulkPass(
         new() { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken };
 
     // Prospects never written: one collection GET per chunk of ids, and fields already equal in Outreach are held.
-    private async Task ReadBeforeFirstWriteAsync(Run run, List<Entry> entries, CancellationToken cancellationToken)
+    private async Task ReadBeforeFirstWriteAsync(BulkPassRun run, List<BulkPassEntry> entries, CancellationToken cancellationToken)
     {
         var neverWritten = entries.Where(e => e.NeverWritten && e.Fresh.Count > 0).ToList();
         foreach (var chunk in neverWritten.Chunk(Math.Max(1, outreach.MaxIdsPerRead)))
@@ -187,7 +187,7 @@ public sealed partial class BulkPass(
     // One version write per prospect for the fields Outreach already holds; they then count as applied, and a
     // prospect with nothing else to send is complete. Prospects left for the PATCH path are not written here: their
     // held fields travel with them (BulkPassResult.Handoffs) and are recorded with the PATCH's own write.
-    private async Task RecordHeldAsync(Run run, List<Entry> entries, CancellationToken cancellationToken)
+    private async Task RecordHeldAsync(BulkPassRun run, List<BulkPassEntry> entries, CancellationToken cancellationToken)
     {
         var holding = entries.Where(e => e.Held.Count > 0 && !e.HeldRecorded).ToList();
         await Parallel.ForEachAsync(holding, Concurrently(cancellationToken), async (entry, ct) =>
@@ -206,14 +206,14 @@ public sealed partial class BulkPass(
     }
 
     // The prospects whose remaining change is shared by enough others, in chunks of one bulk action each.
-    private BulkPlan<Entry> PlanBulkWrites(List<Entry> entries) => ChangeGrouping.Plan(
+    private BulkPlan<BulkPassEntry> PlanBulkWrites(List<BulkPassEntry> entries) => ChangeGrouping.Plan(
         entries.Where(e => e.Fresh.Count == 1 || (e.Fresh.Count > 1 && outreach.CarriesSeveralFields)),
         e => e.Group.ProspectId,
         e => e.Fresh.ToDictionary(pair => pair.Key, pair => pair.Value.Change.Value, StringComparer.Ordinal),
         cost.MaxIdsPerCall(Math.Max(1, outreach.MaxIdsPerBulkCall), permits.Cap),
         _options.MinProspectsPerBulkCall);
 
-    private async Task<List<(InFlightBulkJob Job, int Ids)>> SubmitAsync(Run run, BulkPlan<Entry> plan, CancellationToken cancellationToken)
+    private async Task<List<(InFlightBulkJob Job, int Ids)>> SubmitAsync(BulkPassRun run, BulkPlan<BulkPassEntry> plan, CancellationToken cancellationToken)
     {
         var jobs = new List<(InFlightBulkJob, int)>();
         foreach (var chunk in plan.Chunks)
@@ -273,7 +273,7 @@ public sealed partial class BulkPass(
         return jobs;
     }
 
-    private async Task PollUntilFinishedAsync(Run run, List<(InFlightBulkJob Job, int Ids)> jobs, CancellationToken cancellationToken)
+    private async Task PollUntilFinishedAsync(BulkPassRun run, List<(InFlightBulkJob Job, int Ids)> jobs, CancellationToken cancellationToken)
     {
         var waiting = jobs.Select(j => j.Job).ToList();
         while (waiting.Count > 0 && run.MaySend)
@@ -309,7 +309,7 @@ public sealed partial class BulkPass(
 
     // Jobs of earlier batches that did not finish in time: poll those due, and those holding up a prospect of this
     // batch, so their prospects can move on.
-    private async Task FinishEarlierJobsAsync(Run run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
+    private async Task FinishEarlierJobsAsync(BulkPassRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
     {
         var blocking = groups.Select(g => inFlight.Blocking(g.ProspectId, g.Fields.Keys)).OfType<InFlightBulkJob>();
         foreach (var job in inFlight.DueForPoll(time.GetUtcNow()).Concat(blocking).Distinct())
@@ -324,7 +324,7 @@ public sealed partial class BulkPass(
     }
 
     // Polls one job; true when it has finished (versions recorded for its items that succeeded) or was given up.
-    private async Task<bool> PollAsync(Run run, InFlightBulkJob job, CancellationToken cancellationToken)
+    private async Task<bool> PollAsync(BulkPassRun run, InFlightBulkJob job, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (now - job.SubmittedAt > AbandonAfter)
@@ -388,7 +388,7 @@ public sealed partial class BulkPass(
 
     // The prospects of a finished job whose item failed. When they cannot be known, every prospect of the job counts
     // as failed: writing a value twice is harmless, recording a write that did not happen is not.
-    private async Task<IReadOnlySet<long>> ReadFailuresAsync(Run run, InFlightBulkJob job, BulkJobProgress progress, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<long>> ReadFailuresAsync(BulkPassRun run, InFlightBulkJob job, BulkJobProgress progress, CancellationToken cancellationToken)
     {
         var all = job.Versions.Keys.ToHashSet();
         if (progress.Failures == 0)
@@ -414,7 +414,7 @@ public sealed partial class BulkPass(
         return all;
     }
 
-    private async Task<bool> TakeAsync(Run run, int count, CancellationToken cancellationToken)
+    private async Task<bool> TakeAsync(BulkPassRun run, int count, CancellationToken cancellationToken)
     {
         var refusedUntil = await permits.TakeAsync(count, run.Deadline, cancellationToken);
         if (refusedUntil is null)
@@ -441,7 +441,7 @@ public sealed partial class BulkPass(
         }
     }
 
-    private async Task StopOnRateLimitAsync(Run run, BulkCallOutcome outcome, CancellationToken cancellationToken)
+    private async Task StopOnRateLimitAsync(BulkPassRun run, BulkCallOutcome outcome, CancellationToken cancellationToken)
     {
         switch (outcome)
         {
@@ -478,101 +478,4 @@ public sealed partial class BulkPass(
 
     [LoggerMessage(EventId = 3118, Level = LogLevel.Warning, Message = "The request budget could not be corrected from a bulk-path response")]
     private static partial void LogBudgetCorrectionFailed(ILogger logger, Exception exception);
-
-    // One prospect's state in the pass: the fields left to send and those found already held by Outreach.
-    private sealed class Entry(CoalescedUpdate group, AppliedFieldVersions applied, IReadOnlyDictionary<string, CoalescedField> fresh)
-    {
-        public CoalescedUpdate Group { get; } = group;
-
-        // Nothing was ever recorded for this prospect when the pass read it: a candidate for read-before-write.
-        public bool NeverWritten { get; } = applied.ETag is null;
-
-        // Whether the versions of Held are in the store (else the PATCH path records them with its write).
-        public bool HeldRecorded { get; set; }
-
-        // The prospect's versions as the store holds them after the pass's own writes; null when unknown (a write whose
-        // response carried no ETag), and the next writer reads first.
-        public AppliedFieldVersions? Known { get; set; } = applied;
-
-        public IReadOnlyDictionary<string, CoalescedField> Fresh { get; private set; } = fresh;
-
-        public Dictionary<string, CoalescedField> Held { get; } = new(StringComparer.Ordinal);
-
-        public int Stale { get; set; }
-
-        public int Duplicate { get; set; }
-
-        public void Hold(IReadOnlyDictionary<string, CoalescedField> fields)
-        {
-            foreach (var (name, field) in fields)
-            {
-                Held[name] = field;
-            }
-
-            Fresh = UnchangedFields.Without(Fresh, fields);
-        }
-
-        public IReadOnlyDictionary<string, FieldVersion> FreshVersions() =>
-            Fresh.ToDictionary(pair => pair.Key, pair => pair.Value.Version, StringComparer.Ordinal);
-    }
-
-    // The state of one pass. Its deadline is the bulk wait after the last accepted bulk action (so reading and sending
-    // do not eat the time its jobs get), never past the batch's own end.
-    private sealed class Run(DateTimeOffset batchEnd, TimeSpan bulkWait, DateTimeOffset startedAt)
-    {
-        public DateTimeOffset Deadline { get; private set; } = Min(batchEnd, startedAt + bulkWait);
-
-        public void WaitFrom(DateTimeOffset submittedAt) => Deadline = Min(batchEnd, submittedAt + bulkWait);
-
-        public bool MaySend { get; set; } = true;
-
-        public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
-
-        // Storage failed during the pass: what it knows of the store may be out of date, so it hands nothing on.
-        public bool StorageFailed { get; set; }
-
-        // This batch's prospects the pass works on, by id, and those it completed (no PATCH needed).
-        public Dictionary<long, Entry> Entries { get; } = [];
-
-        public Dictionary<CoalescedUpdate, CompletionReason> Completed { get; } = new(ReferenceEqualityComparer.Instance);
-
-        public HashSet<string> AudiencesWritten { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-        // A bulk job wrote all of this prospect's remaining fields: counted as the PATCH path counts an applied PATCH.
-        public void Written(Entry entry)
-        {
-            Completed[entry.Group] = CompletionReason.Applied;
-            Count(DeliveryCounterNames.Stale, entry.Stale);
-            Count(DeliveryCounterNames.Duplicate, entry.Duplicate);
-            Count(DeliveryCounterNames.Applied, 1);
-            Count(DeliveryCounterNames.MessagesApplied, entry.Group.Messages.Count);
-            foreach (var (_, field) in entry.Fresh)
-            {
-                if (field.Change.AudienceId is { } audienceId)
-                {
-                    Count(DeliveryCounterNames.AudienceWritten(audienceId, field.Change.Value.AsString() ?? field.Change.Value.Json), 1);
-                    AudiencesWritten.Add(audienceId);
-                }
-            }
-        }
-
-        public void Count(string name, long amount)
-        {
-            if (amount != 0)
-            {
-                Counts[name] = Counts.GetValueOrDefault(name) + amount;
-            }
-        }
-
-        // What the PATCH path needs of the prospects left to it: their versions as this pass last read or wrote them,
-        // and the fields found already held but not yet recorded. The batch holds their claims from before the pass
-        // until after their PATCH, so no other drainer writes them in between.
-        public IReadOnlyDictionary<long, PatchHandoff> Handoffs() => StorageFailed
-            ? new Dictionary<long, PatchHandoff>()
-            : Entries.Values
-                .Where(e => !Completed.ContainsKey(e.Group))
-                .ToDictionary(e => e.Group.ProspectId, e => new PatchHandoff(e.Known, e.HeldRecorded ? PatchHandoff.NothingHeld : e.Held));
-
-        private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-    }
 }
