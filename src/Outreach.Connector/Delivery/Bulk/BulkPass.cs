@@ -19,9 +19,12 @@ namespace Outreach.Connector.Delivery.Bulk;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The pass only ever records versions in the <see cref="FieldVersionStore"/>: the PATCH path that follows finds those
-/// fields applied and completes their messages without a request, and sends whatever is left (small groups, failed bulk
-/// items, prospects whose read failed) one PATCH each. So every failure of the pass falls back to the old behaviour.
+/// The pass only ever records versions in the <see cref="FieldVersionStore"/> and completes prospects with nothing left
+/// to send; the PATCH path that follows sends whatever is left (small groups, failed bulk items, prospects whose read
+/// failed) one PATCH each. Each prospect it leaves carries a <see cref="PatchHandoff"/>: the versions the pass read and
+/// the fields Outreach already holds that it did not record (they are recorded with the PATCH's write), so a prospect
+/// costs one version read and one version write. A pass that met a storage failure hands nothing on, and the PATCH path
+/// reads and decides alone, as without a pass.
 /// </para>
 /// <para>
 /// Order: a bulk job's (prospect, field) pairs are registered in <see cref="InFlightBulkWrites"/> from the moment
