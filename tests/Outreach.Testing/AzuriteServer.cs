@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace Outreach.Testing;
 
@@ -21,7 +20,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     private const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output = new();
 
     private AzuriteServer(Process process, int blobPort, int queuePort, int tablePort)
     {
@@ -117,10 +116,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         var server = new AzuriteServer(process, blob, queue, table);
-        process.OutputDataReceived += (_, e) => server.Record(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Record(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        server._output.Follow(process);
         try
         {
             foreach (var port in new[] { blob, queue, table })
@@ -138,13 +134,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     /// <summary>What Azurite printed so far, for failure messages.</summary>
-    public string Output()
-    {
-        lock (_output)
-        {
-            return _output.ToString();
-        }
-    }
+    public string Output() => _output.ToString();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -156,19 +146,6 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private void Record(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

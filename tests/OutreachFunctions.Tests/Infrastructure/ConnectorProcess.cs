@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Outreach.Testing;
 
 namespace OutreachFunctions.Tests.Infrastructure;
@@ -12,7 +11,7 @@ namespace OutreachFunctions.Tests.Infrastructure;
 public sealed class ConnectorProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output = new();
 
     private ConnectorProcess(Process process, Uri baseAddress)
     {
@@ -28,10 +27,7 @@ public sealed class ConnectorProcess : IAsyncDisposable
     {
         var process = Process.Start(StartInfo(Url(port), settings)) ?? throw new InvalidOperationException("The connector process did not start.");
         var connector = new ConnectorProcess(process, new Uri(Url(port) + "/"));
-        process.OutputDataReceived += (_, e) => connector.Record(e.Data);
-        process.ErrorDataReceived += (_, e) => connector.Record(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        connector._output.Follow(process);
         await LoopbackPort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !process.HasExited, connector.Output);
         return connector;
     }
@@ -107,29 +103,12 @@ public sealed class ConnectorProcess : IAsyncDisposable
     }
 
     /// <summary>What the process printed, for failure messages.</summary>
-    public string Output()
-    {
-        lock (_output)
-        {
-            return _output.ToString();
-        }
-    }
+    public string Output() => _output.ToString();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
         _process.Dispose();
-    }
-
-    private void Record(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using OutreachFunctions.Tests.Infrastructure;
 using Outreach.Testing;
@@ -15,7 +14,7 @@ namespace OutreachFunctions.Tests.LocalRun;
 public sealed class LocalRunProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private LocalRunProcess(Process process, int connectorPort, int sandboxPort)
@@ -76,10 +75,7 @@ public sealed class LocalRunProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The local run did not start.");
         var run = new LocalRunProcess(process, connectorPort, sandboxPort);
-        process.OutputDataReceived += (_, e) => run.Record(e.Data);
-        process.ErrorDataReceived += (_, e) => run.Record(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        run._output.Follow(process, run.WatchForBanner);
         var exited = process.WaitForExitAsync();
         var first = await Task.WhenAny(run._ready.Task, exited, Task.Delay(TimeSpan.FromMinutes(3)));
         if (first != run._ready.Task)
@@ -192,13 +188,7 @@ public sealed class LocalRunProcess : IAsyncDisposable
     }
 
     /// <summary>What the run printed so far, for failure messages.</summary>
-    public string Output()
-    {
-        lock (_output)
-        {
-            return _output.ToString();
-        }
-    }
+    public string Output() => _output.ToString();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -211,18 +201,8 @@ public sealed class LocalRunProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private void Record(string? line)
+    private void WatchForBanner(string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-
         // Ready once the whole banner is in: it starts with "Ready:" and its lines arrive one by one.
         if (line.StartsWith("the sandbox starts afresh every run.", StringComparison.Ordinal) && Output().Contains("Ready:", StringComparison.Ordinal))
         {
