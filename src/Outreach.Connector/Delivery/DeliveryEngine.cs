@@ -90,7 +90,8 @@ public sealed class DeliveryEngine(
             }
         }
 
-        var groups = Coalescer.Coalesce(deliverable);
+        run.Count(Names.FutureEventTimes, Coalescer.CountBeyondSkew(deliverable, _options.MaxEventTimeSkew));
+        var groups = Coalescer.Coalesce(deliverable, _options.MaxEventTimeSkew);
         run.Count(Names.Coalesced, deliverable.Count - groups.Count);
         var patched = await WriteAsync(run, groups, cancellationToken);
 

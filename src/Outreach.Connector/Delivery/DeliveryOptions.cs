@@ -80,6 +80,14 @@ public sealed class DeliveryOptions
     public TimeSpan UnauthorizedHold { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// How far an AEP event time (an audience's <c>lastQualificationTime</c>) may lie after the export's receipt and still
+    /// order the field's versions (0..1 day, default 5 minutes). A later time is a bad clock or a bad value: the change
+    /// counts as observed at its receipt time (counted as <c>futureEventTimes</c>), and a stored version beyond it is
+    /// read the same way, so a single future time can never freeze a field.
+    /// </summary>
+    public TimeSpan MaxEventTimeSkew { get; set; } = Versions.FieldVersion.DefaultMaxEventTimeSkew;
+
+    /// <summary>
     /// Prefix of the delivery tables (letters and digits, starting with a letter): <c>{prefix}FieldVersions</c>,
     /// <c>{prefix}RequestBudget</c>, <c>{prefix}FailureLedger</c>, <c>{prefix}DeliveryCounters</c>, <c>{prefix}ProspectClaims</c>.
     /// </summary>

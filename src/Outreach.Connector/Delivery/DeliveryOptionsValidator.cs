@@ -41,6 +41,8 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
         Require(options.BackoffBase > TimeSpan.Zero, "Delivery:BackoffBase must be positive.");
         Require(options.BackoffMax >= options.BackoffBase, "Delivery:BackoffMax must be at least BackoffBase.");
         Require(options.UnauthorizedHold > TimeSpan.Zero, "Delivery:UnauthorizedHold must be positive.");
+        Require(options.MaxEventTimeSkew >= TimeSpan.Zero && options.MaxEventTimeSkew <= TimeSpan.FromDays(1),
+            "Delivery:MaxEventTimeSkew must be between 00:00:00 and 1.00:00:00.");
         Require(IsTablePrefix(options.TablePrefix),
             $"Delivery:TablePrefix must start with a letter, hold only letters and digits, and be at most {MaxTablePrefixLength} long.");
 

@@ -45,7 +45,8 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new DeliveryTables(tableServiceClientFactory(sp), sp.GetRequiredService<IOptions<DeliveryOptions>>()));
-        services.TryAddSingleton<FieldVersionStore>();
+        services.TryAddSingleton(sp => new FieldVersionStore(
+            sp.GetRequiredService<DeliveryTables>(), sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.MaxEventTimeSkew));
         services.TryAddSingleton<RequestBudget>();
         services.TryAddSingleton<FailureLedger>();
         services.TryAddSingleton<DeliveryCounters>();

@@ -101,6 +101,7 @@ public sealed class ConnectorStatusService(
             Failures(c, entries.ToList()))
         {
             Writes = Writes(c, activated),
+            FutureEventTimes = Get(Names.FutureEventTimes),
         };
     }
 

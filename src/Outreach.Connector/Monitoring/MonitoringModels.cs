@@ -75,6 +75,9 @@ public sealed record RunReport(
 {
     /// <summary>How many prospects each Outreach request brought into sync: bulk writes, reads, skipped values.</summary>
     public WriteEfficiency Writes { get; init; } = WriteEfficiency.None;
+
+    /// <summary>Field changes whose AEP event time lay in the future (beyond <c>Delivery:MaxEventTimeSkew</c>) and were ordered by their receipt time.</summary>
+    public long FutureEventTimes { get; init; }
 }
 
 /// <summary>Requests against prospects brought into sync in a run: what bulk writes and skipping unchanged values saved.</summary>

@@ -4,6 +4,7 @@ using Moq;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Updates;
@@ -81,6 +82,35 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
         await harness.DeliverAsync(Message("m2", Update(1, 12, ("custom1", Change("realized", 5)), ("custom2", Change("realized", 12)))));
 
         Assert.Equal(new Dictionary<string, string> { ["custom2"] = Json("realized") }, harness.Sent[1].Attributes);
+    }
+
+    [Fact]
+    public async Task A_future_event_time_is_applied_but_never_freezes_the_field()
+    {
+        var harness = Harness().AnswerApplied();
+        await harness.DeliverAsync(Message("future", Update(1, 10, ("custom1", Change("realized", 10 + 365 * 24 * 60)))));
+
+        await harness.DeliverAsync(Message("later", Update(1, 20, ("custom1", Change("exited", 19)))));
+
+        Assert.Equal([Json("realized"), Json("exited")], harness.Sent.Select(s => s.Attributes["custom1"]));
+        var counters = await harness.CountersOfThisHourAsync();
+        Assert.Equal(1, counters[Names.FutureEventTimes]);
+        Assert.Equal(0, counters[Names.Stale]);
+    }
+
+    [Fact]
+    public async Task A_field_frozen_by_a_stored_future_version_takes_the_next_export()
+    {
+        var harness = Harness().AnswerApplied();
+        // What a build without the check stored for a lastQualificationTime of 9999-12-31T23:59:59Z.
+        var frozen = new FieldVersion(new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero), At(10), FieldVersion.HashOf(FieldValue.FromString("realized")));
+        await harness.Versions.RecordAppliedAsync(1, new Dictionary<string, FieldVersion> { ["custom1"] = frozen }, null, CancellationToken.None);
+
+        var result = await harness.DeliverAsync(Message("later", Update(1, 20, ("custom1", Change("exited", 19)))));
+
+        Assert.Equal(Json("exited"), Assert.Single(harness.Sent).Attributes["custom1"]);
+        Assert.Equal(CompletionReason.Applied, Assert.IsType<MessageDisposition.Complete>(Assert.Single(result.Dispositions)).Reason);
+        Assert.Equal(At(19), (await harness.Versions.ReadAsync(1, CancellationToken.None)).Fields["custom1"].ObservedAt);
     }
 
     [Fact]

@@ -131,7 +131,8 @@ public sealed class DeliverySimulationTests(AzuriteFixture azurite)
                 }
 
                 var changes = fields.Select(f => (f, Change($"p{prospect}-{f}-u{u}", observedMinutes[f].Dequeue(), f.StartsWith("custom", StringComparison.Ordinal) ? $"aud-{f}" : null))).ToArray();
-                var update = Update(prospect, random.Next(0, 100), changes);
+                // Received after every observation it carries (AEP cannot export what it has not observed yet).
+                var update = Update(prospect, random.Next(100, 200), changes);
                 foreach (var (field, change) in changes)
                 {
                     if (!newest.TryGetValue((prospect, field), out var current) || change.ObservedAt > current.Observed)

@@ -9,9 +9,11 @@ public static class Coalescer
     /// <summary>
     /// Groups messages by prospect (groups in order of first appearance). Per field the change with the newest
     /// <see cref="FieldVersion"/> wins: the latest observation, then the latest receipt; on a full tie the message
-    /// later in the batch, which the transport received later.
+    /// later in the batch, which the transport received later. An event time more than <paramref name="maxEventTimeSkew"/>
+    /// after the update's receipt is not believed: the change counts as observed at its receipt
+    /// (<see cref="FieldVersion.IsBeyondSkew"/>), so one bad time cannot freeze the field.
     /// </summary>
-    public static IReadOnlyList<CoalescedUpdate> Coalesce(IEnumerable<DeliveryMessage> messages)
+    public static IReadOnlyList<CoalescedUpdate> Coalesce(IEnumerable<DeliveryMessage> messages, TimeSpan maxEventTimeSkew)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var groups = new Dictionary<long, (Dictionary<string, CoalescedField> Fields, List<DeliveryMessage> Messages)>();
@@ -29,7 +31,10 @@ public static class Coalescer
             group.Messages.Add(message);
             foreach (var (name, change) in update.Fields)
             {
-                var candidate = new CoalescedField(change, update.ReceivedAt);
+                var believed = FieldVersion.IsBeyondSkew(change.ObservedAt, update.ReceivedAt, maxEventTimeSkew)
+                    ? change with { ObservedAt = update.ReceivedAt }
+                    : change;
+                var candidate = new CoalescedField(believed, update.ReceivedAt);
                 if (!group.Fields.TryGetValue(name, out var current) || candidate.Version.CompareOrder(current.Version) >= 0)
                 {
                     group.Fields[name] = candidate;
@@ -39,6 +44,10 @@ public static class Coalescer
 
         return order.Select(id => new CoalescedUpdate(id, groups[id].Fields, groups[id].Messages)).ToList();
     }
+
+    /// <summary>How many field changes of <paramref name="messages"/> carry an event time beyond the skew (counted, then clamped by <see cref="Coalesce"/>).</summary>
+    public static int CountBeyondSkew(IEnumerable<DeliveryMessage> messages, TimeSpan maxEventTimeSkew) =>
+        messages.Sum(m => m.Update.Fields.Values.Count(c => FieldVersion.IsBeyondSkew(c.ObservedAt, m.Update.ReceivedAt, maxEventTimeSkew)));
 
     /// <summary>
     /// The update Outreach was sent for a group, as one <see cref="ProspectUpdate"/> (for the ledger and replay):

@@ -22,6 +22,9 @@ public static class DeliveryCounterNames
     /// <summary>Fields dropped because exactly this version was already applied (redeliveries).</summary>
     public const string Duplicate = "Duplicate";
 
+    /// <summary>Field changes whose AEP event time lay beyond <c>Delivery:MaxEventTimeSkew</c> after receipt, ordered by their receipt time instead.</summary>
+    public const string FutureEventTimes = "FutureEventTimes";
+
     /// <summary>Messages completed without a request because nothing was left to send.</summary>
     public const string UpToDate = "UpToDate";
 

@@ -31,6 +31,23 @@ public readonly record struct FieldVersion(DateTimeOffset ObservedAt, DateTimeOf
         return Convert.ToBase64String(digest[..12]);
     }
 
+    /// <summary>The most an event time may lie ahead of its export's receipt before it is not believed (see <see cref="DeliveryOptions.MaxEventTimeSkew"/>).</summary>
+    public static readonly TimeSpan DefaultMaxEventTimeSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// True when <paramref name="observedAt"/> lies more than <paramref name="maxSkew"/> after <paramref name="receivedAt"/>:
+    /// AEP cannot have observed a value after the connector received it, so such a time is a bad clock or a bad value
+    /// (<c>9999-12-31T23:59:59Z</c>), and believing it would make every later, correct export of the field look stale.
+    /// </summary>
+    public static bool IsBeyondSkew(DateTimeOffset observedAt, DateTimeOffset receivedAt, TimeSpan maxSkew) => observedAt - receivedAt > maxSkew;
+
+    /// <summary>
+    /// This version, or, when its observation time is beyond <paramref name="maxSkew"/> (<see cref="IsBeyondSkew"/>),
+    /// the same version observed at its receipt time. Applied to stored versions, it repairs a field frozen by a future
+    /// time written before the check existed: the next export received later is newer again.
+    /// </summary>
+    public FieldVersion WithinSkew(TimeSpan maxSkew) => IsBeyondSkew(ObservedAt, ReceivedAt, maxSkew) ? this with { ObservedAt = ReceivedAt } : this;
+
     /// <summary>Orders versions: by observation time, then receipt time. The hash does not take part.</summary>
     public int CompareOrder(FieldVersion other)
     {

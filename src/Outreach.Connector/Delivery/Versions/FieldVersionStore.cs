@@ -18,9 +18,18 @@ namespace Outreach.Connector.Delivery.Versions;
 /// <para>
 /// Each prospect is its own partition, so drainers working on different prospects never contend.
 /// </para>
+/// <para>
+/// A stored version observed more than <paramref name="maxEventTimeSkew"/> after its receipt (written before delivery
+/// checked event times) is read as observed at its receipt time (<see cref="FieldVersion.WithinSkew"/>), so the field
+/// it froze takes newer exports again.
+/// </para>
 /// </remarks>
-public sealed class FieldVersionStore(DeliveryTables tables)
+/// <param name="tables">The delivery tables.</param>
+/// <param name="maxEventTimeSkew">See <see cref="DeliveryOptions.MaxEventTimeSkew"/>; <see cref="FieldVersion.DefaultMaxEventTimeSkew"/> when null.</param>
+public sealed class FieldVersionStore(DeliveryTables tables, TimeSpan? maxEventTimeSkew = null)
 {
+    private readonly TimeSpan _maxSkew = maxEventTimeSkew ?? FieldVersion.DefaultMaxEventTimeSkew;
+
     private const string RowKey = "fields";
     private const string PropertyPrefix = "f_";
     private const int MaxConflictRetries = 16;
@@ -41,7 +50,7 @@ public sealed class FieldVersionStore(DeliveryTables tables)
         {
             if (key.StartsWith(PropertyPrefix, StringComparison.Ordinal) && FieldVersion.TryDecode(value as string, out var version))
             {
-                fields[DecodeName(key)] = version;
+                fields[DecodeName(key)] = version.WithinSkew(_maxSkew);
             }
         }
 

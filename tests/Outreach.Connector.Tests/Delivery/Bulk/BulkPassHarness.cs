@@ -52,7 +52,7 @@ internal sealed class BulkPassHarness
     public BulkPass Pass { get; }
 
     public Task<BulkPassResult> RunAsync(params DeliveryMessage[] messages) =>
-        Pass.RunAsync(Coalescer.Coalesce(messages), DateTimeOffset.UtcNow, CancellationToken.None);
+        Pass.RunAsync(Coalescer.Coalesce(messages, FieldVersion.DefaultMaxEventTimeSkew), DateTimeOffset.UtcNow, CancellationToken.None);
 
     /// <summary>The fields of the prospect whose version is recorded, as field → value hash.</summary>
     public async Task<Dictionary<string, string>> RecordedAsync(long prospectId) =>

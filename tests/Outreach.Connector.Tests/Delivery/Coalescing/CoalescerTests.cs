@@ -1,4 +1,5 @@
 using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Versions;
 
 using static Outreach.Connector.Tests.Delivery.TestUpdates;
 
@@ -13,7 +14,7 @@ public sealed class CoalescerTests
         var newer = Message("m2", Update(1, 20, ("custom1", Change("exited", 15))));
         var other = Message("m3", Update(2, 20, ("custom1", Change("realized", 15))));
 
-        var groups = Coalescer.Coalesce([older, other, newer]);
+        var groups = Coalescer.Coalesce([older, other, newer], FieldVersion.DefaultMaxEventTimeSkew);
 
         Assert.Equal([1L, 2L], groups.Select(g => g.ProspectId));
         var first = groups[0];
@@ -28,7 +29,7 @@ public sealed class CoalescerTests
         var newerObservation = Message("m1", Update(1, 20, ("custom1", Change("exited", 15))));
         var olderObservation = Message("m2", Update(1, 30, ("custom1", Change("realized", 5))));
 
-        var group = Coalescer.Coalesce([newerObservation, olderObservation]).Single();
+        var group = Coalescer.Coalesce([newerObservation, olderObservation], FieldVersion.DefaultMaxEventTimeSkew).Single();
 
         Assert.Equal(Json("exited"), group.Fields["custom1"].Change.Value.Json);
     }
@@ -39,7 +40,7 @@ public sealed class CoalescerTests
         var receivedLater = Message("m1", Update(1, 30, ("custom1", Change("exited", 5))));
         var receivedEarlier = Message("m2", Update(1, 20, ("custom1", Change("realized", 5))));
 
-        var group = Coalescer.Coalesce([receivedLater, receivedEarlier]).Single();
+        var group = Coalescer.Coalesce([receivedLater, receivedEarlier], FieldVersion.DefaultMaxEventTimeSkew).Single();
 
         Assert.Equal(Json("exited"), group.Fields["custom1"].Change.Value.Json);
     }
@@ -50,7 +51,7 @@ public sealed class CoalescerTests
         var first = Message("m1", Update(1, 20, ("custom1", Change("realized", 5))));
         var second = Message("m2", Update(1, 20, ("custom1", Change("exited", 5))));
 
-        var group = Coalescer.Coalesce([first, second]).Single();
+        var group = Coalescer.Coalesce([first, second], FieldVersion.DefaultMaxEventTimeSkew).Single();
 
         Assert.Equal(Json("exited"), group.Fields["custom1"].Change.Value.Json);
     }
@@ -61,7 +62,7 @@ public sealed class CoalescerTests
         var group = Coalescer.Coalesce([
             Message("m1", Update(1, 10, ("custom1", Change("realized", 5))) with { TraceParent = "old" }),
             Message("m2", Update(1, 20, ("custom2", Change("realized", 6))) with { TraceParent = "new" }),
-        ]).Single();
+        ], FieldVersion.DefaultMaxEventTimeSkew).Single();
 
         var update = Coalescer.ToUpdate(group, group.Fields);
 
@@ -69,5 +70,31 @@ public sealed class CoalescerTests
         Assert.Equal(At(20), update.ReceivedAt);
         Assert.Equal("new", update.TraceParent);
         Assert.Equal(["custom1", "custom2"], update.Fields.Keys.Order());
+    }
+
+    [Fact]
+    public void An_event_time_beyond_the_skew_counts_as_observed_at_the_receipt_and_is_counted()
+    {
+        // 9999-12-31 in spirit: a year after the export was received.
+        var future = Message("m1", Update(1, 10, ("custom1", Change("realized", 10 + 365 * 24 * 60))));
+        var later = Message("m2", Update(1, 20, ("custom1", Change("exited", 19))));
+
+        var group = Coalescer.Coalesce([future, later], FieldVersion.DefaultMaxEventTimeSkew).Single();
+
+        Assert.Equal(Json("exited"), group.Fields["custom1"].Change.Value.Json);
+        Assert.Equal(1, Coalescer.CountBeyondSkew([future, later], FieldVersion.DefaultMaxEventTimeSkew));
+    }
+
+    [Fact]
+    public void An_event_time_within_the_skew_is_believed()
+    {
+        var aheadByFourMinutes = Message("m1", Update(1, 10, ("custom1", Change("realized", 14))));
+        var receivedLater = Message("m2", Update(1, 12, ("custom1", Change("exited", 12))));
+
+        var group = Coalescer.Coalesce([aheadByFourMinutes, receivedLater], FieldVersion.DefaultMaxEventTimeSkew).Single();
+
+        Assert.Equal(Json("realized"), group.Fields["custom1"].Change.Value.Json);
+        Assert.Equal(At(14), group.Fields["custom1"].Version.ObservedAt);
+        Assert.Equal(0, Coalescer.CountBeyondSkew([aheadByFourMinutes, receivedLater], FieldVersion.DefaultMaxEventTimeSkew));
     }
 }

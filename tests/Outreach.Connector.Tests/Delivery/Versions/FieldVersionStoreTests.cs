@@ -8,7 +8,7 @@ namespace Outreach.Connector.Tests.Delivery.Versions;
 [Collection(AzuriteCollection.Name)]
 public sealed class FieldVersionStoreTests(AzuriteFixture azurite)
 {
-    private static FieldVersion Version(string value, int observed, int received = 0) => FieldVersion.Of(Change(value, observed), At(received));
+    private static FieldVersion Version(string value, int observed, int? received = null) => FieldVersion.Of(Change(value, observed), At(received ?? observed));
 
     [Fact]
     public async Task A_prospect_never_written_has_no_versions()
@@ -87,7 +87,7 @@ public sealed class FieldVersionStoreTests(AzuriteFixture azurite)
         var random = new Random(11);
         var fields = new[] { "custom1", "custom2", "custom3", "firstName" };
         var writes = Enumerable.Range(0, 40)
-            .Select(i => fields.Where(_ => random.Next(2) == 0).ToDictionary(f => f, f => Version($"v{i}", random.Next(1, 1000), i)))
+            .Select(i => fields.Where(_ => random.Next(2) == 0).ToDictionary(f => f, f => Version($"v{i}", random.Next(1, 1000), 1000 + i)))
             .Where(w => w.Count > 0)
             .ToList();
 
