@@ -7,7 +7,7 @@ namespace Outreach.Connector.Delivery;
 /// <summary>The state of one <see cref="DeliveryEngine.DeliverAsync"/> call: the decisions so far, the counts, and whether sending has stopped.</summary>
 internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOffset startedAt)
 {
-    private readonly MessageDisposition?[] _decided = new MessageDisposition?[batch.Count];
+    private readonly MessageFate?[] _decided = new MessageFate?[batch.Count];
     private readonly Dictionary<DeliveryMessage, int> _index = IndexByReference(batch);
 
     public DateTimeOffset StartedAt { get; } = startedAt;
@@ -23,7 +23,7 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
 
     public int Undecided => _decided.Count(d => d is null);
 
-    public void Decide(DeliveryMessage message, MessageDisposition disposition) => _decided[_index[message]] = disposition;
+    public void Decide(DeliveryMessage message, MessageFate fate) => _decided[_index[message]] = fate;
 
     public void Count(string name, long amount)
     {
@@ -35,12 +35,12 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
 
     public long Counted(string name) => Counts.GetValueOrDefault(name);
 
-    /// <summary>Completes every message of the group.</summary>
-    public void Complete(CoalescedUpdate group, CompletionReason reason)
+    /// <summary>Decides every message of the group, e.g. <c>run.Decide(group, (id, attempts) => new MessageFate.Delivered(id, attempts))</c>.</summary>
+    public void Decide(CoalescedUpdate group, Func<string, int, MessageFate> fate)
     {
         foreach (var message in group.Messages)
         {
-            Decide(message, new MessageDisposition.Complete(message.MessageId, message.DeliveryAttempt, reason));
+            Decide(message, fate(message.MessageId, message.DeliveryAttempt));
         }
     }
 
@@ -52,15 +52,15 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
         {
             // Deferred and held messages were not really attempted: they carry one attempt fewer than this delivery.
             var attemptsUsed = message.DeliveryAttempt - 1;
-            switch (stop.Kind)
+            switch (stop.Fate?.Invoke(message.MessageId, attemptsUsed))
             {
-                case StopKind.Defer:
-                    Decide(message, new MessageDisposition.DeferUntil(message.MessageId, attemptsUsed, stop.Until));
+                case MessageFate.Deferred deferred:
+                    Decide(message, deferred);
                     Count(Names.Deferred, 1);
                     break;
-                case StopKind.Hold:
-                    Decide(message, new MessageDisposition.Hold(message.MessageId, attemptsUsed, stop.Until));
-                    Count(Names.Held, 1);
+                case { } paused:
+                    Decide(message, paused);
+                    Count(Names.Paused, 1);
                     break;
                 default:
                     // Storage is failing, so the ledger is too: retry without poisoning.
@@ -70,8 +70,8 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
         }
     }
 
-    public IReadOnlyList<MessageDisposition> Dispositions() =>
-        _decided.Select((d, i) => d ?? throw new InvalidOperationException($"Message {i} of the batch got no disposition.")).ToList();
+    public IReadOnlyList<MessageFate> Fates() =>
+        _decided.Select((d, i) => d ?? throw new InvalidOperationException($"Message {i} of the batch got no fate.")).ToList();
 
     private static Dictionary<DeliveryMessage, int> IndexByReference(IReadOnlyList<DeliveryMessage> batch)
     {
@@ -88,13 +88,18 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
     }
 }
 
-/// <summary>Why and until when a batch stopped sending.</summary>
-internal sealed record BatchStop(StopKind Kind, DateTimeOffset Until);
-
-/// <summary>What a stopped batch does with its undecided messages.</summary>
-internal enum StopKind
+/// <summary>
+/// Until when a batch stopped sending, and the fate of each message it had not decided (from its id and the attempts it
+/// used); no fate: storage failed, and they retry later.
+/// </summary>
+internal sealed record BatchStop(DateTimeOffset Until, Func<string, int, MessageFate>? Fate)
 {
-    Defer,
-    Hold,
-    RetryAfterStorageFailure,
+    /// <summary>Not sent for want of permits, a 429 or time: deferred to <paramref name="until"/>.</summary>
+    public static BatchStop Defer(DateTimeOffset until) => new(until, (id, attempts) => new MessageFate.Deferred(id, attempts, until));
+
+    /// <summary>The connection needs re-authorization: paused until <paramref name="probeAt"/>.</summary>
+    public static BatchStop Pause(DateTimeOffset probeAt) => new(probeAt, (id, attempts) => new MessageFate.Paused(id, attempts, probeAt));
+
+    /// <summary>Delivery state storage failed at <paramref name="now"/>: the rest retries later.</summary>
+    public static BatchStop StorageFailed(DateTimeOffset now) => new(now, null);
 }

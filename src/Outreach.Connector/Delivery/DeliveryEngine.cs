@@ -23,7 +23,7 @@ namespace Outreach.Connector.Delivery;
 /// <remarks>
 /// Per batch: poison messages whose attempts are exhausted; coalesce the rest into one PATCH per prospect; per
 /// prospect drop stale and already-applied fields, take a permit from the shared budget, send, and turn the outcome
-/// into dispositions. A 429, a spent budget, refused credentials or the batch time limit stop sending for the rest
+/// into fates. A 429, a spent budget, refused credentials or the batch time limit stop sending for the rest
 /// of the batch, whose messages are deferred or held without burning attempts.
 /// Storage failures are infrastructure failures: the affected and remaining messages retry later. Claims
 /// (<see cref="ClaimGate"/>), the bulk pass (<see cref="BulkPass"/>) and retries (<see cref="FailedAttempts"/>) are
@@ -58,7 +58,7 @@ public sealed class DeliveryEngine(
     private readonly ProspectClaimStore? _claims = claims;
     private readonly BulkPass? _bulk = bulk;
 
-    /// <summary>Works on a batch and returns one disposition per message, index-aligned with <paramref name="batch"/>.</summary>
+    /// <summary>Works on a batch and returns one fate per message, index-aligned with <paramref name="batch"/>.</summary>
     /// <remarks>
     /// Expected outcomes never throw. Cancellation throws, as does a bug; the host then leaves the whole batch to the
     /// transport's redelivery, which is safe because delivering an applied update again changes nothing.
@@ -96,11 +96,11 @@ public sealed class DeliveryEngine(
         var patched = await WriteAsync(run, groups, cancellationToken);
 
         await _observer.BatchFinishedAsync(run.StartedAt, oldestUpdateAge, run.Counts, run.AudiencesWritten);
-        var result = new DeliveryBatchResult(run.Dispositions(), run.Stop?.Until, _pause.IsPaused) { ProspectsNotFound = run.NotFound };
+        var result = new DeliveryBatchResult(run.Fates(), run.Stop?.Until, _pause.IsPaused) { ProspectsNotFound = run.NotFound };
         DeliveryLog.BatchDelivered(
-            _logger, batch.Count, patched, run.Counted(Names.RequestsSent), result.Count(DispositionKind.Complete),
-            result.Count(DispositionKind.DeferUntil), result.Count(DispositionKind.RetryLater), result.Count(DispositionKind.Hold),
-            result.Count(DispositionKind.Poison));
+            _logger, batch.Count, patched, run.Counted(Names.RequestsSent), result.CountDone(),
+            result.Count<MessageFate.Deferred>(), result.Count<MessageFate.RetryLater>(), result.Count<MessageFate.Paused>(),
+            result.Count<MessageFate.Poisoned>());
         return result;
     }
 
@@ -141,8 +141,8 @@ public sealed class DeliveryEngine(
         using var activity = _observer.ProspectStarted(group);
         if (_pause.HoldsNow(out var probeAt))
         {
-            run.Stop = new BatchStop(StopKind.Hold, probeAt);
-            DeliveryLog.HeldWhilePaused(_logger, run.Undecided, probeAt);
+            run.Stop = BatchStop.Pause(probeAt);
+            DeliveryLog.NotSentWhilePaused(_logger, run.Undecided, probeAt);
             ApplyStop(run, group);
             return;
         }
@@ -150,7 +150,7 @@ public sealed class DeliveryEngine(
         var elapsed = _time.GetUtcNow() - run.StartedAt;
         if (elapsed >= _options.MaxBatchDuration)
         {
-            run.Stop = new BatchStop(StopKind.Defer, _time.GetUtcNow());
+            run.Stop = BatchStop.Defer(_time.GetUtcNow());
             DeliveryLog.BatchTimeUp(_logger, elapsed, run.Undecided);
             ApplyStop(run, group);
             return;
@@ -168,18 +168,18 @@ public sealed class DeliveryEngine(
             }
 
             // Fields Outreach already holds are not sent; their versions are recorded with the sent ones.
-            var send = handoff is null ? filtered.Fresh : UnchangedFields.Without(filtered.Fresh, handoff.Held);
+            var send = handoff is null ? filtered.Fresh : UnchangedFields.Without(filtered.Fresh, handoff.Unchanged);
             if (send.Count == 0)
             {
                 await RecordVersionsAsync(group, applied, filtered.Fresh, cancellationToken);
-                run.Complete(group, CompletionReason.UpToDate);
+                run.Decide(group, (id, attempts) => new MessageFate.UpToDate(id, attempts));
                 run.Count(Names.UpToDate, group.Messages.Count);
                 return;
             }
 
             if (await purse.TakeAsync(prospectsLeft, run.StartedAt + _options.MaxBatchDuration, cancellationToken) is { } resumeAt)
             {
-                run.Stop = new BatchStop(StopKind.Defer, resumeAt);
+                run.Stop = BatchStop.Defer(resumeAt);
                 DeliveryLog.BudgetSpent(_logger, run.Stop!.Until, run.Undecided);
                 ApplyStop(run, group);
                 return;
@@ -196,7 +196,7 @@ public sealed class DeliveryEngine(
         {
             // Table storage is failing: stop here rather than meet the same failure (and its retries) for every prospect.
             DeliveryLog.StorageFailed(_logger, ex, group.ProspectId, run.Undecided - group.Messages.Count);
-            run.Stop = new BatchStop(StopKind.RetryAfterStorageFailure, _time.GetUtcNow());
+            run.Stop = BatchStop.StorageFailed(_time.GetUtcNow());
             ApplyStop(run, group);
         }
     }
@@ -214,7 +214,7 @@ public sealed class DeliveryEngine(
                 }
 
                 await RecordVersionsAsync(group, appliedBefore, fields.Recorded, cancellationToken);
-                run.Complete(group, CompletionReason.Applied);
+                run.Decide(group, (id, attempts) => new MessageFate.Delivered(id, attempts));
                 run.Count(Names.Applied, 1);
                 foreach (var (_, field) in fields.Sent)
                 {
@@ -234,7 +234,7 @@ public sealed class DeliveryEngine(
             case PatchOutcome.RateLimited limited:
                 run.Count(Names.RateLimited, 1);
                 var until = await purse.BlockAsync(limited.RetryAt, cancellationToken);
-                run.Stop = new BatchStop(StopKind.Defer, until);
+                run.Stop = BatchStop.Defer(until);
                 DeliveryLog.RateLimited(_logger, group.ProspectId, run.Undecided, until);
                 ApplyStop(run, group);
                 break;
@@ -264,7 +264,7 @@ public sealed class DeliveryEngine(
                 var entry = await _ledger.RecordRejectionAsync(
                     sent, rejected, group.Messages.Select(m => m.MessageId).ToList(), group.Messages.Max(m => m.DeliveryAttempt), cancellationToken);
                 DeliveryLog.Rejected(_logger, group.ProspectId, entry.Explanation, rejected.StatusCode, entry.ErrorId, entry.Key);
-                run.Complete(group, CompletionReason.Rejected);
+                run.Decide(group, (id, attempts) => new MessageFate.Rejected(id, attempts));
                 run.Count(Names.Failed, 1);
                 run.Count(Names.FailedWith(entry.Key.Partition), 1);
                 run.Count(Names.MessagesFailed, group.Messages.Count);
@@ -274,7 +274,7 @@ public sealed class DeliveryEngine(
                 var probeAt = _time.GetUtcNow() + _options.UnauthorizedHold;
                 _pause.Pause(unauthorized.Reason, probeAt);
                 _observer.NeedsReauthorization();
-                run.Stop = new BatchStop(StopKind.Hold, probeAt);
+                run.Stop = BatchStop.Pause(probeAt);
                 DeliveryLog.Unauthorized(_logger, unauthorized.Reason, run.Undecided, probeAt);
                 ApplyStop(run, group);
                 break;

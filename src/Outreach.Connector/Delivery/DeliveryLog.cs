@@ -7,8 +7,8 @@ namespace Outreach.Connector.Delivery;
 internal static partial class DeliveryLog
 {
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information,
-        Message = "Delivered a batch of {Messages} messages for {Prospects} prospects with {Requests} requests: {Completed} completed, {Deferred} deferred, {Retried} to retry, {Held} held, {Poisoned} poisoned")]
-    public static partial void BatchDelivered(ILogger logger, int messages, int prospects, long requests, int completed, int deferred, int retried, int held, int poisoned);
+        Message = "Delivered a batch of {Messages} messages for {Prospects} prospects with {Requests} requests: {Completed} completed, {Deferred} deferred, {Retried} to retry, {Paused} paused, {Poisoned} poisoned")]
+    public static partial void BatchDelivered(ILogger logger, int messages, int prospects, long requests, int completed, int deferred, int retried, int paused, int poisoned);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug,
         Message = "Prospect {ProspectId}: dropped {Stale} stale and {Duplicate} already-applied fields, {Fresh} left to send")]
@@ -42,11 +42,11 @@ internal static partial class DeliveryLog
     public static partial void Rejected(ILogger logger, long prospectId, string explanation, int statusCode, string? errorId, FailureLedgerKey ledgerKey);
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error,
-        Message = "Outreach refused the connection's credentials ({Reason}); delivery is paused and {Messages} messages are held until {ProbeAt}")]
+        Message = "Outreach refused the connection's credentials ({Reason}); delivery is paused and {Messages} messages wait until {ProbeAt}")]
     public static partial void Unauthorized(ILogger logger, string reason, int messages, DateTimeOffset probeAt);
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Delivery is paused for re-authorization; {Messages} messages are held until {ProbeAt}")]
-    public static partial void HeldWhilePaused(ILogger logger, int messages, DateTimeOffset probeAt);
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Delivery is paused for re-authorization; {Messages} messages wait until {ProbeAt}")]
+    public static partial void NotSentWhilePaused(ILogger logger, int messages, DateTimeOffset probeAt);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Outreach accepted the connection's credentials again; delivery resumes")]
     public static partial void Resumed(ILogger logger);

@@ -31,5 +31,5 @@ public enum ResolutionWait
     Retry,
 
     /// <summary>The connection needs re-authorization: hold.</summary>
-    Hold,
+    Pause,
 }

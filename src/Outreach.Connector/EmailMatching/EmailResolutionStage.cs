@@ -13,7 +13,7 @@ namespace Outreach.Connector.EmailMatching;
 
 /// <summary>
 /// The step before coalescing that turns updates naming their prospect by email into updates for prospect ids, hands
-/// the batch to the engine, and folds the engine's dispositions back onto the original messages.
+/// the batch to the engine, and folds the engine's fates back onto the original messages.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -54,7 +54,7 @@ public sealed partial class EmailResolutionStage
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
-    /// <summary>Resolves the batch's emails, delivers through <paramref name="deliver"/> and returns one disposition per message of <paramref name="batch"/>.</summary>
+    /// <summary>Resolves the batch's emails, delivers through <paramref name="deliver"/> and returns one fate per message of <paramref name="batch"/>.</summary>
     public async Task<DeliveryBatchResult> DeliverAsync(
         IReadOnlyList<DeliveryMessage> batch, Func<IReadOnlyList<DeliveryMessage>, CancellationToken, Task<DeliveryBatchResult>> deliver, CancellationToken cancellationToken)
     {
@@ -117,7 +117,7 @@ public sealed partial class EmailResolutionStage
         Func<IReadOnlyList<DeliveryMessage>, CancellationToken, Task<DeliveryBatchResult>> deliver,
         CancellationToken cancellationToken)
     {
-        var byOriginal = new Dictionary<int, List<MessageDisposition>>();
+        var byOriginal = new Dictionary<int, List<MessageFate>>();
         var passes = new List<DeliveryBatchResult>();
         if (copies.Count > 0)
         {
@@ -130,26 +130,26 @@ public sealed partial class EmailResolutionStage
             }
         }
 
-        var dispositions = new MessageDisposition[batch.Count];
+        var fates = new MessageFate[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            dispositions[i] = run.Decided[i] ?? WithOriginalId(batch[i], DispositionMerge.LeastFinal(byOriginal[i]));
+            fates[i] = run.Decided[i] ?? WithOriginalId(batch[i], FateMerge.LeastFinal(byOriginal[i]));
         }
 
         var resumesAt = passes.Select(p => p.SendingResumesAt).Append(run.ResumesAt).Where(t => t is not null).Max();
-        return new DeliveryBatchResult(dispositions, resumesAt, passes.Any(p => p.ConnectionPaused) || run.Held);
+        return new DeliveryBatchResult(fates, resumesAt, passes.Any(p => p.ConnectionPaused) || run.Paused);
     }
 
     private static async Task<DeliveryBatchResult> PassAsync(
         List<(int Original, DeliveryMessage Copy)> copies,
-        Dictionary<int, List<MessageDisposition>> byOriginal,
+        Dictionary<int, List<MessageFate>> byOriginal,
         Func<IReadOnlyList<DeliveryMessage>, CancellationToken, Task<DeliveryBatchResult>> deliver,
         CancellationToken cancellationToken)
     {
         var result = await deliver([.. copies.Select(c => c.Copy)], cancellationToken);
         for (var j = 0; j < copies.Count; j++)
         {
-            AddTo(byOriginal, copies[j].Original, result.Dispositions[j]);
+            AddTo(byOriginal, copies[j].Original, result.Fates[j]);
         }
 
         return result;
@@ -162,7 +162,7 @@ public sealed partial class EmailResolutionStage
         List<(int Original, DeliveryMessage Copy)> copies,
         IReadOnlySet<long> notFound,
         StageRun run,
-        Dictionary<int, List<MessageDisposition>> byOriginal,
+        Dictionary<int, List<MessageFate>> byOriginal,
         CancellationToken cancellationToken)
     {
         var affected = copies
@@ -218,7 +218,7 @@ public sealed partial class EmailResolutionStage
         return again;
     }
 
-    private async Task<MessageDisposition> DecideAsync(StageRun run, DeliveryMessage message, EmailResolution resolution, CancellationToken cancellationToken)
+    private async Task<MessageFate> DecideAsync(StageRun run, DeliveryMessage message, EmailResolution resolution, CancellationToken cancellationToken)
     {
         var unused = message.DeliveryAttempt - 1;
         switch (resolution)
@@ -227,14 +227,14 @@ public sealed partial class EmailResolutionStage
                 run.Count(Names.Received, 1);
                 run.Count(Names.Excluded, 1);
                 run.Count(Names.ExcludedFor(ExclusionReasons.NoProspectForEmail), 1);
-                return new MessageDisposition.Complete(message.MessageId, message.DeliveryAttempt, CompletionReason.Excluded);
+                return new MessageFate.Excluded(message.MessageId, message.DeliveryAttempt);
 
             case EmailResolution.Ambiguous ambiguous:
                 run.Count(Names.Received, 1);
                 run.Count(Names.Excluded, 1);
                 run.Count(Names.ExcludedFor(ExclusionReasons.AmbiguousEmail), 1);
                 LogAmbiguous(_logger, message.MessageId, string.Join(',', ambiguous.ProspectIds));
-                return new MessageDisposition.Complete(message.MessageId, message.DeliveryAttempt, CompletionReason.Excluded);
+                return new MessageFate.Excluded(message.MessageId, message.DeliveryAttempt);
 
             case EmailResolution.Rejected rejected:
                 run.Count(Names.Received, 1);
@@ -244,19 +244,19 @@ public sealed partial class EmailResolutionStage
                 run.Count(Names.Received, 1);
                 return await RetryOrPoisonAsync(run, message, null, retry.Reason, cancellationToken, finalAttempt: false, hint: retry.Until);
 
-            case EmailResolution.NotYet { Wait: ResolutionWait.Hold } hold:
+            case EmailResolution.NotYet { Wait: ResolutionWait.Pause } hold:
                 run.Count(Names.Received, 1);
-                run.Count(Names.Held, 1);
-                run.Held = true;
+                run.Count(Names.Paused, 1);
+                run.Paused = true;
                 run.ResumeAt(hold.Until);
-                return new MessageDisposition.Hold(message.MessageId, unused, hold.Until ?? _time.GetUtcNow() + _options.UnauthorizedHold);
+                return new MessageFate.Paused(message.MessageId, unused, hold.Until ?? _time.GetUtcNow() + _options.UnauthorizedHold);
 
             case EmailResolution.NotYet defer:
                 run.Count(Names.Received, 1);
                 run.Count(Names.Deferred, 1);
                 var until = defer.Until ?? _time.GetUtcNow();
                 run.ResumeAt(until);
-                return new MessageDisposition.DeferUntil(message.MessageId, unused, until);
+                return new MessageFate.Deferred(message.MessageId, unused, until);
 
             default:
                 throw new InvalidOperationException($"Unexpected resolution {resolution.GetType().Name}.");
@@ -264,7 +264,7 @@ public sealed partial class EmailResolutionStage
     }
 
     // A lookup refused for good cannot succeed by waiting: it goes to the ledger at once, like a rejected PATCH.
-    private async Task<MessageDisposition> RetryOrPoisonAsync(
+    private async Task<MessageFate> RetryOrPoisonAsync(
         StageRun run, DeliveryMessage message, int? statusCode, string reason, CancellationToken cancellationToken, bool finalAttempt, DateTimeOffset? hint = null)
     {
         if (finalAttempt || message.DeliveryAttempt >= _options.MaxAttempts)
@@ -273,7 +273,7 @@ public sealed partial class EmailResolutionStage
             {
                 var entry = await _ledger.RecordPoisonAsync(message.Update, message.MessageId, message.DeliveryAttempt, statusCode, reason, cancellationToken);
                 run.Count(Names.Poisoned, 1);
-                return new MessageDisposition.Poison(message.MessageId, message.DeliveryAttempt, entry.Key);
+                return new MessageFate.Poisoned(message.MessageId, message.DeliveryAttempt, entry.Key);
             }
             catch (RequestFailedException ex)
             {
@@ -286,26 +286,26 @@ public sealed partial class EmailResolutionStage
         return hint is { } at && at > retry.RetryAt ? retry with { RetryAt = at, Delay = at - _time.GetUtcNow() } : retry;
     }
 
-    private MessageDisposition.RetryLater RetryLater(DeliveryMessage message, string reason)
+    private MessageFate.RetryLater RetryLater(DeliveryMessage message, string reason)
     {
         var delay = _backoff.DelayAfter(message.DeliveryAttempt);
-        return new MessageDisposition.RetryLater(message.MessageId, message.DeliveryAttempt, _time.GetUtcNow() + delay, delay, reason);
+        return new MessageFate.RetryLater(message.MessageId, message.DeliveryAttempt, _time.GetUtcNow() + delay, delay, reason);
     }
 
     private static DeliveryMessage ForProspect(DeliveryMessage message, long prospectId) =>
         message with { Update = message.Update with { ProspectId = prospectId } };
 
-    private static MessageDisposition WithOriginalId(DeliveryMessage original, MessageDisposition disposition) =>
-        disposition.MessageId == original.MessageId ? disposition : disposition with { MessageId = original.MessageId };
+    private static MessageFate WithOriginalId(DeliveryMessage original, MessageFate fate) =>
+        fate.MessageId == original.MessageId ? fate : fate with { MessageId = original.MessageId };
 
-    private static void AddTo(Dictionary<int, List<MessageDisposition>> byOriginal, int original, MessageDisposition disposition)
+    private static void AddTo(Dictionary<int, List<MessageFate>> byOriginal, int original, MessageFate fate)
     {
         if (!byOriginal.TryGetValue(original, out var list))
         {
             byOriginal[original] = list = [];
         }
 
-        list.Add(disposition);
+        list.Add(fate);
     }
 
     private async Task StoreCountersAsync(StageRun run)
@@ -331,11 +331,11 @@ public sealed partial class EmailResolutionStage
     {
         public DateTimeOffset StartedAt { get; } = startedAt;
 
-        public MessageDisposition?[] Decided { get; } = new MessageDisposition?[count];
+        public MessageFate?[] Decided { get; } = new MessageFate?[count];
 
         public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
 
-        public bool Held { get; set; }
+        public bool Paused { get; set; }
 
         public DateTimeOffset? ResumesAt { get; private set; }
 

@@ -201,7 +201,7 @@ public sealed partial class EmailResolver
 
             case OutreachCallOutcome.Unauthorized unauthorized:
             {
-                var notYet = new EmailResolution.NotYet(ResolutionWait.Hold, _time.GetUtcNow() + _delivery.UnauthorizedHold, unauthorized.Reason);
+                var notYet = new EmailResolution.NotYet(ResolutionWait.Pause, _time.GetUtcNow() + _delivery.UnauthorizedHold, unauthorized.Reason);
                 Mark(chunk, results, notYet);
                 return notYet;
             }

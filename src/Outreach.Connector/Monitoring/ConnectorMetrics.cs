@@ -108,7 +108,7 @@ public sealed class ConnectorMetrics
                 case Names.UpToDate: _upToDate.Add(amount); break;
                 case Names.Retried: _retried.Add(amount); break;
                 case Names.Deferred: Add(_deferred, amount, "reason", "rate_limit"); break;
-                case Names.Held: Add(_deferred, amount, "reason", "needs_reauthorization"); break;
+                case Names.Paused: Add(_deferred, amount, "reason", "needs_reauthorization"); break;
                 case Names.RequestsSent: _requestsSent.Add(amount); break;
                 case Names.RateLimited: _rateLimited.Add(amount); break;
                 case Names.Poisoned: Add(_failed, amount, "error_id", FailureLedger.PoisonErrorKey); break;

@@ -95,7 +95,7 @@ public sealed class ConnectorStatusService(
             Get(Names.IngestReceived), Get(Names.IngestAccepted), activated, excluded, invalid, failed,
             decided == 0 ? null : Math.Round((double)(activated + excluded) / decided, 4),
             Get(Names.Applied), Get(Names.RequestsSent), Get(Names.RateLimited), Get(Names.Retried),
-            Get(Names.Deferred) + Get(Names.Held), Get(Names.Coalesced), Get(Names.Stale) + Get(Names.Duplicate),
+            Get(Names.Deferred) + Get(Names.Paused), Get(Names.Coalesced), Get(Names.Stale) + Get(Names.Duplicate),
             Get(Names.DryRunApplied), Get(Names.Replayed),
             excludedByReason,
             Failures(c, entries.ToList()))

@@ -36,8 +36,8 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
         Assert.Equal(2, harness.Sent.Count);
         Assert.Equal(1L, harness.Sent[0].ProspectId);
         Assert.Equal(new Dictionary<string, string> { ["custom1"] = Json("exited"), ["firstName"] = Json("Ann") }, harness.Sent[0].Attributes);
-        Assert.All(result.Dispositions, d => Assert.Equal(new MessageDisposition.Complete(d.MessageId, 1, CompletionReason.Applied), d));
-        Assert.Equal(["m1", "m2", "m3", "m4"], result.Dispositions.Select(d => d.MessageId));
+        Assert.All(result.Fates, d => Assert.Equal(new MessageFate.Delivered(d.MessageId, 1), d));
+        Assert.Equal(["m1", "m2", "m3", "m4"], result.Fates.Select(d => d.MessageId));
         var counters = await harness.CountersOfThisHourAsync();
         Assert.Equal((4, 2, 2, 2, 4), (counters[Names.Received], counters[Names.Coalesced], counters[Names.RequestsSent], counters[Names.Applied], counters[Names.MessagesApplied]));
     }
@@ -51,7 +51,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
         var result = await harness.DeliverAsync(Message("old", Update(1, 5, ("custom1", Change("realized", 5))), attempt: 3));
 
         Assert.Single(harness.Sent);
-        Assert.Equal(new MessageDisposition.Complete("old", 3, CompletionReason.UpToDate), Assert.Single(result.Dispositions));
+        Assert.Equal(new MessageFate.UpToDate("old", 3), Assert.Single(result.Fates));
         Assert.Equal(1, (await harness.CountersOfThisHourAsync())[Names.Stale]);
     }
 
@@ -66,7 +66,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
         var result = await harness.DeliverAsync(message with { DeliveryAttempt = 2 });
 
         Assert.Single(harness.Sent);
-        Assert.Equal(CompletionReason.UpToDate, Assert.IsType<MessageDisposition.Complete>(Assert.Single(result.Dispositions)).Reason);
+        Assert.IsType<MessageFate.UpToDate>(Assert.Single(result.Fates));
         var versionsAfter = await harness.Versions.ReadAsync(1, CancellationToken.None);
         Assert.Equal(versionsBefore.ETag, versionsAfter.ETag);
         Assert.Equal(versionsBefore.Fields, versionsAfter.Fields);
@@ -109,7 +109,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
         var result = await harness.DeliverAsync(Message("later", Update(1, 20, ("custom1", Change("exited", 19)))));
 
         Assert.Equal(Json("exited"), Assert.Single(harness.Sent).Attributes["custom1"]);
-        Assert.Equal(CompletionReason.Applied, Assert.IsType<MessageDisposition.Complete>(Assert.Single(result.Dispositions)).Reason);
+        Assert.IsType<MessageFate.Delivered>(Assert.Single(result.Fates));
         Assert.Equal(At(19), (await harness.Versions.ReadAsync(1, CancellationToken.None)).Fields["custom1"].ObservedAt);
     }
 
@@ -128,11 +128,11 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
         Assert.Equal([1L, 2L], harness.Sent.Select(s => s.ProspectId));
         Assert.Equal(
             [
-                new MessageDisposition.Complete("m1", 1, CompletionReason.Applied),
-                new MessageDisposition.DeferUntil("m2", 2, resume),
-                new MessageDisposition.DeferUntil("m3", 0, resume),
+                new MessageFate.Delivered("m1", 1),
+                new MessageFate.Deferred("m2", 2, resume),
+                new MessageFate.Deferred("m3", 0, resume),
             ],
-            result.Dispositions);
+            result.Fates);
         Assert.Equal(resume, result.SendingResumesAt);
         Assert.Equal(resume, (await harness.Budget.ReadStatusAsync(CancellationToken.None)).BlockedUntil);
         var counters = await harness.CountersOfThisHourAsync();
@@ -153,11 +153,11 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
             Message("m1", Update(1, 0, ("custom1", Change("realized", 0))), attempt: 3),
             Message("m2", Update(2, 0, ("custom1", Change("realized", 0)))));
 
-        var retry = Assert.IsType<MessageDisposition.RetryLater>(result.Dispositions[0]);
+        var retry = Assert.IsType<MessageFate.RetryLater>(result.Fates[0]);
         Assert.Equal(3, retry.AttemptsUsed);
         Assert.InRange(retry.Delay, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40));
         Assert.Equal(Start + retry.Delay, retry.RetryAt);
-        Assert.Equal(DispositionKind.Complete, result.Dispositions[1].Kind);
+        Assert.IsType<MessageFate.Delivered>(result.Fates[1]);
         Assert.Null(result.SendingResumesAt);
     }
 
@@ -169,7 +169,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
 
         var result = await harness.DeliverAsync(Message("m1", Update(1, 0, ("custom1", Change("realized", 0)))));
 
-        Assert.Equal(At(60), Assert.IsType<MessageDisposition.RetryLater>(Assert.Single(result.Dispositions)).RetryAt);
+        Assert.Equal(At(60), Assert.IsType<MessageFate.RetryLater>(Assert.Single(result.Fates)).RetryAt);
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
 
         var result = await harness.DeliverAsync(Message("m1", update, attempt: 4));
 
-        var poison = Assert.IsType<MessageDisposition.Poison>(Assert.Single(result.Dispositions));
+        var poison = Assert.IsType<MessageFate.Poisoned>(Assert.Single(result.Fates));
         var entry = await harness.Ledger.GetAsync(poison.LedgerKey, CancellationToken.None);
         Assert.NotNull(entry);
         Assert.Equal((FailureKind.Poisoned, 4, "connection reset"), (entry.Kind, entry.DeliveryAttempts, entry.ErrorDetail));
@@ -198,7 +198,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
             Message("crashy", Update(1, 0, ("custom1", Change("realized", 0))), attempt: 5),
             Message("fine", Update(2, 0, ("custom1", Change("realized", 0)))));
 
-        Assert.Equal([DispositionKind.Poison, DispositionKind.Complete], result.Dispositions.Select(d => d.Kind));
+        Assert.Equal(["poisoned", "delivered"], result.Fates.Select(f => f.Name));
         Assert.Equal([2L], harness.Sent.Select(s => s.ProspectId));
         Assert.Equal(FailureLedger.PoisonErrorKey, Assert.Single(await harness.LedgerAsync()).Key.Partition);
     }
@@ -213,7 +213,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
             Message("m1", Update(42, 0, ("custom7", Change("realized", 0, "aud-123")))),
             Message("m2", Update(42, 1, ("firstName", Change("Ann", 1)))));
 
-        Assert.All(result.Dispositions, d => Assert.Equal(CompletionReason.Rejected, Assert.IsType<MessageDisposition.Complete>(d).Reason));
+        Assert.All(result.Fates, f => Assert.IsType<MessageFate.Rejected>(f));
         var entry = Assert.Single(await harness.LedgerAsync(new FailureQuery(AudienceId: "aud-123")));
         Assert.Equal((42L, "custom7", 7), (entry.ProspectId, entry.Field, entry.MappingId));
         Assert.Equal(["m1", "m2"], entry.MessageIds);
@@ -252,8 +252,8 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
 
         Assert.Single(harness.Sent);
         Assert.Equal(
-            [new MessageDisposition.Hold("m1", 1, At(15)), new MessageDisposition.Hold("m2", 0, At(15)), new MessageDisposition.Hold("m3", 0, At(15))],
-            result.Dispositions);
+            [new MessageFate.Paused("m1", 1, At(15)), new MessageFate.Paused("m2", 0, At(15)), new MessageFate.Paused("m3", 0, At(15))],
+            result.Fates);
         Assert.True(result.ConnectionPaused);
         Assert.Equal(new PauseStatus(Start, "refresh token revoked", At(15)), harness.Pause.Status);
     }
@@ -269,13 +269,13 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
         var held = await harness.DeliverAsync(Message("m2", Update(2, 0, ("custom1", Change("realized", 0)))));
 
         Assert.Single(harness.Sent);
-        Assert.Equal(new MessageDisposition.Hold("m2", 0, At(15)), Assert.Single(held.Dispositions));
+        Assert.Equal(new MessageFate.Paused("m2", 0, At(15)), Assert.Single(held.Fates));
 
         harness.Time.Advance(TimeSpan.FromMinutes(10));
         harness.AnswerApplied();
         var probed = await harness.DeliverAsync(Message("m2", Update(2, 0, ("custom1", Change("realized", 0)))));
 
-        Assert.Equal(DispositionKind.Complete, Assert.Single(probed.Dispositions).Kind);
+        Assert.IsType<MessageFate.Delivered>(Assert.Single(probed.Fates));
         Assert.False(probed.ConnectionPaused);
         Assert.False(harness.Pause.IsPaused);
     }
@@ -295,7 +295,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
             Message("m3", Update(3, 0, ("custom1", Change("realized", 0))), attempt: 2));
 
         Assert.Equal(2, harness.Sent.Count);
-        Assert.Equal(new MessageDisposition.DeferUntil("m3", 1, At(30)), result.Dispositions[2]);
+        Assert.Equal(new MessageFate.Deferred("m3", 1, At(30)), result.Fates[2]);
         Assert.Equal(At(30), result.SendingResumesAt);
     }
 
@@ -310,8 +310,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
         var result = await harness.DeliverAsync(messages);
 
         Assert.Equal(2, harness.Sent.Count);
-        Assert.Equal([DispositionKind.Complete, DispositionKind.Complete, DispositionKind.DeferUntil, DispositionKind.DeferUntil, DispositionKind.DeferUntil],
-            result.Dispositions.Select(d => d.Kind));
+        Assert.Equal(["delivered", "delivered", "deferred", "deferred", "deferred"], result.Fates.Select(f => f.Name));
     }
 
     [Fact]
@@ -336,7 +335,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
 
         var result = await delivery;
         Assert.Equal(2, harness.Sent.Count);
-        Assert.All(result.Dispositions, d => Assert.Equal(DispositionKind.Complete, d.Kind));
+        Assert.All(result.Fates, f => Assert.IsType<MessageFate.Delivered>(f));
     }
 
     [Fact]
@@ -355,7 +354,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
             Message("m3", Update(3, 0, ("custom1", Change("realized", 0)))));
 
         Assert.Equal(2, harness.Sent.Count);
-        Assert.Equal(new MessageDisposition.DeferUntil("m3", 0, Start.AddSeconds(40)), result.Dispositions[2]);
+        Assert.Equal(new MessageFate.Deferred("m3", 0, Start.AddSeconds(40)), result.Fates[2]);
     }
 
     [Fact]
@@ -371,7 +370,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
             Message("m1", Update(1, 0, ("custom1", Change("realized", 0))), attempt: 5),
             Message("m2", Update(2, 0, ("custom1", Change("realized", 0)))));
 
-        Assert.All(result.Dispositions, d => Assert.Equal(DispositionKind.RetryLater, d.Kind));
+        Assert.All(result.Fates, f => Assert.IsType<MessageFate.RetryLater>(f));
         harness.Outreach.Verify(
             c => c.PatchProspectAsync(It.IsAny<long>(), It.IsAny<IReadOnlyList<KeyValuePair<string, FieldValue>>>(), It.IsAny<CancellationToken>()), Times.Never);
     }

@@ -86,8 +86,8 @@ public sealed class DeliverySimulationTests(AzuriteFixture azurite)
             for (var i = 0; i < taken.Count; i++)
             {
                 queue.Remove(taken[i]);
-                var disposition = result.Dispositions[i];
-                Assert.NotEqual(DispositionKind.Poison, disposition.Kind);
+                var disposition = result.Fates[i];
+                Assert.IsNotType<MessageFate.Poisoned>(disposition);
                 if (disposition.NotBefore is { } notBefore)
                 {
                     // The host's part: keep the message, visible again at NotBefore, carrying the attempts it used.
@@ -108,7 +108,7 @@ public sealed class DeliverySimulationTests(AzuriteFixture azurite)
         var hours = await harness.Counters.ReadLastHoursAsync(24, CancellationToken.None);
         long Total(string name) => hours.Sum(h => h[name]);
         Assert.All(
-            new[] { DeliveryCounterNames.Stale, DeliveryCounterNames.Duplicate, DeliveryCounterNames.Coalesced, DeliveryCounterNames.Deferred, DeliveryCounterNames.Retried, DeliveryCounterNames.Held, DeliveryCounterNames.RateLimited },
+            new[] { DeliveryCounterNames.Stale, DeliveryCounterNames.Duplicate, DeliveryCounterNames.Coalesced, DeliveryCounterNames.Deferred, DeliveryCounterNames.Retried, DeliveryCounterNames.Paused, DeliveryCounterNames.RateLimited },
             name => Assert.True(Total(name) > 0, $"{name} should be above 0"));
     }
 

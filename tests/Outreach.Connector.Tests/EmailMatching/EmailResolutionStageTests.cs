@@ -66,8 +66,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
         var (prospect, attributes) = Assert.Single(harness.Delivery.Sent);
         Assert.Equal(7, prospect);
         Assert.Equal(Json("realized"), attributes["custom1"]);
-        var complete = Assert.IsType<MessageDisposition.Complete>(Assert.Single(result.Dispositions));
-        Assert.Equal(("m1", CompletionReason.Applied), (complete.MessageId, complete.Reason));
+        Assert.Equal("m1", Assert.IsType<MessageFate.Delivered>(Assert.Single(result.Fates)).MessageId);
     }
 
     [Fact]
@@ -87,8 +86,8 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
         Assert.Equal(7, prospect);
         Assert.Equal(Json("exited"), attributes["custom1"]);
         Assert.Equal(Json("Ada"), attributes["firstName"]);
-        Assert.All(result.Dispositions, d => Assert.Equal(CompletionReason.Applied, Assert.IsType<MessageDisposition.Complete>(d).Reason));
-        Assert.Equal(["m1", "m2", "m3"], result.Dispositions.Select(d => d.MessageId));
+        Assert.All(result.Fates, f => Assert.IsType<MessageFate.Delivered>(f));
+        Assert.Equal(["m1", "m2", "m3"], result.Fates.Select(d => d.MessageId));
 
         var versions = await harness.Delivery.Versions.ReadAsync(7, CancellationToken.None);
         Assert.Contains("custom1", versions.Fields.Keys);
@@ -103,7 +102,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
         var result = await harness.DeliverAsync(ByEmail("m1", Ada, "realized"));
 
         Assert.Empty(harness.Delivery.Sent);
-        Assert.Equal(CompletionReason.Excluded, Assert.IsType<MessageDisposition.Complete>(Assert.Single(result.Dispositions)).Reason);
+        Assert.IsType<MessageFate.Excluded>(Assert.Single(result.Fates));
         var counters = await harness.Delivery.CountersOfThisHourAsync();
         Assert.Equal(1, counters[DeliveryCounterNames.ExcludedFor(ExclusionReasons.NoProspectForEmail)]);
         Assert.Equal(1, counters[DeliveryCounterNames.Excluded]);
@@ -121,7 +120,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
         var result = await harness.DeliverAsync(ByEmail("m1", Ada, "realized"));
 
         Assert.Empty(harness.Delivery.Sent);
-        Assert.Equal(CompletionReason.Excluded, Assert.IsType<MessageDisposition.Complete>(Assert.Single(result.Dispositions)).Reason);
+        Assert.IsType<MessageFate.Excluded>(Assert.Single(result.Fates));
         Assert.Equal(1, (await harness.Delivery.CountersOfThisHourAsync())[DeliveryCounterNames.ExcludedFor(ExclusionReasons.AmbiguousEmail)]);
     }
 
@@ -135,7 +134,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
         var result = await harness.DeliverAsync(ByEmail("m1", Ada, "realized"));
 
         Assert.Equal([7L, 8L], harness.Delivery.Sent.Select(s => s.ProspectId).Order());
-        var retry = Assert.IsType<MessageDisposition.RetryLater>(Assert.Single(result.Dispositions));
+        var retry = Assert.IsType<MessageFate.RetryLater>(Assert.Single(result.Fates));
         Assert.Equal("m1", retry.MessageId);
     }
 
@@ -150,7 +149,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
         var result = await harness.DeliverAsync(ByEmail("m1", Ada, "realized"), ByEmail("m2", Bob, "realized"));
 
         Assert.Empty(harness.Delivery.Sent);
-        var deferred = result.Dispositions.OfType<MessageDisposition.DeferUntil>().ToList();
+        var deferred = result.Fates.OfType<MessageFate.Deferred>().ToList();
         Assert.Equal(2, deferred.Count);
         Assert.All(deferred, d => Assert.Equal(0, d.AttemptsUsed));
         Assert.NotNull(result.SendingResumesAt);
@@ -166,7 +165,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
 
         Assert.Equal(5, Assert.Single(harness.Delivery.Sent).ProspectId);
         Assert.Empty(harness.Lookup.Requests);
-        Assert.IsType<MessageDisposition.Complete>(Assert.Single(result.Dispositions));
+        Assert.Null(Assert.Single(result.Fates).NotBefore);
     }
 
     [Fact]
@@ -182,7 +181,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
         var result = await harness.DeliverAsync(ByEmail("m1", Ada, "realized"));
 
         Assert.Equal([7L, 9L], harness.Delivery.Sent.Select(s => s.ProspectId));
-        Assert.Equal(CompletionReason.Applied, Assert.IsType<MessageDisposition.Complete>(Assert.Single(result.Dispositions)).Reason);
+        Assert.IsType<MessageFate.Delivered>(Assert.Single(result.Fates));
         Assert.Equal([9L], (await harness.Cache.ReadAsync(EmailHasher.Unkeyed.Hash(Ada), CancellationToken.None))!.ProspectIds);
         Assert.Equal(1, (await harness.Delivery.CountersOfThisHourAsync())[EmailCounterNames.Invalidated]);
     }

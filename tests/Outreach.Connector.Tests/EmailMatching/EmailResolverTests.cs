@@ -225,7 +225,7 @@ public sealed class EmailResolverTests(AzuriteFixture azurite)
         Assert.Equal(ResolutionWait.Retry, Assert.IsType<EmailResolution.NotYet>((await harness.ResolveAsync(Ada)).Resolutions[Ada]).Wait);
 
         harness.Lookup.Failure = _ => new OutreachCallOutcome.Unauthorized("revoked", RateLimitSnapshot.None);
-        Assert.Equal(ResolutionWait.Hold, Assert.IsType<EmailResolution.NotYet>((await harness.ResolveAsync(Ada)).Resolutions[Ada]).Wait);
+        Assert.Equal(ResolutionWait.Pause, Assert.IsType<EmailResolution.NotYet>((await harness.ResolveAsync(Ada)).Resolutions[Ada]).Wait);
     }
 
     [Fact]

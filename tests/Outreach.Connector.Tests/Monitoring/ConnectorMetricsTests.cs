@@ -63,7 +63,7 @@ public sealed class ConnectorMetricsTests : IDisposable
             [Names.RequestsSent] = 9,
             [Names.RateLimited] = 1,
             [Names.Deferred] = 2,
-            [Names.Held] = 1,
+            [Names.Paused] = 1,
             [Names.Retried] = 1,
             [Names.Failed] = 3,
             [Names.FailedWith("validationError")] = 2,

@@ -212,7 +212,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         var probeAt = _handler.Services.GetRequiredService<IConnectionState>().Status!.ProbeAt;
         Assert.All(attempts[1], copy =>
         {
-            Assert.Equal("held", copy.Subject);
+            Assert.Equal("paused", copy.Subject);
             Assert.Equal(SuccessorMessage.RoundUpToSecond(probeAt), copy.ScheduledAt);
             // The second delivery of an update that was never attempted: held, so one attempt used (the failed invocation's).
             Assert.Equal(1, ProspectUpdateFormat.DeserializeQueued(copy.Body).AttemptsUsed);

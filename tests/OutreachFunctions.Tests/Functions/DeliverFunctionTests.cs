@@ -89,7 +89,7 @@ public sealed class DeliverFunctionTests(AzuriteFixture azurite) : IAsyncLifetim
             Assert.Equal(new DateTimeOffset(2026, 3, 2, 10, 35, 30, TimeSpan.Zero), copy.ScheduledEnqueueTime);
             // The copy expires when the original would have (2026-03-16T10:00:00Z), counted from its scheduled time.
             Assert.Equal(TimeSpan.FromDays(14) - TimeSpan.FromSeconds(35 * 60 + 30), copy.TimeToLive);
-            Assert.Equal("held", copy.Subject);
+            Assert.Equal("paused", copy.Subject);
             Assert.Equal("application/json", copy.ContentType);
             var previous = (string)copy.ApplicationProperties[SuccessorMessage.PreviousMessageIdProperty];
             Assert.Equal(SuccessorMessage.IdFor(previous), copy.MessageId);

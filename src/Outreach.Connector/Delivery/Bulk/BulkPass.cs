@@ -77,15 +77,15 @@ public sealed partial class BulkPass(
                 await ReadBeforeFirstWriteAsync(run, entries, cancellationToken);
             }
 
-            run.Count(Names.SkippedUnchanged, entries.Sum(e => e.Held.Count));
-            await RecordHeldAsync(run, [.. entries.Where(e => e.Fresh.Count == 0)], cancellationToken);
+            run.Count(Names.SkippedUnchanged, entries.Sum(e => e.Unchanged.Count));
+            await RecordUnchangedAsync(run, [.. entries.Where(e => e.Fresh.Count == 0)], cancellationToken);
             if (bulkEnabled && run.MaySend)
             {
                 var plan = PlanBulkWrites(entries);
 
                 // A bulk job outlives this batch's claims, so what its prospects hold already is recorded before it is
                 // sent: an older export arriving while the job runs is then refused as stale, not written.
-                await RecordHeldAsync(run, [.. plan.Chunks.SelectMany(c => c.Items)], cancellationToken);
+                await RecordUnchangedAsync(run, [.. plan.Chunks.SelectMany(c => c.Items)], cancellationToken);
                 var jobs = await SubmitAsync(run, plan, cancellationToken);
                 await PollUntilFinishedAsync(run, jobs, cancellationToken);
             }
@@ -128,15 +128,15 @@ public sealed partial class BulkPass(
             var entry = new BulkPassEntry(open[i], applied[i], filtered.Fresh);
             if (!_options.ResendUnchanged)
             {
-                entry.Hold(UnchangedFields.AlreadyApplied(filtered.Fresh, applied[i].Fields));
+                entry.AddUnchanged(UnchangedFields.AlreadyApplied(filtered.Fresh, applied[i].Fields));
             }
 
-            if (entry.Fresh.Count == 0 && entry.Held.Count == 0)
+            if (entry.Fresh.Count == 0 && entry.Unchanged.Count == 0)
             {
                 // What the PATCH path would count for a prospect it completes as up to date.
                 run.Count(DeliveryCounterNames.Stale, filtered.Stale);
                 run.Count(DeliveryCounterNames.Duplicate, filtered.Duplicate);
-                run.Completed[open[i]] = CompletionReason.UpToDate;
+                run.Completed[open[i]] = false;
                 continue;
             }
 
@@ -181,7 +181,7 @@ public sealed partial class BulkPass(
             {
                 if (read.Value.TryGetValue(entry.Group.ProspectId, out var held))
                 {
-                    entry.Hold(UnchangedFields.HeldInOutreach(entry.Fresh, held));
+                    entry.AddUnchanged(UnchangedFields.SameInOutreach(entry.Fresh, held));
                 }
             }
         }
@@ -190,21 +190,21 @@ public sealed partial class BulkPass(
     // One version write per prospect for the fields Outreach already holds; they then count as applied, and a
     // prospect with nothing else to send is complete. Prospects left for the PATCH path are not written here: their
     // held fields travel with them (BulkPassResult.Handoffs) and are recorded with the PATCH's own write.
-    private async Task RecordHeldAsync(BulkPassRun run, List<BulkPassEntry> entries, CancellationToken cancellationToken)
+    private async Task RecordUnchangedAsync(BulkPassRun run, List<BulkPassEntry> entries, CancellationToken cancellationToken)
     {
-        var holding = entries.Where(e => e.Held.Count > 0 && !e.HeldRecorded).ToList();
+        var holding = entries.Where(e => e.Unchanged.Count > 0 && !e.UnchangedRecorded).ToList();
         await Parallel.ForEachAsync(holding, Concurrently(cancellationToken), async (entry, ct) =>
         {
-            var held = entry.Held.ToDictionary(pair => pair.Key, pair => pair.Value.Version, StringComparer.Ordinal);
+            var held = entry.Unchanged.ToDictionary(pair => pair.Key, pair => pair.Value.Version, StringComparer.Ordinal);
             entry.Known = (await versions.RecordAppliedAsync(entry.Group.ProspectId, held, entry.Known, ct)).After;
-            entry.HeldRecorded = true;
+            entry.UnchangedRecorded = true;
         });
 
         foreach (var entry in entries.Where(e => e.Fresh.Count == 0))
         {
             run.Count(DeliveryCounterNames.Stale, entry.Stale);
             run.Count(DeliveryCounterNames.Duplicate, entry.Duplicate);
-            run.Completed[entry.Group] = CompletionReason.UpToDate;
+            run.Completed[entry.Group] = false;
         }
     }
 

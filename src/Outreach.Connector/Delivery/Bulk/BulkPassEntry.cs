@@ -4,7 +4,7 @@ using Outreach.Connector.Delivery.Versions;
 namespace Outreach.Connector.Delivery.Bulk;
 
 /// <summary>
-/// One prospect's state in a <see cref="BulkPass"/>: the fields left to send, those found already held by Outreach, and
+/// One prospect's state in a <see cref="BulkPass"/>: the fields left to send, those Outreach already has unchanged, and
 /// what the pass knows of its stored versions.
 /// </summary>
 internal sealed class BulkPassEntry(CoalescedUpdate group, AppliedFieldVersions applied, IReadOnlyDictionary<string, CoalescedField> fresh)
@@ -14,8 +14,8 @@ internal sealed class BulkPassEntry(CoalescedUpdate group, AppliedFieldVersions 
     // Nothing was ever recorded for this prospect when the pass read it: a candidate for read-before-write.
     public bool NeverWritten { get; } = applied.ETag is null;
 
-    // Whether the versions of Held are in the store (else the PATCH path records them with its write).
-    public bool HeldRecorded { get; set; }
+    // Whether the versions of Unchanged are in the store (else the PATCH path records them with its write).
+    public bool UnchangedRecorded { get; set; }
 
     // The prospect's versions as the store holds them after the pass's own writes; null when unknown (a write whose
     // response carried no ETag), and the next writer reads first.
@@ -23,17 +23,17 @@ internal sealed class BulkPassEntry(CoalescedUpdate group, AppliedFieldVersions 
 
     public IReadOnlyDictionary<string, CoalescedField> Fresh { get; private set; } = fresh;
 
-    public Dictionary<string, CoalescedField> Held { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, CoalescedField> Unchanged { get; } = new(StringComparer.Ordinal);
 
     public int Stale { get; set; }
 
     public int Duplicate { get; set; }
 
-    public void Hold(IReadOnlyDictionary<string, CoalescedField> fields)
+    public void AddUnchanged(IReadOnlyDictionary<string, CoalescedField> fields)
     {
         foreach (var (name, field) in fields)
         {
-            Held[name] = field;
+            Unchanged[name] = field;
         }
 
         Fresh = UnchangedFields.Without(Fresh, fields);

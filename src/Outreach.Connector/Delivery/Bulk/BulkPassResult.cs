@@ -8,8 +8,8 @@ namespace Outreach.Connector.Delivery.Bulk;
 /// <summary>What the bulk pass leaves to the engine: prospects to defer, prospects already complete, and counts.</summary>
 /// <param name="Deferred">Prospects whose messages wait (a bulk job in flight writes one of their fields), with when to try again.</param>
 /// <param name="Completed">
-/// Prospects that need no PATCH: written by a finished bulk job (<see cref="CompletionReason.Applied"/>), or holding
-/// nothing Outreach does not already have (<see cref="CompletionReason.UpToDate"/>); their messages are complete.
+/// Prospects that need no PATCH: written by a finished bulk job (<c>Written</c>: their messages are delivered), or
+/// holding nothing Outreach does not already have (their messages are up to date).
 /// </param>
 /// <param name="Counts">Counter increments (<see cref="BulkCounterNames"/>, and the delivery counters of the completed prospects).</param>
 /// <param name="AudiencesWritten">Audiences whose field a bulk job wrote.</param>
@@ -19,7 +19,7 @@ namespace Outreach.Connector.Delivery.Bulk;
 /// </param>
 public sealed record BulkPassResult(
     IReadOnlyList<(CoalescedUpdate Group, DateTimeOffset Until)> Deferred,
-    IReadOnlyList<(CoalescedUpdate Group, CompletionReason Reason)> Completed,
+    IReadOnlyList<(CoalescedUpdate Group, bool Written)> Completed,
     IReadOnlyDictionary<string, long> Counts,
     IReadOnlyCollection<string> AudiencesWritten,
     IReadOnlyDictionary<long, PatchHandoff> Handoffs)
@@ -36,18 +36,22 @@ public sealed record BulkPassResult(
             foreach (var message in group.Messages)
             {
                 // Not attempted: the message keeps the attempt it came with, as the engine's other deferrals do.
-                run.Decide(message, new MessageDisposition.DeferUntil(message.MessageId, message.DeliveryAttempt - 1, until));
+                run.Decide(message, new MessageFate.Deferred(message.MessageId, message.DeliveryAttempt - 1, until));
             }
 
             run.Count(DeliveryCounterNames.Deferred, group.Messages.Count);
             decided.Add(group);
         }
 
-        foreach (var (group, reason) in Completed)
+        foreach (var (group, written) in Completed)
         {
-            run.Complete(group, reason);
-            if (reason == CompletionReason.UpToDate)
+            if (written)
             {
+                run.Decide(group, (id, attempts) => new MessageFate.Delivered(id, attempts));
+            }
+            else
+            {
+                run.Decide(group, (id, attempts) => new MessageFate.UpToDate(id, attempts));
                 run.Count(DeliveryCounterNames.UpToDate, group.Messages.Count);
             }
 

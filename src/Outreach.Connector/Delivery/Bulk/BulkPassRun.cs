@@ -1,6 +1,5 @@
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Counters;
-using Outreach.Connector.Delivery.Outcomes;
 
 namespace Outreach.Connector.Delivery.Bulk;
 
@@ -25,14 +24,15 @@ internal sealed class BulkPassRun(DateTimeOffset batchEnd, TimeSpan bulkWait, Da
     // This batch's prospects the pass works on, by id, and those it completed (no PATCH needed).
     public Dictionary<long, BulkPassEntry> Entries { get; } = [];
 
-    public Dictionary<CoalescedUpdate, CompletionReason> Completed { get; } = new(ReferenceEqualityComparer.Instance);
+    // True: a bulk job wrote what the prospect needed; false: nothing was left to send.
+    public Dictionary<CoalescedUpdate, bool> Completed { get; } = new(ReferenceEqualityComparer.Instance);
 
     public HashSet<string> AudiencesWritten { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     // A bulk job wrote all of this prospect's remaining fields: counted as the PATCH path counts an applied PATCH.
     public void Written(BulkPassEntry entry)
     {
-        Completed[entry.Group] = CompletionReason.Applied;
+        Completed[entry.Group] = true;
         Count(DeliveryCounterNames.Stale, entry.Stale);
         Count(DeliveryCounterNames.Duplicate, entry.Duplicate);
         Count(DeliveryCounterNames.Applied, 1);
@@ -62,7 +62,7 @@ internal sealed class BulkPassRun(DateTimeOffset batchEnd, TimeSpan bulkWait, Da
         ? new Dictionary<long, PatchHandoff>()
         : Entries.Values
             .Where(e => !Completed.ContainsKey(e.Group))
-            .ToDictionary(e => e.Group.ProspectId, e => new PatchHandoff(e.Known, e.HeldRecorded ? PatchHandoff.NothingHeld : e.Held));
+            .ToDictionary(e => e.Group.ProspectId, e => new PatchHandoff(e.Known, e.UnchangedRecorded ? PatchHandoff.NoneUnchanged : e.Unchanged));
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

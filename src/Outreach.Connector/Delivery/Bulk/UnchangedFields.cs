@@ -31,7 +31,7 @@ public static class UnchangedFields
     }
 
     /// <summary>Of the fresh fields, those whose value equals what Outreach returned for the prospect (<paramref name="held"/>).</summary>
-    public static IReadOnlyDictionary<string, CoalescedField> HeldInOutreach(
+    public static IReadOnlyDictionary<string, CoalescedField> SameInOutreach(
         IReadOnlyDictionary<string, CoalescedField> fresh, IReadOnlyDictionary<string, FieldValue> held)
     {
         ArgumentNullException.ThrowIfNull(fresh);

@@ -56,7 +56,7 @@ internal sealed class ClaimGate : IAsyncDisposable
 
         foreach (var message in group.Messages)
         {
-            run.Decide(message, new MessageDisposition.DeferUntil(message.MessageId, message.DeliveryAttempt - 1, _claims.ConflictRetryAt));
+            run.Decide(message, new MessageFate.Deferred(message.MessageId, message.DeliveryAttempt - 1, _claims.ConflictRetryAt));
             run.Count(Names.Deferred, 1);
         }
 

@@ -6,7 +6,7 @@ namespace Outreach.Connector.Delivery.Counters;
 /// <summary>The names of the hourly counters kept in <see cref="DeliveryCounters"/>, shared by ingest and delivery.</summary>
 /// <remarks>
 /// Names are table property names: ASCII letters, digits and underscores, starting with a letter.
-/// Message counters add up per batch: Received = Complete(Applied + UpToDate + Rejected) + Deferred + Retried + Held + Poisoned.
+/// Message counters add up per batch: Received = Complete(Applied + UpToDate + Rejected) + Deferred + Retried + Paused + Poisoned.
 /// </remarks>
 public static class DeliveryCounterNames
 {
@@ -47,7 +47,7 @@ public static class DeliveryCounterNames
     public const string Retried = "Retried";
 
     /// <summary>Messages held because the connection needs re-authorization.</summary>
-    public const string Held = "Held";
+    public const string Paused = "Held"; // the stored name predates "paused"; kept so earlier hours still count
 
     /// <summary>PATCH requests Outreach rejected for good (recorded in the failure ledger).</summary>
     public const string Failed = "Failed";

@@ -1,13 +1,13 @@
 namespace Outreach.Connector.Delivery.Outcomes;
 
-/// <summary>What the engine decided for a batch: one disposition per message, in the order the messages were given.</summary>
-/// <param name="Dispositions">One disposition per message of the batch, index-aligned with it.</param>
+/// <summary>What the engine decided for a batch: one fate per message, in the order the messages were given.</summary>
+/// <param name="Fates">One fate per message of the batch, index-aligned with it.</param>
 /// <param name="SendingResumesAt">
 /// When sending stopped early (budget spent, 429, unauthorized, batch time up), the time sending may resume; a polling
 /// host can sleep until then instead of receiving messages that would only be deferred. Null when nothing stopped it.
 /// </param>
 /// <param name="ConnectionPaused">True when the connection needs re-authorization (Outreach refused the credentials).</param>
-public sealed record DeliveryBatchResult(IReadOnlyList<MessageDisposition> Dispositions, DateTimeOffset? SendingResumesAt, bool ConnectionPaused)
+public sealed record DeliveryBatchResult(IReadOnlyList<MessageFate> Fates, DateTimeOffset? SendingResumesAt, bool ConnectionPaused)
 {
     /// <summary>
     /// Prospects whose PATCH Outreach answered 404 in this batch (deleted or merged): email resolution drops their
@@ -15,6 +15,9 @@ public sealed record DeliveryBatchResult(IReadOnlyList<MessageDisposition> Dispo
     /// </summary>
     public IReadOnlySet<long> ProspectsNotFound { get; init; } = new HashSet<long>();
 
-    /// <summary>How many messages got a disposition of the given kind.</summary>
-    public int Count(DispositionKind kind) => Dispositions.Count(d => d.Kind == kind);
+    /// <summary>How many messages met a fate of the given kind.</summary>
+    public int Count<TFate>() where TFate : MessageFate => Fates.Count(f => f is TFate);
+
+    /// <summary>How many messages are done (their fate is final: delivered, up to date, excluded, rejected or poisoned).</summary>
+    public int CountDone() => Fates.Count(f => f.NotBefore is null);
 }

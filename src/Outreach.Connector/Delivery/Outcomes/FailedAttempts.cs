@@ -20,7 +20,7 @@ internal sealed class FailedAttempts(FailureLedger ledger, Backoff backoff, Deli
             try
             {
                 var entry = await ledger.RecordPoisonAsync(message.Update, message.MessageId, message.DeliveryAttempt, statusCode, reason, cancellationToken);
-                run.Decide(message, new MessageDisposition.Poison(message.MessageId, message.DeliveryAttempt, entry.Key));
+                run.Decide(message, new MessageFate.Poisoned(message.MessageId, message.DeliveryAttempt, entry.Key));
                 run.Count(Names.Poisoned, 1);
                 DeliveryLog.Poisoned(logger, message.MessageId, message.Update.ProspectId, message.DeliveryAttempt, entry.Key);
                 return;
@@ -45,7 +45,7 @@ internal sealed class FailedAttempts(FailureLedger ledger, Backoff backoff, Deli
             retryAt = hint;
         }
 
-        run.Decide(message, new MessageDisposition.RetryLater(message.MessageId, message.DeliveryAttempt, retryAt, retryAt - now, reason));
+        run.Decide(message, new MessageFate.RetryLater(message.MessageId, message.DeliveryAttempt, retryAt, retryAt - now, reason));
         run.Count(Names.Retried, 1);
     }
 }

@@ -73,39 +73,39 @@ public sealed partial class ReceivedBatchProcessor(
         var result = await emailStage.DeliverAsync([.. decoded.Select(d => d.Delivery)], engine.DeliverAsync, cancellationToken);
         var now = time.GetUtcNow();
         var settlements = decoded
-            .Select((d, i) => (d.Received, d.Delivery.Update, Disposition: result.Dispositions[i]))
+            .Select((d, i) => (d.Received, d.Delivery.Update, Fate: result.Fates[i]))
             .GroupBy(d => d.Received, (IEqualityComparer<ReceivedMessage<THandle>>)ReferenceEqualityComparer.Instance)
             .Select(message => (
                 Message: message.Key,
                 Settlement: message.Count() == 1
-                    ? SettlementFor(message.First().Update, message.First().Disposition, settler.CanRetryInPlace, settler.StopsReceivingWhilePaused, now)
-                    : SharedMessageSettlement.For([.. message.Select(d => (d.Update, d.Disposition))], settler.CanRetryInPlace, settler.StopsReceivingWhilePaused, now)))
+                    ? SettlementFor(message.First().Update, message.First().Fate, settler.CanRetryInPlace, settler.StopsReceivingWhilePaused, now)
+                    : SharedMessageSettlement.For([.. message.Select(d => (d.Update, d.Fate))], settler.CanRetryInPlace, settler.StopsReceivingWhilePaused, now)))
             .ToList();
         await settler.SettleAsync(settlements, cancellationToken);
         return new ReceivedBatchResult(batch.Count, setAside, result, [.. settlements.Select(s => s.Settlement)], resumed);
     }
 
-    /// <summary>How a transport applies one of the engine's dispositions (the table in Delivery/README.md).</summary>
+    /// <summary>How a transport settles one message's fate.</summary>
     /// <param name="update">The update the message carries.</param>
-    /// <param name="disposition">The engine's verdict.</param>
+    /// <param name="fate">What delivery decided for it.</param>
     /// <param name="canRetryInPlace">See <see cref="IMessageSettler{THandle}.CanRetryInPlace"/>.</param>
     /// <param name="stopsReceivingWhilePaused">See <see cref="IMessageSettler{THandle}.StopsReceivingWhilePaused"/>.</param>
     /// <param name="now">The current time.</param>
-    public static Settlement SettlementFor(ProspectUpdate update, MessageDisposition disposition, bool canRetryInPlace, bool stopsReceivingWhilePaused, DateTimeOffset now)
+    public static Settlement SettlementFor(ProspectUpdate update, MessageFate fate, bool canRetryInPlace, bool stopsReceivingWhilePaused, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(update);
-        ArgumentNullException.ThrowIfNull(disposition);
-        return disposition switch
+        ArgumentNullException.ThrowIfNull(fate);
+        return fate switch
         {
-            MessageDisposition.Complete or MessageDisposition.Poison => new Settlement.Complete(),
-            MessageDisposition.RetryLater retry when canRetryInPlace => new Settlement.RetryInPlace(retry.Delay),
-            MessageDisposition.Hold when stopsReceivingWhilePaused => Successor(update, disposition, now),
-            _ => Successor(update, disposition, disposition.NotBefore ?? now),
+            { NotBefore: null } => new Settlement.Complete(),
+            MessageFate.RetryLater retry when canRetryInPlace => new Settlement.RetryInPlace(retry.Delay),
+            MessageFate.Paused when stopsReceivingWhilePaused => Successor(update, fate, now),
+            _ => Successor(update, fate, fate.NotBefore ?? now),
         };
     }
 
-    private static Settlement.Successor Successor(ProspectUpdate update, MessageDisposition disposition, DateTimeOffset visibleAt) =>
-        new(ProspectUpdateFormat.SerializeToString(update, disposition.AttemptsUsed), disposition.AttemptsUsed, visibleAt, disposition.Kind);
+    private static Settlement.Successor Successor(ProspectUpdate update, MessageFate fate, DateTimeOffset visibleAt) =>
+        new(ProspectUpdateFormat.SerializeToString(update, fate.AttemptsUsed), fate.AttemptsUsed, visibleAt, fate.Name);
 
     // Under Flex Consumption the Callback that re-authorized may run on another instance: while paused, re-read the
     // shared connection state (at most once per poll interval) so this instance resumes as soon as it changed.

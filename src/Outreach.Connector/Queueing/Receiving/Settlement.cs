@@ -3,8 +3,8 @@ using Outreach.Connector.Delivery.Outcomes;
 namespace Outreach.Connector.Queueing.Receiving;
 
 /// <summary>
-/// What a transport does with one delivered message: <see cref="ReceivedBatchProcessor"/> turns the engine's
-/// <see cref="MessageDisposition"/> into one of these, in the terms a queue understands.
+/// What a transport does with one delivered message: <see cref="ReceivedBatchProcessor"/> turns its
+/// <see cref="MessageFate"/> into one of these, in the terms a queue understands.
 /// </summary>
 public abstract record Settlement
 {
@@ -28,6 +28,6 @@ public abstract record Settlement
     /// <param name="Body">The copy's body: the update carrying <paramref name="AttemptsUsed"/>.</param>
     /// <param name="AttemptsUsed">The attempts the copy carries (also in the body, which is authoritative).</param>
     /// <param name="VisibleAt">When the copy may be delivered.</param>
-    /// <param name="Reason">The engine's disposition the copy stands for (retry, deferred, held), for operators browsing the queue.</param>
-    public sealed record Successor(string Body, int AttemptsUsed, DateTimeOffset VisibleAt, DispositionKind Reason) : Settlement;
+    /// <param name="Reason">The name of the fate the copy stands for (<see cref="MessageFate.Name"/>: retry, deferred, paused), for operators browsing the queue.</param>
+    public sealed record Successor(string Body, int AttemptsUsed, DateTimeOffset VisibleAt, string Reason) : Settlement;
 }

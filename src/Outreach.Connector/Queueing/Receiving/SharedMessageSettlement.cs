@@ -5,7 +5,7 @@ namespace Outreach.Connector.Queueing.Receiving;
 
 /// <summary>
 /// The one settlement of a message that carried several updates (the updates of one export, written by
-/// <see cref="UpdateBatchFormat"/>), from the engine's disposition of each.
+/// <see cref="UpdateBatchFormat"/>), from the fate of each.
 /// </summary>
 /// <remarks>
 /// A queue settles whole messages, so: every update done → complete; every update to be retried and the transport can
@@ -16,28 +16,28 @@ namespace Outreach.Connector.Queueing.Receiving;
 /// </remarks>
 public static class SharedMessageSettlement
 {
-    /// <summary>The settlement for a message whose updates got these dispositions.</summary>
+    /// <summary>The settlement for a message whose updates met these fates.</summary>
     public static Settlement For(
-        IReadOnlyList<(ProspectUpdate Update, MessageDisposition Disposition)> updates, bool canRetryInPlace, bool stopsReceivingWhilePaused, DateTimeOffset now)
+        IReadOnlyList<(ProspectUpdate Update, MessageFate Fate)> updates, bool canRetryInPlace, bool stopsReceivingWhilePaused, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(updates);
-        var remaining = updates.Where(u => u.Disposition is not (MessageDisposition.Complete or MessageDisposition.Poison)).ToList();
+        var remaining = updates.Where(u => u.Fate.NotBefore is not null).ToList();
         if (remaining.Count == 0)
         {
             return new Settlement.Complete();
         }
 
-        if (canRetryInPlace && remaining.Count == updates.Count && remaining.All(u => u.Disposition is MessageDisposition.RetryLater))
+        if (canRetryInPlace && remaining.Count == updates.Count && remaining.All(u => u.Fate is MessageFate.RetryLater))
         {
-            return new Settlement.RetryInPlace(remaining.Max(u => ((MessageDisposition.RetryLater)u.Disposition).Delay));
+            return new Settlement.RetryInPlace(remaining.Max(u => ((MessageFate.RetryLater)u.Fate).Delay));
         }
 
         // Each remaining update as the copy it would get alone; the shared copy keeps each one's attempts in its body.
         var alone = remaining
-            .Select(u => (Settlement.Successor)ReceivedBatchProcessor.SettlementFor(u.Update, u.Disposition, canRetryInPlace: false, stopsReceivingWhilePaused, now))
+            .Select(u => (Settlement.Successor)ReceivedBatchProcessor.SettlementFor(u.Update, u.Fate, canRetryInPlace: false, stopsReceivingWhilePaused, now))
             .ToList();
         var latest = alone.MaxBy(copy => copy.VisibleAt)!;
-        var body = UpdateBatchFormat.Serialize([.. remaining.Select(u => new QueuedUpdate(u.Update, u.Disposition.AttemptsUsed))], int.MaxValue).Single();
+        var body = UpdateBatchFormat.Serialize([.. remaining.Select(u => new QueuedUpdate(u.Update, u.Fate.AttemptsUsed))], int.MaxValue).Single();
         return new Settlement.Successor(body, alone.Max(copy => copy.AttemptsUsed), latest.VisibleAt, latest.Reason);
     }
 }

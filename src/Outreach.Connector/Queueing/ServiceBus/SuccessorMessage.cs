@@ -6,14 +6,14 @@ using Outreach.Connector.Queueing.Receiving;
 namespace Outreach.Connector.Queueing.ServiceBus;
 
 /// <summary>
-/// The copy of a message that Deliver sends back to the queue for a disposition that keeps it (RetryLater, DeferUntil,
-/// Hold): a <see cref="Settlement.Successor"/>, the update carrying its attempts used so far, scheduled at its <c>VisibleAt</c>.
+/// The copy of a message that Deliver sends back to the queue for a fate that keeps it (RetryLater, Deferred,
+/// Paused): a <see cref="Settlement.Successor"/>, the update carrying its attempts used so far, scheduled at its <c>VisibleAt</c>.
 /// </summary>
 /// <remarks>
 /// <para>The host auto-completes every message of a successful invocation and a custom handler cannot abandon,
 /// defer or reschedule a single one (docs/reference/functions-host.md §2.3, §4), so "deliver later" means "send a scheduled copy,
 /// then let the original complete" (Delivery/README.md); <see cref="ServiceBusSettler"/> sends them.</para>
-/// <para><b>Message id.</b> One id per original, whatever the disposition: <c>next-</c> and 32 hex digits of the SHA-256
+/// <para><b>Message id.</b> One id per original, whatever the fate: <c>next-</c> and 32 hex digits of the SHA-256
 /// of the original's MessageId. A copy sent by an invocation that then failed, or whose completion was lost, has the
 /// same id as the copy the redelivered original gets next time, even though that delivery counts one more attempt and
 /// may be decided differently; the queue's duplicate detection (10 minutes, infra) drops the second send, so an
@@ -22,7 +22,7 @@ namespace Outreach.Connector.Queueing.ServiceBus;
 /// chain of deferrals. The original's id travels in the application property <c>previousMessageId</c>.</para>
 /// <para><b>Schedule.</b> <c>ScheduledEnqueueTimeUtc</c> has whole-second resolution (RFC 1123), so the time is rounded
 /// up: a copy never becomes visible before the rate-limit reset it waits for. A time not in the future sends the copy
-/// for immediate delivery. A Hold copy is scheduled at the probe time too: unlike the standalone drainer, a Service
+/// for immediate delivery. A Paused copy is scheduled at the probe time too: unlike the standalone drainer, a Service
 /// Bus trigger cannot stop receiving while the connection is paused, so an immediate copy would spin.</para>
 /// </remarks>
 public static class SuccessorMessage
@@ -61,7 +61,7 @@ public static class SuccessorMessage
             ScheduledEnqueueTime = scheduled,
             TimeToLive = originalExpiresAt is { } expires ? Max(expires - (scheduled ?? now), MinimumTimeToLive) : null,
             CorrelationId = correlationId,
-            Subject = Subject(successor.Reason),
+            Subject = successor.Reason,
             ApplicationProperties = new Dictionary<string, object>(StringComparer.Ordinal)
             {
                 [AttemptsUsedProperty] = successor.AttemptsUsed,
@@ -74,15 +74,6 @@ public static class SuccessorMessage
     public static DateTimeOffset? ScheduleFor(DateTimeOffset visibleAt, DateTimeOffset now) => visibleAt > now ? RoundUpToSecond(visibleAt) : null;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    /// <summary>The subject a copy carries, for operators browsing the queue.</summary>
-    public static string Subject(DispositionKind kind) => kind switch
-    {
-        DispositionKind.RetryLater => "retry",
-        DispositionKind.DeferUntil => "deferred",
-        DispositionKind.Hold => "held",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
 
     /// <summary>Rounds a time up to the next whole second (unchanged when already whole).</summary>
     public static DateTimeOffset RoundUpToSecond(DateTimeOffset time)

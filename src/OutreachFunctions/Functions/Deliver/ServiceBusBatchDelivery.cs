@@ -110,7 +110,7 @@ public sealed partial class ServiceBusBatchDelivery(
     {
         var text = string.Create(
             CultureInfo.InvariantCulture,
-            $"Deliver: {result.Dispositions.Count} updates: {result.Count(DispositionKind.Complete)} complete, {result.Count(DispositionKind.Poison)} poisoned (failure ledger), {result.Count(DispositionKind.DeferUntil)} deferred, {result.Count(DispositionKind.RetryLater)} to retry, {result.Count(DispositionKind.Hold)} held");
+            $"Deliver: {result.Fates.Count} updates: {result.CountDone()} done, {result.Count<MessageFate.Poisoned>()} poisoned (failure ledger), {result.Count<MessageFate.Deferred>()} deferred, {result.Count<MessageFate.RetryLater>()} to retry, {result.Count<MessageFate.Paused>()} paused");
         if (copies.Count > 0)
         {
             var first = copies.Min(c => SuccessorMessage.ScheduleFor(c.VisibleAt, now) ?? DateTimeOffset.MinValue);

@@ -43,7 +43,7 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
 
         Assert.Empty(result.Deferred);
         Assert.Equal([1L, 2, 3, 4, 5], result.Completed.Select(c => c.Group.ProspectId).Order());
-        Assert.All(result.Completed, c => Assert.Equal(CompletionReason.Applied, c.Reason));
+        Assert.All(result.Completed, c => Assert.True(c.Written));
         Assert.Equal((1, 5, 5), (result.Counts[Names.BulkCalls], result.Counts[Names.BulkProspects], result.Counts[Names.BulkApplied]));
         Assert.Equal(5, result.Counts[DeliveryCounterNames.MessagesApplied]);
         Assert.Equal(0, harness.InFlight.Count);
@@ -62,8 +62,8 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
 
         // Too few alike for a bulk action, both go the PATCH path: the name Outreach holds travels with prospect 1 (not
         // sent, recorded with the PATCH's write), and both carry what the pass read so the PATCH path reads nothing.
-        Assert.Equal(["firstName"], result.Handoffs[1].Held.Keys);
-        Assert.Empty(result.Handoffs[2].Held);
+        Assert.Equal(["firstName"], result.Handoffs[1].Unchanged.Keys);
+        Assert.Empty(result.Handoffs[2].Unchanged);
         Assert.All(result.Handoffs.Values, h => Assert.NotNull(h.Versions));
         Assert.Empty(await harness.RecordedAsync(1));
         Assert.Empty(harness.Outreach.Submitted);
@@ -86,7 +86,7 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
 
         Assert.Single(quiet.Outreach.Submitted);
         Assert.Equal(2, skipped.Counts[Names.SkippedUnchanged]);
-        Assert.All(skipped.Completed, c => Assert.Equal(CompletionReason.UpToDate, c.Reason));
+        Assert.All(skipped.Completed, c => Assert.False(c.Written));
         Assert.Equal(2, skipped.Completed.Count);
         Assert.Equal(2, resend.Outreach.Submitted.Count);
     }

@@ -42,7 +42,7 @@ public sealed class PatchHandoffTests(AzuriteFixture azurite)
         var sent = Assert.Single(harness.Sent);
         Assert.Equal(new Dictionary<string, string> { ["custom1"] = Json("realized") }, sent.Attributes);
         Assert.Equal(new Dictionary<string, string> { ["firstName"] = Hash("Ann"), ["custom1"] = Hash("realized") }, await RecordedAsync(harness));
-        Assert.Equal(new MessageDisposition.Complete("m1", 1, CompletionReason.Applied), Assert.Single(result.Dispositions));
+        Assert.Equal(new MessageFate.Delivered("m1", 1), Assert.Single(result.Fates));
     }
 
     [Fact]
@@ -67,6 +67,6 @@ public sealed class PatchHandoffTests(AzuriteFixture azurite)
         var result = await harness.DeliverAsync(message);
 
         Assert.Empty(await RecordedAsync(harness));
-        Assert.IsType<MessageDisposition.RetryLater>(Assert.Single(result.Dispositions));
+        Assert.IsType<MessageFate.RetryLater>(Assert.Single(result.Fates));
     }
 }

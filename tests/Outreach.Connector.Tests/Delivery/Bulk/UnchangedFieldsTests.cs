@@ -38,7 +38,7 @@ public sealed class UnchangedFieldsTests
             ["lastName"] = FieldValue.FromString("Smyth"),
         };
 
-        var same = UnchangedFields.HeldInOutreach(fresh, held);
+        var same = UnchangedFields.SameInOutreach(fresh, held);
 
         Assert.Equal(["firstName"], same.Keys);
     }

@@ -36,8 +36,8 @@ public sealed class DeliveryEngineClaimTests(AzuriteFixture azurite)
             CancellationToken.None);
 
         Assert.Equal([2L], harness.Sent.Select(s => s.ProspectId));
-        Assert.Equal(new MessageDisposition.DeferUntil("m1", 2, harness.Time.GetUtcNow() + TimeSpan.FromSeconds(4)), result.Dispositions[0]);
-        Assert.Equal(new MessageDisposition.Complete("m2", 1, CompletionReason.Applied), result.Dispositions[1]);
+        Assert.Equal(new MessageFate.Deferred("m1", 2, harness.Time.GetUtcNow() + TimeSpan.FromSeconds(4)), result.Fates[0]);
+        Assert.Equal(new MessageFate.Delivered("m2", 1), result.Fates[1]);
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public sealed class ReceivedBatchProcessorTests(AzuriteFixture azurite)
         Assert.Equal([0, 2], settler.Settled.Select(s => s.Message.Handle));
         Assert.All(settler.Settled, s => Assert.IsType<Settlement.Complete>(s.Settlement));
         Assert.Equal(3, result.Received);
-        Assert.Equal(2, result.Delivery!.Dispositions.Count);
+        Assert.Equal(2, result.Delivery!.Fates.Count);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class ReceivedBatchProcessorTests(AzuriteFixture azurite)
 
         var result = await harness.Processor.ProcessAsync([Received(0, Body(1, attemptsUsed: 1), deliveryCount: 2)], settler, CancellationToken.None);
 
-        var retry = Assert.IsType<MessageDisposition.RetryLater>(Assert.Single(result.Delivery!.Dispositions));
+        var retry = Assert.IsType<MessageFate.RetryLater>(Assert.Single(result.Delivery!.Fates));
         Assert.Equal(3, retry.AttemptsUsed);
         var settlement = Assert.Single(settler.Settled).Settlement;
         if (canRetryInPlace)
@@ -144,30 +144,30 @@ public sealed class ReceivedBatchProcessorTests(AzuriteFixture azurite)
         else
         {
             var successor = Assert.IsType<Settlement.Successor>(settlement);
-            Assert.Equal((3, retry.RetryAt, DispositionKind.RetryLater), (successor.AttemptsUsed, successor.VisibleAt, successor.Reason));
+            Assert.Equal((3, retry.RetryAt, "retry"), (successor.AttemptsUsed, successor.VisibleAt, successor.Reason));
             Assert.Equal(3, ProspectUpdateFormat.DeserializeQueued(successor.Body).AttemptsUsed);
         }
     }
 
-    public static TheoryData<MessageDisposition, bool, bool, Settlement> Dispositions() => new()
+    public static TheoryData<MessageFate, bool, bool, Settlement> Dispositions() => new()
     {
-        { new MessageDisposition.Complete("m", 1, CompletionReason.Applied), true, true, new Settlement.Complete() },
-        { new MessageDisposition.Poison("m", 5, new FailureLedgerKey("deliveryAttemptsExhausted", "9")), false, false, new Settlement.Complete() },
-        { new MessageDisposition.RetryLater("m", 2, Now.AddMinutes(1), TimeSpan.FromMinutes(1), "503"), true, true, new Settlement.RetryInPlace(TimeSpan.FromMinutes(1)) },
-        { new MessageDisposition.RetryLater("m", 2, Now.AddMinutes(1), TimeSpan.FromMinutes(1), "503"), false, false, Copy(2, Now.AddMinutes(1), DispositionKind.RetryLater) },
-        { new MessageDisposition.DeferUntil("m", 1, Now.AddMinutes(5)), true, true, Copy(1, Now.AddMinutes(5), DispositionKind.DeferUntil) },
-        { new MessageDisposition.DeferUntil("m", 1, Now.AddMinutes(5)), false, false, Copy(1, Now.AddMinutes(5), DispositionKind.DeferUntil) },
+        { new MessageFate.Delivered("m", 1), true, true, new Settlement.Complete() },
+        { new MessageFate.Poisoned("m", 5, new FailureLedgerKey("deliveryAttemptsExhausted", "9")), false, false, new Settlement.Complete() },
+        { new MessageFate.RetryLater("m", 2, Now.AddMinutes(1), TimeSpan.FromMinutes(1), "503"), true, true, new Settlement.RetryInPlace(TimeSpan.FromMinutes(1)) },
+        { new MessageFate.RetryLater("m", 2, Now.AddMinutes(1), TimeSpan.FromMinutes(1), "503"), false, false, Copy(2, Now.AddMinutes(1), "retry") },
+        { new MessageFate.Deferred("m", 1, Now.AddMinutes(5)), true, true, Copy(1, Now.AddMinutes(5), "deferred") },
+        { new MessageFate.Deferred("m", 1, Now.AddMinutes(5)), false, false, Copy(1, Now.AddMinutes(5), "deferred") },
         // A drainer that stops receiving while paused finds a held copy at once; a trigger that keeps receiving would spin on it.
-        { new MessageDisposition.Hold("m", 0, Now.AddMinutes(15)), true, true, Copy(0, Now, DispositionKind.Hold) },
-        { new MessageDisposition.Hold("m", 0, Now.AddMinutes(15)), false, false, Copy(0, Now.AddMinutes(15), DispositionKind.Hold) },
+        { new MessageFate.Paused("m", 0, Now.AddMinutes(15)), true, true, Copy(0, Now, "paused") },
+        { new MessageFate.Paused("m", 0, Now.AddMinutes(15)), false, false, Copy(0, Now.AddMinutes(15), "paused") },
     };
 
-    private static Settlement.Successor Copy(int attemptsUsed, DateTimeOffset visibleAt, DispositionKind reason) =>
+    private static Settlement.Successor Copy(int attemptsUsed, DateTimeOffset visibleAt, string reason) =>
         new(ProspectUpdateFormat.SerializeToString(Update, attemptsUsed), attemptsUsed, visibleAt, reason);
 
     [Theory]
     [MemberData(nameof(Dispositions))]
-    public void Each_disposition_becomes_the_settlement_its_transport_can_apply(MessageDisposition disposition, bool canRetryInPlace, bool stopsReceivingWhilePaused, Settlement expected)
+    public void Each_disposition_becomes_the_settlement_its_transport_can_apply(MessageFate disposition, bool canRetryInPlace, bool stopsReceivingWhilePaused, Settlement expected)
     {
         Assert.Equal(expected, ReceivedBatchProcessor.SettlementFor(Update, disposition, canRetryInPlace, stopsReceivingWhilePaused, Now));
     }
@@ -183,7 +183,7 @@ public sealed class ReceivedBatchProcessorTests(AzuriteFixture azurite)
         var result = await harness.Processor.ProcessAsync([Received(0, export), Received(1, Body(4))], settler, CancellationToken.None);
 
         Assert.Equal([1L, 2L, 3L, 4L], harness.Delivery.Sent.Select(s => s.ProspectId).Order());
-        Assert.Equal(["m0/1", "m0/2", "m0/3", "m1"], result.Delivery!.Dispositions.Select(d => d.MessageId));
+        Assert.Equal(["m0/1", "m0/2", "m0/3", "m1"], result.Delivery!.Fates.Select(d => d.MessageId));
         Assert.Equal([0, 1], settler.Settled.Select(s => s.Message.Handle));
         Assert.All(settler.Settled, s => Assert.IsType<Settlement.Complete>(s.Settlement));
     }

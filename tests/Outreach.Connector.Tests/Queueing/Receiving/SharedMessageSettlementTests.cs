@@ -13,9 +13,9 @@ public sealed class SharedMessageSettlementTests
 
     private static ProspectUpdate Prospect(long id) => Update(id, 1, ("custom1", Change("realized", 1)));
 
-    private static MessageDisposition Done(int attempts = 1) => new MessageDisposition.Complete("m", attempts, CompletionReason.Applied);
+    private static MessageFate Done(int attempts = 1) => new MessageFate.Delivered("m", attempts);
 
-    private static MessageDisposition Retry(int attempts, TimeSpan delay) => new MessageDisposition.RetryLater("m", attempts, Now + delay, delay, "503");
+    private static MessageFate Retry(int attempts, TimeSpan delay) => new MessageFate.RetryLater("m", attempts, Now + delay, delay, "503");
 
     private static IReadOnlyList<QueuedUpdate> Carried(Settlement settlement) =>
         UpdateBatchFormat.Deserialize(System.Text.Encoding.UTF8.GetBytes(Assert.IsType<Settlement.Successor>(settlement).Body));
@@ -24,7 +24,7 @@ public sealed class SharedMessageSettlementTests
     public void Every_update_done_completes_the_message()
     {
         var settlement = SharedMessageSettlement.For(
-            [(Prospect(1), Done()), (Prospect(2), new MessageDisposition.Poison("m", 5, new FailureLedgerKey("x", "2")))], true, true, Now);
+            [(Prospect(1), Done()), (Prospect(2), new MessageFate.Poisoned("m", 5, new FailureLedgerKey("x", "2")))], true, true, Now);
 
         Assert.IsType<Settlement.Complete>(settlement);
     }
@@ -42,13 +42,13 @@ public sealed class SharedMessageSettlementTests
     public void Some_updates_done_leaves_a_copy_with_only_the_others_each_with_its_attempts()
     {
         var settlement = SharedMessageSettlement.For(
-            [(Prospect(1), Done()), (Prospect(2), Retry(2, TimeSpan.FromSeconds(30))), (Prospect(3), new MessageDisposition.DeferUntil("m", 1, Now.AddMinutes(5)))],
+            [(Prospect(1), Done()), (Prospect(2), Retry(2, TimeSpan.FromSeconds(30))), (Prospect(3), new MessageFate.Deferred("m", 1, Now.AddMinutes(5)))],
             canRetryInPlace: true, true, Now);
 
         var copy = Assert.IsType<Settlement.Successor>(settlement);
         Assert.Equal([new QueuedUpdate(Prospect(2), 2), new QueuedUpdate(Prospect(3), 1)], Carried(settlement));
         // Visible when the last of them may go: the deferred one's reset, after the retried one's backoff.
-        Assert.Equal((Now.AddMinutes(5), DispositionKind.DeferUntil, 2), (copy.VisibleAt, copy.Reason, copy.AttemptsUsed));
+        Assert.Equal((Now.AddMinutes(5), "deferred", 2), (copy.VisibleAt, copy.Reason, copy.AttemptsUsed));
     }
 
     [Fact]

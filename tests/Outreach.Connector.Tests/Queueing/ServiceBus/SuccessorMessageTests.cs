@@ -12,7 +12,7 @@ public sealed class SuccessorMessageTests
     private static readonly ProspectUpdate Update = ProspectUpdateFormat.Deserialize("{\"v\":1,\"p\":9,\"r\":1740910800000,\"f\":{}}");
 
     // What the Service Bus settler gets for a disposition: no retry in place, held copies at the probe time.
-    private static Settlement.Successor SuccessorFor(MessageDisposition disposition) =>
+    private static Settlement.Successor SuccessorFor(MessageFate disposition) =>
         Assert.IsType<Settlement.Successor>(ReceivedBatchProcessor.SettlementFor(Update, disposition, canRetryInPlace: false, stopsReceivingWhilePaused: false, Now));
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class SuccessorMessageTests
     [Fact]
     public void Copy_due_now_is_sent_for_immediate_delivery()
     {
-        var copy = SuccessorMessage.For("m-9", SuccessorFor(new MessageDisposition.DeferUntil("m-9", 2, Now)), "corr", null, Now);
+        var copy = SuccessorMessage.For("m-9", SuccessorFor(new MessageFate.Deferred("m-9", 2, Now)), "corr", null, Now);
 
         Assert.Null(copy.ScheduledEnqueueTime);
         Assert.Null(copy.TimeToLive);
@@ -57,16 +57,16 @@ public sealed class SuccessorMessageTests
 
         // A completed message has no copy to send.
         Assert.IsType<Settlement.Complete>(
-            ReceivedBatchProcessor.SettlementFor(Update, new MessageDisposition.Complete("m-9", 1, CompletionReason.Applied), canRetryInPlace: false, stopsReceivingWhilePaused: false, Now));
+            ReceivedBatchProcessor.SettlementFor(Update, new MessageFate.Delivered("m-9", 1), canRetryInPlace: false, stopsReceivingWhilePaused: false, Now));
     }
 
     [Fact]
     public void Copy_of_an_update_past_its_expiry_gets_the_minimum_time_to_live()
     {
-        var copy = SuccessorMessage.For("m-9", SuccessorFor(new MessageDisposition.Hold("m-9", 0, Now.AddMinutes(15))), null, Now.AddMinutes(5), Now);
+        var copy = SuccessorMessage.For("m-9", SuccessorFor(new MessageFate.Paused("m-9", 0, Now.AddMinutes(15))), null, Now.AddMinutes(5), Now);
 
         Assert.Equal(SuccessorMessage.MinimumTimeToLive, copy.TimeToLive);
-        Assert.Equal("held", copy.Subject);
+        Assert.Equal("paused", copy.Subject);
         Assert.Equal(Now.AddMinutes(15), copy.ScheduledEnqueueTime);
     }
 }

@@ -62,7 +62,7 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite)
             [
                 (batch[0], new Settlement.Complete()),
                 (batch[1], new Settlement.RetryInPlace(TimeSpan.FromHours(1))),
-                (batch[2], new Settlement.Successor("copy", 2, _time.GetUtcNow(), DispositionKind.Hold)),
+                (batch[2], new Settlement.Successor("copy", 2, _time.GetUtcNow(), "paused")),
             ],
             CancellationToken.None);
 
