@@ -119,7 +119,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         var (status, text) = await DeliverAsync(messages);
 
         Assert.True(status == HttpStatusCode.OK, text);
-        Assert.Contains("31 updates: 30 complete, 1 poisoned (failure ledger), 0 deferred, 0 to retry, 0 held.", text, StringComparison.Ordinal);
+        Assert.Contains("31 updates: 30 done, 1 poisoned (failure ledger), 0 deferred, 0 to retry, 0 paused.", text, StringComparison.Ordinal);
         await AssertSandboxHoldsAsync(Enumerable.Range(1, 30).Select(i => (long)i));
         Assert.Empty(_bus.Attempts);
         var ledger = new List<FailureLedgerEntry>();
@@ -248,7 +248,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         await _sandbox.RevokeUserAsync();
         var (held, heldText) = await DeliverAsync([.. Enumerable.Range(401, 5).Select(id => Message(Update(id, minute: 5), "ingest-" + id))], deliverInstance);
         Assert.True(held == HttpStatusCode.OK, heldText);
-        Assert.Contains("5 held", heldText, StringComparison.Ordinal);
+        Assert.Contains("5 paused", heldText, StringComparison.Ordinal);
         Assert.True(deliverInstance.Services.GetRequiredService<IConnectionState>().IsPaused);
 
         await FunctionsConnection.ConnectAsync(_handler, _sandbox);
@@ -260,7 +260,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.True(status == HttpStatusCode.OK, text);
         Assert.Contains("Delivery resumed: the connection was authorized again", text, StringComparison.Ordinal);
         Assert.False(deliverInstance.Services.GetRequiredService<IConnectionState>().IsPaused);
-        Assert.Contains("5 complete", text, StringComparison.Ordinal);
+        Assert.Contains("5 done", text, StringComparison.Ordinal);
         await AssertSandboxHoldsAsync(Enumerable.Range(411, 5).Select(i => (long)i));
     }
 

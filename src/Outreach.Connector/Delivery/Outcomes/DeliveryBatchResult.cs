@@ -18,6 +18,6 @@ public sealed record DeliveryBatchResult(IReadOnlyList<MessageFate> Fates, DateT
     /// <summary>How many messages met a fate of the given kind.</summary>
     public int Count<TFate>() where TFate : MessageFate => Fates.Count(f => f is TFate);
 
-    /// <summary>How many messages are done (their fate is final: delivered, up to date, excluded, rejected or poisoned).</summary>
-    public int CountDone() => Fates.Count(f => f.NotBefore is null);
+    /// <summary>How many messages are done without being poisoned: delivered, up to date, excluded or rejected.</summary>
+    public int CountDone() => Fates.Count(f => f.NotBefore is null && f is not MessageFate.Poisoned);
 }
