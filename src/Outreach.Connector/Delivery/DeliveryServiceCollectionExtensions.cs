@@ -47,6 +47,10 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton(sp => new DeliveryTables(tableServiceClientFactory(sp), sp.GetRequiredService<IOptions<DeliveryOptions>>()));
         services.TryAddSingleton<FieldVersionStore>();
         services.TryAddSingleton<RequestBudget>();
+        services.TryAddSingleton<PermitTaker>();
+
+        // Every Outreach answer, whatever the operation, corrects the shared budget (the pipeline's rate-limit handler).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Outreach.IRateLimitObserver, BudgetCorrection>());
         services.TryAddSingleton<FailureLedger>();
         services.TryAddSingleton<DeliveryCounters>();
         services.TryAddSingleton<Backoff>();

@@ -6,6 +6,7 @@ using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Versions;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
 using Names = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
 using ReadValues = System.Collections.Generic.IReadOnlyDictionary<long, System.Collections.Generic.IReadOnlyDictionary<string, Outreach.Connector.Updates.FieldValue>>;
@@ -37,7 +38,7 @@ public sealed partial class BulkPass(
     IBulkOutreachClient outreach,
     FieldVersionStore versions,
     RequestBudget budget,
-    BulkPermits permits,
+    PermitTaker permits,
     InFlightBulkWrites inFlight,
     BulkCallCost cost,
     BulkWriteAvailability availability,
@@ -168,7 +169,7 @@ public sealed partial class BulkPass(
             run.Count(Names.ReadRequests, 1);
             run.Count(Names.Requests, 1);
             await ObserveAsync(outcome, cancellationToken);
-            if (outcome is not BulkCallOutcome.Succeeded<ReadValues> read)
+            if (outcome is not OutreachCallOutcome.Succeeded<ReadValues> read)
             {
                 // Without the current values the PATCH path sends everything, as before read-before-write existed.
                 LogReadFailed(logger, chunk.Length, outcome.GetType().Name);
@@ -231,7 +232,7 @@ public sealed partial class BulkPass(
             var outcome = await outreach.SubmitAsync(ids, chunk.Change, cancellationToken);
             run.Count(Names.Requests, 1);
             await ObserveAsync(outcome, cancellationToken);
-            if (outcome is BulkCallOutcome.Succeeded<string> accepted)
+            if (outcome is OutreachCallOutcome.Succeeded<string> accepted)
             {
                 cost.ObserveBulkCall(remainingBefore, outcome.RateLimit, ids.Count);
                 var now = time.GetUtcNow();
@@ -249,16 +250,16 @@ public sealed partial class BulkPass(
                 continue;
             }
 
-            if (outcome is BulkCallOutcome.NotSent notSent)
+            if (outcome is OutreachCallOutcome.NotSent notSent)
             {
                 // The client's own checks refused (a change its body shape cannot carry): these go one PATCH each.
                 LogSubmitFailed(logger, ids.Count, notSent.Reason);
                 continue;
             }
 
-            if (outcome is BulkCallOutcome.Refused refused)
+            if (outcome is OutreachCallOutcome.Permanent refused)
             {
-                availability.Refused(refused.StatusCode, refused.Reason, refused.MissingScope);
+                availability.Refused(refused.StatusCode, refused.Reason, refused.IsMissingScope);
                 if (!await availability.IsEnabledAsync(cancellationToken))
                 {
                     break;
@@ -347,7 +348,7 @@ public sealed partial class BulkPass(
         run.Count(Names.Requests, 1);
         await ObserveAsync(outcome, cancellationToken);
         job.NextPollAt = time.GetUtcNow() + _options.BulkPollInterval;
-        if (outcome is not BulkCallOutcome.Succeeded<BulkJobProgress> progress)
+        if (outcome is not OutreachCallOutcome.Succeeded<BulkJobProgress> progress)
         {
             LogPollFailed(logger, job.BatchId, outcome.GetType().Name);
             await StopOnRateLimitAsync(run, outcome, cancellationToken);
@@ -408,7 +409,7 @@ public sealed partial class BulkPass(
         run.Count(Names.BulkPolls, 1);
         run.Count(Names.Requests, 1);
         await ObserveAsync(outcome, cancellationToken);
-        if (outcome is BulkCallOutcome.Succeeded<BulkItemFailures> { Value.Complete: true } failures)
+        if (outcome is OutreachCallOutcome.Succeeded<BulkItemFailures> { Value.Complete: true } failures)
         {
             return failures.Value.ProspectIds;
         }
@@ -430,29 +431,23 @@ public sealed partial class BulkPass(
         return false;
     }
 
-    private async Task ObserveAsync(BulkCallOutcome outcome, CancellationToken cancellationToken)
+    // The shared budget is corrected from every answer by the Outreach HTTP pipeline; the cost estimate is the pass's own.
+    private Task ObserveAsync(OutreachCallOutcome outcome, CancellationToken cancellationToken)
     {
+        _ = cancellationToken;
         cost.Observe(outcome.RateLimit);
-        try
-        {
-            await budget.ObserveAsync(outcome.RateLimit, cancellationToken);
-        }
-        catch (RequestFailedException ex)
-        {
-            // As in the PATCH path: the next response corrects the budget again.
-            LogBudgetCorrectionFailed(logger, ex);
-        }
+        return Task.CompletedTask;
     }
 
-    private async Task StopOnRateLimitAsync(BulkPassRun run, BulkCallOutcome outcome, CancellationToken cancellationToken)
+    private async Task StopOnRateLimitAsync(BulkPassRun run, OutreachCallOutcome outcome, CancellationToken cancellationToken)
     {
         switch (outcome)
         {
-            case BulkCallOutcome.RateLimited limited:
+            case OutreachCallOutcome.RateLimited limited:
                 run.MaySend = false;
                 await budget.BlockAsync(limited.RetryAt, cancellationToken);
                 break;
-            case BulkCallOutcome.Unauthorized:
+            case OutreachCallOutcome.Unauthorized:
                 run.MaySend = false;
                 break;
         }

@@ -55,7 +55,7 @@ public sealed class DeliveryTelemetry(
     }
 
     /// <inheritdoc />
-    public void PatchAnswered(Activity? prospect, PatchOutcome outcome)
+    public void PatchAnswered(Activity? prospect, OutreachCallOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         prospect?.SetTag("outreach.outcome", outcome.GetType().Name);
