@@ -47,7 +47,7 @@ internal sealed partial class OutreachBearerHandler(IAccessTokenProvider tokens,
         response = await SendWithAsync(request, second.Token, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            // The refresh did not help: the connection needs re-authorization, for every instance (reference/outreach-api.md, OAuth).
+            // The refresh did not help: the connection needs re-authorization, for every instance (docs/reference/outreach-api.md, OAuth).
             Log.UnauthorizedAfterRefresh(logger, request.Method.Method);
             request.Options.Set(OutreachRequestOptions.TokenProblem, await tokens.RejectedAfterRefreshAsync(second.Token, cancellationToken));
         }

@@ -6,7 +6,7 @@ namespace Outreach.Connector.Delivery.Budget;
 /// </summary>
 /// <remarks>
 /// A new pacing rule is a new subclass and one case in <see cref="For"/>. Whether Outreach counts its limit in fixed or
-/// rolling hours is UNCONFIRMED (reference/outreach-api.md §4): <see cref="SpreadPacing"/> is safe under both,
+/// rolling hours is UNCONFIRMED (docs/reference/outreach-api.md §4): <see cref="SpreadPacing"/> is safe under both,
 /// <see cref="BurstPacing"/> only under a fixed window.
 /// </remarks>
 internal abstract class PacingRule
