@@ -81,7 +81,7 @@ public sealed partial class OutreachApiSender
             var now = _timeProvider.GetUtcNow();
             var rateLimit = request.Options.TryGetValue(OutreachRequestOptions.RateLimit, out var read) ? read : RateLimitHeaders.Parse(response.Headers, now);
             var outcome = await ClassifyAsync(request, response, rateLimit, now, cancellationToken);
-            Log.Answered(_logger, operation, (int)response.StatusCode, outcome.GetType().Name, FirstErrorId(outcome));
+            Log.Answered(_logger, operation, (int)response.StatusCode, outcome is OutreachCallOutcome.Succeeded ? "Succeeded" : outcome.GetType().Name, FirstErrorId(outcome));
             return outcome;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -168,7 +168,7 @@ public sealed partial class BulkPass(
             var outcome = await outreach.ReadProspectsAsync(chunk.Select(e => e.Group.ProspectId).ToList(), fields, cancellationToken);
             run.Count(Names.ReadRequests, 1);
             run.Count(Names.Requests, 1);
-            await ObserveAsync(outcome, cancellationToken);
+            Observe(outcome);
             if (outcome is not OutreachCallOutcome.Succeeded<ReadValues> read)
             {
                 // Without the current values the PATCH path sends everything, as before read-before-write existed.
@@ -231,7 +231,7 @@ public sealed partial class BulkPass(
             var remainingBefore = cost.RemainingBeforeCall();
             var outcome = await outreach.SubmitAsync(ids, chunk.Change, cancellationToken);
             run.Count(Names.Requests, 1);
-            await ObserveAsync(outcome, cancellationToken);
+            Observe(outcome);
             if (outcome is OutreachCallOutcome.Succeeded<string> accepted)
             {
                 cost.ObserveBulkCall(remainingBefore, outcome.RateLimit, ids.Count);
@@ -346,7 +346,7 @@ public sealed partial class BulkPass(
         var outcome = await outreach.PollAsync(job.BatchId, cancellationToken);
         run.Count(Names.BulkPolls, 1);
         run.Count(Names.Requests, 1);
-        await ObserveAsync(outcome, cancellationToken);
+        Observe(outcome);
         job.NextPollAt = time.GetUtcNow() + _options.BulkPollInterval;
         if (outcome is not OutreachCallOutcome.Succeeded<BulkJobProgress> progress)
         {
@@ -408,7 +408,7 @@ public sealed partial class BulkPass(
         var outcome = await outreach.ReadFailuresAsync(job.BatchId, cancellationToken);
         run.Count(Names.BulkPolls, 1);
         run.Count(Names.Requests, 1);
-        await ObserveAsync(outcome, cancellationToken);
+        Observe(outcome);
         if (outcome is OutreachCallOutcome.Succeeded<BulkItemFailures> { Value.Complete: true } failures)
         {
             return failures.Value.ProspectIds;
@@ -432,12 +432,7 @@ public sealed partial class BulkPass(
     }
 
     // The shared budget is corrected from every answer by the Outreach HTTP pipeline; the cost estimate is the pass's own.
-    private Task ObserveAsync(OutreachCallOutcome outcome, CancellationToken cancellationToken)
-    {
-        _ = cancellationToken;
-        cost.Observe(outcome.RateLimit);
-        return Task.CompletedTask;
-    }
+    private void Observe(OutreachCallOutcome outcome) => cost.Observe(outcome.RateLimit);
 
     private async Task StopOnRateLimitAsync(BulkPassRun run, OutreachCallOutcome outcome, CancellationToken cancellationToken)
     {
@@ -473,7 +468,4 @@ public sealed partial class BulkPass(
 
     [LoggerMessage(EventId = 3117, Level = LogLevel.Warning, Message = "Delivery state storage failed during the bulk pass; the rest of the batch goes the PATCH path")]
     private static partial void LogStorageFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 3118, Level = LogLevel.Warning, Message = "The request budget could not be corrected from a bulk-path response")]
-    private static partial void LogBudgetCorrectionFailed(ILogger logger, Exception exception);
 }
