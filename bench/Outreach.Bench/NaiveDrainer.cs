@@ -62,14 +62,14 @@ public sealed class NaiveDrainer(QueueClient queue, IOutreachProspectClient outr
         while (true)
         {
             var outcome = await outreach.PatchProspectAsync(update.ProspectId, attributes, cancellationToken);
-            if (outcome is PatchOutcome.RateLimited limited)
+            if (outcome is OutreachCallOutcome.RateLimited limited)
             {
                 var wait = limited.RetryAt - DateTimeOffset.UtcNow;
                 await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken);
                 continue;
             }
 
-            if (outcome is PatchOutcome.Transient)
+            if (outcome is OutreachCallOutcome.Transient)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 continue;

@@ -187,9 +187,9 @@ public sealed class DeliveryEngine(
 
             var attributes = send.Select(pair => KeyValuePair.Create(pair.Key, pair.Value.Change.Value)).ToList();
             var outcome = await _outreach.PatchProspectAsync(group.ProspectId, attributes, cancellationToken);
-            run.Count(outcome is PatchOutcome.Applied { DryRun: true } ? Names.DryRunApplied : Names.RequestsSent, 1);
+            run.Count(outcome is OutreachCallOutcome.Succeeded { DryRun: true } ? Names.DryRunApplied : Names.RequestsSent, 1);
             _observer.PatchAnswered(activity, outcome);
-            await purse.ObserveAsync(outcome.RateLimit, cancellationToken);
+            purse.GiveUpSurplus(outcome.RateLimit);
             await HandleOutcomeAsync(run, group, applied, new PatchedFields(send, filtered.Fresh), outcome, purse, cancellationToken);
         }
         catch (RequestFailedException ex)
@@ -202,11 +202,11 @@ public sealed class DeliveryEngine(
     }
 
     private async Task HandleOutcomeAsync(
-        BatchRun run, CoalescedUpdate group, AppliedFieldVersions appliedBefore, PatchedFields fields, PatchOutcome outcome, PermitPurse purse, CancellationToken cancellationToken)
+        BatchRun run, CoalescedUpdate group, AppliedFieldVersions appliedBefore, PatchedFields fields, OutreachCallOutcome outcome, PermitPurse purse, CancellationToken cancellationToken)
     {
         switch (outcome)
         {
-            case PatchOutcome.Applied:
+            case OutreachCallOutcome.Succeeded:
                 if (_pause.IsPaused)
                 {
                     _pause.Resume();
@@ -231,7 +231,7 @@ public sealed class DeliveryEngine(
                 DeliveryLog.Applied(_logger, group.ProspectId, fields.Sent.Count, group.Messages.Count);
                 break;
 
-            case PatchOutcome.RateLimited limited:
+            case OutreachCallOutcome.RateLimited limited:
                 run.Count(Names.RateLimited, 1);
                 var until = await purse.BlockAsync(limited.RetryAt, cancellationToken);
                 run.Stop = BatchStop.Defer(until);
@@ -239,7 +239,7 @@ public sealed class DeliveryEngine(
                 ApplyStop(run, group);
                 break;
 
-            case PatchOutcome.Transient transient:
+            case OutreachCallOutcome.Transient transient:
                 DeliveryLog.TransientFailure(_logger, group.ProspectId, transient.StatusCode, transient.Reason, group.Messages.Count);
                 foreach (var message in group.Messages)
                 {
@@ -248,7 +248,7 @@ public sealed class DeliveryEngine(
 
                 break;
 
-            case PatchOutcome.Permanent rejected:
+            case OutreachCallOutcome.Permanent rejected:
                 if (rejected.StatusCode == 404)
                 {
                     run.NotFound.Add(group.ProspectId);
@@ -270,7 +270,7 @@ public sealed class DeliveryEngine(
                 run.Count(Names.MessagesFailed, group.Messages.Count);
                 break;
 
-            case PatchOutcome.Unauthorized unauthorized:
+            case OutreachCallOutcome.Unauthorized unauthorized:
                 var probeAt = _time.GetUtcNow() + _options.UnauthorizedHold;
                 _pause.Pause(unauthorized.Reason, probeAt);
                 _observer.NeedsReauthorization();

@@ -8,7 +8,7 @@ namespace Outreach.Connector.Delivery;
 /// <param name="Update">The update the message carries.</param>
 /// <param name="DeliveryAttempt">
 /// 1 on the first delivery. The host computes it as the attempts carried by the message (see
-/// <see cref="MessageDisposition.AttemptsUsed"/>, 0 for a message ingest wrote) plus the transport's own count
+/// <see cref="Outcomes.MessageFate.AttemptsUsed"/>, 0 for a message ingest wrote) plus the transport's own count
 /// for this copy (Service Bus DeliveryCount, Storage queue DequeueCount).
 /// </param>
 public sealed record DeliveryMessage(string MessageId, ProspectUpdate Update, int DeliveryAttempt);

@@ -48,6 +48,10 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton(sp => new FieldVersionStore(
             sp.GetRequiredService<DeliveryTables>(), sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.MaxEventTimeSkew));
         services.TryAddSingleton<RequestBudget>();
+        services.TryAddSingleton<PermitTaker>();
+
+        // Every Outreach answer, whatever the operation, corrects the shared budget (the pipeline's rate-limit handler).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Outreach.IRateLimitObserver, BudgetCorrection>());
         services.TryAddSingleton<FailureLedger>();
         services.TryAddSingleton<DeliveryCounters>();
         services.TryAddSingleton<Backoff>();

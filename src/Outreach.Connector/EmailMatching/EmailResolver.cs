@@ -133,7 +133,7 @@ public sealed partial class EmailResolver
             for (var i = 0; i < chunks.Count; i++)
             {
                 permits.StillNeeded = chunks.Count - i;
-                EmailLookupOutcome outcome;
+                OutreachCallOutcome outcome;
                 try
                 {
                     outcome = await _lookup.FindAsync(chunks[i], permits.TakeAsync, cancellationToken);
@@ -144,7 +144,6 @@ public sealed partial class EmailResolver
                     break;
                 }
 
-                await ObserveAsync(outcome, cancellationToken);
                 var rest = await RecordAsync(chunks[i], outcome, results, cancellationToken);
                 if (rest is not null)
                 {
@@ -162,9 +161,9 @@ public sealed partial class EmailResolver
     }
 
     // Records one answer; returns the resolution for the chunks not yet looked up when sending must stop.
-    private async Task<EmailResolution.NotYet?> RecordAsync(string[] chunk, EmailLookupOutcome outcome, Dictionary<string, EmailResolution> results, CancellationToken cancellationToken)
+    private async Task<EmailResolution.NotYet?> RecordAsync(string[] chunk, OutreachCallOutcome outcome, Dictionary<string, EmailResolution> results, CancellationToken cancellationToken)
     {
-        if (outcome is EmailLookupOutcome.Found found)
+        if (outcome is OutreachCallOutcome.Succeeded<EmailMatches> { Value: var found })
         {
             foreach (var email in chunk)
             {
@@ -176,7 +175,7 @@ public sealed partial class EmailResolver
             return null;
         }
 
-        var failure = ((EmailLookupOutcome.Failed)outcome).Failure;
+        var failure = outcome;
         switch (failure)
         {
             case OutreachCallOutcome.RateLimited limited:
@@ -222,24 +221,6 @@ public sealed partial class EmailResolver
             _ => new EmailResolution.Ambiguous(ids),
         },
     };
-
-    private async Task ObserveAsync(EmailLookupOutcome outcome, CancellationToken cancellationToken)
-    {
-        var rateLimit = outcome switch
-        {
-            EmailLookupOutcome.Found found => found.RateLimit,
-            EmailLookupOutcome.Failed failed => failed.Failure.RateLimit,
-            _ => RateLimitSnapshot.None,
-        };
-        try
-        {
-            await _budget.ObserveAsync(rateLimit, cancellationToken);
-        }
-        catch (RequestFailedException)
-        {
-            // The next response corrects the budget again; the lookup's answer is what matters here.
-        }
-    }
 
     // Lookups may use half of the batch's time; the PATCHes that follow need the rest.
     private DateTimeOffset LookupDeadline(DateTimeOffset startedAt) => startedAt + (_delivery.MaxBatchDuration / 2);

@@ -4,17 +4,19 @@ using Outreach.Connector.Delivery.Budget;
 namespace Outreach.Connector.EmailMatching;
 
 /// <summary>
-/// Permits for email lookups, leased from the shared <see cref="RequestBudget"/> a few at a time, one taken before
-/// every request the lookup client sends (pages and the retry after a token refresh included); unused ones go back.
+/// Email lookups' permits: the callback the lookup client hands the Outreach pipeline, taking one permit from a
+/// <see cref="PermitPurse"/> before every request it sends (pages and the retry after a token refresh included).
 /// </summary>
+/// <remarks>
+/// Not a permit taker of its own: the purse takes permits through the one <see cref="PermitTaker"/>. It exists because
+/// a pipeline callback cannot answer "not sent": no permit in time becomes <see cref="PermitUnavailableException"/>.
+/// </remarks>
 internal sealed class PermitLease(RequestBudget budget, DeliveryOptions options, TimeProvider time, DateTimeOffset deadline)
 {
-    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(20);
-    private PermitGrant _grant;
-    private int _unused;
+    private readonly PermitPurse _purse = new PermitTaker(budget, options, time).OpenPurse(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     /// <summary>Permits used so far: the lookup requests sent.</summary>
-    public int Taken { get; private set; }
+    public int Taken => _purse.Taken;
 
     /// <summary>How many permits the next lease asks for at most (the lookups still to send).</summary>
     public int StillNeeded { get; set; } = 1;
@@ -22,54 +24,14 @@ internal sealed class PermitLease(RequestBudget budget, DeliveryOptions options,
     /// <summary>The callback the lookup client awaits before each request: takes a permit or throws <see cref="PermitUnavailableException"/>.</summary>
     public async ValueTask TakeAsync(CancellationToken cancellationToken)
     {
-        if (_unused > 0)
+        if (await _purse.TakeAsync(StillNeeded, deadline, cancellationToken) is { } nextPermitAt)
         {
-            _unused--;
-            Taken++;
-            return;
-        }
-
-        while (true)
-        {
-            var grant = await budget.TryAcquireAsync(Math.Clamp(StillNeeded, 1, options.MaxPermitsPerLease), cancellationToken);
-            if (grant.Granted > 0)
-            {
-                _grant = grant;
-                _unused = grant.Granted - 1;
-                Taken++;
-                return;
-            }
-
-            var now = time.GetUtcNow();
-            var wait = grant.NextPermitAt - now;
-            if (wait > options.MaxWaitForPermit || grant.NextPermitAt >= deadline)
-            {
-                throw new PermitUnavailableException(grant.NextPermitAt > now ? grant.NextPermitAt : now);
-            }
-
-            await Task.Delay(wait > MinimumWait ? wait : MinimumWait, time, cancellationToken);
+            throw new PermitUnavailableException(nextPermitAt);
         }
     }
 
-    /// <summary>Gives back permits leased but not used.</summary>
-    public async Task ReturnUnusedAsync()
-    {
-        if (_unused == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await budget.ReleaseAsync(_unused, _grant, CancellationToken.None);
-        }
-        catch (Azure.RequestFailedException)
-        {
-            // They come back with the next window anyway.
-        }
-
-        _unused = 0;
-    }
+    /// <summary>Gives back permits leased but not used (they come back with the next window anyway if this fails).</summary>
+    public async Task ReturnUnusedAsync() => await _purse.DisposeAsync();
 }
 
 /// <summary>No permit for a lookup request in time: the lookup is abandoned before sending, and its emails wait.</summary>

@@ -17,12 +17,13 @@ public interface IOutreachBulkClient
     /// <param name="changes">The field → value pairs applied to every one of them.</param>
     /// <param name="beforeSend">Awaited before the HTTP request, e.g. to take a permit from the shared budget.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    Task<BulkModifyOutcome> ModifyAsync(
+    /// <returns><see cref="OutreachCallOutcome.Succeeded{T}"/> of the started <see cref="BatchStatus"/>; <see cref="OutreachCallOutcome.NotSent"/> when refused before sending.</returns>
+    Task<OutreachCallOutcome> ModifyAsync(
         BulkProspectIds ids, IReadOnlyList<KeyValuePair<string, FieldValue>> changes, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken);
 
-    /// <summary>Reads <c>GET /batches/{id}</c>; see <see cref="BatchStatus.IsFinished"/>.</summary>
-    Task<BatchStatusOutcome> GetBatchAsync(long batchId, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken);
+    /// <summary>Reads <c>GET /batches/{id}</c>: <see cref="OutreachCallOutcome.Succeeded{T}"/> of <see cref="BatchStatus"/>; see <see cref="BatchStatus.IsFinished"/>.</summary>
+    Task<OutreachCallOutcome> GetBatchAsync(long batchId, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken);
 
-    /// <summary>Reads the batch's failed items (<c>GET /batchItems?filter[batch][id]=…&amp;filter[failed]=true</c>, every page).</summary>
-    Task<BatchFailuresOutcome> ReadFailuresAsync(long batchId, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken);
+    /// <summary>Reads the batch's failed items (<c>GET /batchItems?filter[batch][id]=…&amp;filter[failed]=true</c>, every page): <see cref="OutreachCallOutcome.Succeeded{T}"/> of <see cref="ListPages{T}"/> of <see cref="BatchItemFailure"/>.</summary>
+    Task<OutreachCallOutcome> ReadFailuresAsync(long batchId, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken);
 }

@@ -13,6 +13,7 @@ public interface IOutreachEmailLookup
     /// <param name="emails">1 to <see cref="MaxEmailsPerRequest"/> emails.</param>
     /// <param name="beforeEachRequest">Awaited before every HTTP request, e.g. to take a permit from the shared budget.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns><see cref="OutreachCallOutcome.Succeeded{T}"/> of <see cref="EmailMatches"/>, or the failure (nothing is then known about the emails).</returns>
     /// <exception cref="ArgumentException">No email, a blank one, or more than <see cref="MaxEmailsPerRequest"/>.</exception>
-    Task<EmailLookupOutcome> FindAsync(IReadOnlyList<string> emails, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken);
+    Task<OutreachCallOutcome> FindAsync(IReadOnlyList<string> emails, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken);
 }

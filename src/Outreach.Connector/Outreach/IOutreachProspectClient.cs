@@ -7,7 +7,8 @@ public interface IOutreachProspectClient
 {
     /// <summary>
     /// Sends <c>PATCH /api/v2/prospects/{id}</c> with the given attributes. Never throws for an HTTP or network
-    /// failure: those become a <see cref="PatchOutcome"/>. Cancellation still throws.
+    /// failure: those become an <see cref="OutreachCallOutcome"/> (<see cref="OutreachCallOutcome.Succeeded"/> when
+    /// applied). Cancellation still throws.
     /// </summary>
-    Task<PatchOutcome> PatchProspectAsync(long prospectId, IReadOnlyList<KeyValuePair<string, FieldValue>> attributes, CancellationToken cancellationToken);
+    Task<OutreachCallOutcome> PatchProspectAsync(long prospectId, IReadOnlyList<KeyValuePair<string, FieldValue>> attributes, CancellationToken cancellationToken);
 }

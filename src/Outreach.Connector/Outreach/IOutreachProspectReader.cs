@@ -15,6 +15,7 @@ public interface IOutreachProspectReader
     /// <param name="fields">The attributes to read (sparse fieldset); empty reads all of them.</param>
     /// <param name="beforeEachRequest">Awaited before every HTTP request, e.g. to take a permit from the shared budget.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    Task<ProspectReadOutcome> ReadAsync(
+    /// <returns><see cref="OutreachCallOutcome.Succeeded{T}"/> of <see cref="ProspectsRead"/>, or the failure of the call that failed.</returns>
+    Task<OutreachCallOutcome> ReadAsync(
         IReadOnlyCollection<long> ids, IReadOnlyList<string> fields, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken);
 }

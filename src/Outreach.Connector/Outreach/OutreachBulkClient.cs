@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 
 namespace Outreach.Connector.Outreach;
@@ -13,31 +12,27 @@ namespace Outreach.Connector.Outreach;
 /// </summary>
 /// <remarks>Logs carry batch ids, counts, statuses and field names only, never values.</remarks>
 public sealed partial class OutreachBulkClient(
-    HttpClient httpClient,
-    IAccessTokenProvider tokens,
-    TimeProvider timeProvider,
-    IOptions<OutreachOptions> options,
+    OutreachApiSender sender,
     IOptions<OutreachBulkOptions> bulkOptions,
     ILogger<OutreachBulkClient> logger) : IOutreachBulkClient
 {
     private static readonly MediaTypeHeaderValue JsonApi = new(ProspectPatchBody.MediaType);
-    private readonly OutreachApiCaller _caller = new(httpClient, tokens, timeProvider, options.Value, logger);
     private readonly OutreachBulkOptions _options = bulkOptions.Value;
 
     /// <inheritdoc />
-    public async Task<BulkModifyOutcome> ModifyAsync(
+    public async Task<OutreachCallOutcome> ModifyAsync(
         BulkProspectIds ids, IReadOnlyList<KeyValuePair<string, FieldValue>> changes, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(changes);
         if (ids.Count > _options.MaxIdsPerBulkCall)
         {
-            return new BulkModifyOutcome.NotSent($"{ids.Count} ids exceed Outreach__MaxIdsPerBulkCall ({_options.MaxIdsPerBulkCall}).");
+            return new OutreachCallOutcome.NotSent($"{ids.Count} ids exceed Outreach__MaxIdsPerBulkCall ({_options.MaxIdsPerBulkCall}).");
         }
 
         if (BulkModifyRequest.Body(_options.BulkBodyShape, ids, changes) is not { } body)
         {
-            return new BulkModifyOutcome.NotSent($"The body shape {_options.BulkBodyShape} cannot carry {changes.Count} fields (Outreach__BulkBodyShape).");
+            return new OutreachCallOutcome.NotSent($"The body shape {_options.BulkBodyShape} cannot carry {changes.Count} fields (Outreach__BulkBodyShape).");
         }
 
         var url = BulkModifyRequest.RelativeUrl(ids);
@@ -46,58 +41,52 @@ public sealed partial class OutreachBulkClient(
         if (BulkModifyRequest.FilterProblem(url, ids) is { } problem)
         {
             Log.Refused(logger, ids.Count, problem);
-            return new BulkModifyOutcome.NotSent($"Refused: {problem}.");
+            return new OutreachCallOutcome.NotSent($"Refused: {problem}.");
         }
 
-        var outcome = await _caller.SendAsync("POST prospectsBulkModify", () => Request(url, body), beforeSend, cancellationToken);
-        if (outcome is not OutreachCallOutcome.Succeeded succeeded)
+        var outcome = await sender.SendAsync("POST prospectsBulkModify", () => Request(url, body), beforeSend, cancellationToken);
+        if (outcome is not OutreachCallOutcome.Succeeded<ReadOnlyMemory<byte>> succeeded)
         {
-            return new BulkModifyOutcome.Failed(outcome);
+            return outcome;
         }
 
-        if (BatchDocumentReader.ReadBatch(succeeded.Body) is not { } batch)
+        if (BatchDocumentReader.ReadBatch(succeeded.Value) is not { } batch)
         {
             // Outreach said yes but the batch cannot be followed: report it as a failure the caller must not retry blindly.
-            return new BulkModifyOutcome.Failed(new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer names no batch.", null, succeeded.RateLimit));
+            return new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer names no batch.", null, succeeded.RateLimit);
         }
 
         Log.Started(logger, batch.Id, ids.Count, string.Join(',', changes.Select(change => change.Key)));
-        return new BulkModifyOutcome.Started(batch, succeeded.RateLimit);
+        return new OutreachCallOutcome.Succeeded<BatchStatus>(batch, succeeded.StatusCode, succeeded.RateLimit);
     }
 
     /// <inheritdoc />
-    public async Task<BatchStatusOutcome> GetBatchAsync(long batchId, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken)
+    public async Task<OutreachCallOutcome> GetBatchAsync(long batchId, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchId);
         var url = string.Create(CultureInfo.InvariantCulture, $"batches/{batchId}");
-        var outcome = await _caller.SendAsync("GET batch", () => new HttpRequestMessage(HttpMethod.Get, url), beforeSend, cancellationToken);
-        if (outcome is not OutreachCallOutcome.Succeeded succeeded)
+        var outcome = await sender.SendAsync("GET batch", () => new HttpRequestMessage(HttpMethod.Get, url), beforeSend, cancellationToken);
+        if (outcome is not OutreachCallOutcome.Succeeded<ReadOnlyMemory<byte>> succeeded)
         {
-            return new BatchStatusOutcome.Failed(outcome);
+            return outcome;
         }
 
-        return BatchDocumentReader.ReadBatch(succeeded.Body) is { } batch
-            ? new BatchStatusOutcome.Read(batch, succeeded.RateLimit)
-            : new BatchStatusOutcome.Failed(new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer is not a batch.", null, succeeded.RateLimit));
+        return BatchDocumentReader.ReadBatch(succeeded.Value) is { } batch
+            ? new OutreachCallOutcome.Succeeded<BatchStatus>(batch, succeeded.StatusCode, succeeded.RateLimit)
+            : new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer is not a batch.", null, succeeded.RateLimit);
     }
 
     /// <inheritdoc />
-    public async Task<BatchFailuresOutcome> ReadFailuresAsync(long batchId, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
+    public async Task<OutreachCallOutcome> ReadFailuresAsync(long batchId, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchId);
-        var pages = await _caller.GetAllPagesAsync(
+        return await sender.GetAllPagesAsync(
             "GET batchItems",
             string.Create(CultureInfo.InvariantCulture, $"batchItems?filter[batch][id]={batchId}&filter[failed]=true&page[size]=1000"),
             body => BatchDocumentReader.ReadFailedItems(body, batchId),
             "Outreach's answer is not a batchItems list.",
             beforeEachRequest,
             cancellationToken);
-        return pages switch
-        {
-            PagedGetOutcome<BatchItemFailure>.Read read => new BatchFailuresOutcome.Read(read.Items, read.Requests, read.RateLimit),
-            PagedGetOutcome<BatchItemFailure>.Failed failed => new BatchFailuresOutcome.Failed(failed.Outcome),
-            _ => throw new InvalidOperationException("Unknown paged outcome."),
-        };
     }
 
     private static HttpRequestMessage Request(string url, byte[] body)

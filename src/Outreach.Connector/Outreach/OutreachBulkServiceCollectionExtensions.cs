@@ -10,25 +10,19 @@ public static class OutreachBulkServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IOutreachProspectReader"/>, <see cref="IOutreachEmailLookup"/> and <see cref="IOutreachBulkClient"/>
-    /// (typed <see cref="HttpClient"/>s like the PATCH client's) and <see cref="OutreachBulkOptions"/>, validated at start.
-    /// Called by <see cref="OutreachServiceCollectionExtensions.AddOutreachClient"/>.
+    /// (sending through the one pipeline's <see cref="OutreachApiSender"/>, like the PATCH client) and
+    /// <see cref="OutreachBulkOptions"/>, validated at start. Called by <see cref="OutreachServiceCollectionExtensions.AddOutreachClient"/>.
     /// </summary>
-    public static IServiceCollection AddOutreachBulkClients(this IServiceCollection services, IConfiguration configuration, Func<SocketsHttpHandler> handler)
+    /// <remarks>Transient: the reader's halved list length lasts for one instance's lifetime, as it did for a typed client.</remarks>
+    public static IServiceCollection AddOutreachBulkClients(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<OutreachBulkOptions>().Bind(configuration.GetSection(OutreachBulkOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutreachBulkOptions>, BulkOptionsValidator>());
-        services.AddHttpClient<IOutreachProspectReader, OutreachProspectReader>(Configure).ConfigurePrimaryHttpMessageHandler(handler);
-        services.AddHttpClient<IOutreachEmailLookup, OutreachEmailLookup>(Configure).ConfigurePrimaryHttpMessageHandler(handler);
-        services.AddHttpClient<IOutreachBulkClient, OutreachBulkClient>(Configure).ConfigurePrimaryHttpMessageHandler(handler);
+        services.TryAddTransient<IOutreachProspectReader, OutreachProspectReader>();
+        services.TryAddTransient<IOutreachEmailLookup, OutreachEmailLookup>();
+        services.TryAddTransient<IOutreachBulkClient, OutreachBulkClient>();
         return services;
-    }
-
-    private static void Configure(IServiceProvider services, HttpClient http)
-    {
-        var options = services.GetRequiredService<IOptions<OutreachOptions>>().Value;
-        http.BaseAddress = options.NormalizedApiBaseUrl;
-        http.Timeout = options.RequestTimeout;
     }
 
     private sealed class BulkOptionsValidator : IValidateOptions<OutreachBulkOptions>

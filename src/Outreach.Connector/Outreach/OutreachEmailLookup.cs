@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Tokens;
 
 namespace Outreach.Connector.Outreach;
 
@@ -16,24 +14,17 @@ namespace Outreach.Connector.Outreach;
 /// so a lookup never credits a prospect to an email it does not hold (whatever Outreach's own matching does).
 /// Emails never appear in logs: the operation is logged by name only.
 /// </remarks>
-public sealed class OutreachEmailLookup(
-    HttpClient httpClient,
-    IAccessTokenProvider tokens,
-    TimeProvider timeProvider,
-    IOptions<OutreachOptions> options,
-    IOptions<OutreachBulkOptions> bulkOptions,
-    ILogger<OutreachEmailLookup> logger) : IOutreachEmailLookup
+public sealed class OutreachEmailLookup(OutreachApiSender sender, IOptions<OutreachBulkOptions> bulkOptions) : IOutreachEmailLookup
 {
     private const string Operation = "GET prospects by email";
     private const int PageSize = 1000;
-    private readonly OutreachApiCaller _caller = new(httpClient, tokens, timeProvider, options.Value, logger);
     private readonly OutreachBulkOptions _options = bulkOptions.Value;
 
     /// <inheritdoc />
     public int MaxEmailsPerRequest => _options.EmailFilterMultiValue ? _options.MaxEmailsPerLookup : 1;
 
     /// <inheritdoc />
-    public async Task<EmailLookupOutcome> FindAsync(
+    public async Task<OutreachCallOutcome> FindAsync(
         IReadOnlyList<string> emails, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(emails);
@@ -43,13 +34,11 @@ public sealed class OutreachEmailLookup(
         }
 
         var wanted = emails.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var pages = await _caller.GetAllPagesAsync(Operation, FirstPageUrl(wanted), JsonApiList.Read, "Outreach's answer is not a JSON:API list.", beforeEachRequest, cancellationToken);
-        if (pages is PagedGetOutcome<ProspectValues>.Failed failed)
+        var pages = await sender.GetAllPagesAsync(Operation, FirstPageUrl(wanted), JsonApiList.Read, "Outreach's answer is not a JSON:API list.", beforeEachRequest, cancellationToken);
+        if (pages is not OutreachCallOutcome.Succeeded<ListPages<ProspectValues>> { Value: var read } succeeded)
         {
-            return new EmailLookupOutcome.Failed(failed.Outcome);
+            return pages;
         }
-
-        var read = (PagedGetOutcome<ProspectValues>.Read)pages;
 
         var matches = wanted.ToDictionary(email => email, _ => new SortedSet<long>(), StringComparer.OrdinalIgnoreCase);
         foreach (var prospect in read.Items)
@@ -62,7 +51,7 @@ public sealed class OutreachEmailLookup(
 
         var result = emails.Distinct(StringComparer.Ordinal)
             .ToDictionary(email => email, email => (IReadOnlyList<long>)[.. matches[email]], StringComparer.Ordinal);
-        return new EmailLookupOutcome.Found(result, read.Requests, read.RateLimit);
+        return new OutreachCallOutcome.Succeeded<EmailMatches>(new EmailMatches(result, read.Requests), succeeded.StatusCode, succeeded.RateLimit);
     }
 
     private static string FirstPageUrl(IReadOnlyList<string> emails)
@@ -84,3 +73,11 @@ public sealed class OutreachEmailLookup(
         return url.Append(CultureInfo.InvariantCulture, $"&fields[prospect]=emails&page[size]={PageSize}").ToString();
     }
 }
+
+/// <summary>
+/// What an email lookup found. Every email asked for is a key of <paramref name="ProspectIds"/> (as it was given),
+/// with the ids of the prospects holding it, ascending: none (no match), one, or several (Outreach allows duplicates).
+/// </summary>
+/// <param name="ProspectIds">The matching prospect ids per email asked for.</param>
+/// <param name="Requests">How many HTTP requests the lookup made (more than one only when Outreach paged).</param>
+public sealed record EmailMatches(IReadOnlyDictionary<string, IReadOnlyList<long>> ProspectIds, int Requests);

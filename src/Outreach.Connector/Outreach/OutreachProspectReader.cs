@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Tokens;
 
 namespace Outreach.Connector.Outreach;
 
@@ -12,22 +11,18 @@ namespace Outreach.Connector.Outreach;
 /// maximum is kept.
 /// </summary>
 public sealed partial class OutreachProspectReader(
-    HttpClient httpClient,
-    IAccessTokenProvider tokens,
-    TimeProvider timeProvider,
-    IOptions<OutreachOptions> options,
+    OutreachApiSender sender,
     IOptions<OutreachBulkOptions> bulkOptions,
     ILogger<OutreachProspectReader> logger) : IOutreachProspectReader
 {
     private const string Operation = "GET prospects by id";
-    private readonly OutreachApiCaller _caller = new(httpClient, tokens, timeProvider, options.Value, logger);
     private int _maxIds = bulkOptions.Value.MaxIdsPerRead;
 
     /// <inheritdoc />
     public int MaxIdsPerRequest => Volatile.Read(ref _maxIds);
 
     /// <inheritdoc />
-    public async Task<ProspectReadOutcome> ReadAsync(
+    public async Task<OutreachCallOutcome> ReadAsync(
         IReadOnlyCollection<long> ids, IReadOnlyList<string> fields, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -40,11 +35,12 @@ public sealed partial class OutreachProspectReader(
         var found = new List<ProspectValues>();
         var pending = new Stack<long[]>(ids.Distinct().Order().Chunk(MaxIdsPerRequest).Reverse());
         var requests = 0;
+        var status = 200;
         RateLimitSnapshot rateLimit = default;
         while (pending.TryPop(out var list))
         {
             var url = Url(list, fields);
-            var outcome = await _caller.SendAsync(Operation, () => new HttpRequestMessage(HttpMethod.Get, url), beforeEachRequest, cancellationToken);
+            var outcome = await sender.SendAsync(Operation, () => new HttpRequestMessage(HttpMethod.Get, url), beforeEachRequest, cancellationToken);
             requests++;
             if (outcome is OutreachCallOutcome.Permanent { StatusCode: 400 or 413 or 414 or 422 } && list.Length > 1)
             {
@@ -60,16 +56,15 @@ public sealed partial class OutreachProspectReader(
                 continue;
             }
 
-            if (outcome is not OutreachCallOutcome.Succeeded succeeded)
+            if (outcome is not OutreachCallOutcome.Succeeded<ReadOnlyMemory<byte>> succeeded)
             {
-                return new ProspectReadOutcome.Failed(outcome, found, requests);
+                return outcome;
             }
 
-            rateLimit = succeeded.RateLimit;
-            if (JsonApiList.Read(succeeded.Body) is not { } page)
+            (status, rateLimit) = (succeeded.StatusCode, succeeded.RateLimit);
+            if (JsonApiList.Read(succeeded.Value) is not { } page)
             {
-                return new ProspectReadOutcome.Failed(
-                    new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer is not a JSON:API list.", null, rateLimit), found, requests);
+                return new OutreachCallOutcome.Transient(succeeded.StatusCode, "Outreach's answer is not a JSON:API list.", null, rateLimit);
             }
 
             // One list never holds more ids than a page, so no next page is expected; only the ids asked for are kept.
@@ -77,7 +72,7 @@ public sealed partial class OutreachProspectReader(
             found.AddRange(page.Resources.Where(prospect => wanted.Contains(prospect.Id)));
         }
 
-        return new ProspectReadOutcome.Read(found, requests, rateLimit);
+        return new OutreachCallOutcome.Succeeded<ProspectsRead>(new ProspectsRead(found, requests), status, rateLimit);
     }
 
     private static string Url(long[] ids, IReadOnlyList<string> fields)
@@ -98,3 +93,8 @@ public sealed partial class OutreachProspectReader(
         public static partial void ListRefused(ILogger logger, int count, int statusCode, int max);
     }
 }
+
+/// <summary>What <see cref="IOutreachProspectReader.ReadAsync"/> read. Ids Outreach does not know are simply absent.</summary>
+/// <param name="Prospects">The prospects found, with the attributes asked for.</param>
+/// <param name="Requests">How many HTTP requests were made (refused long lists included).</param>
+public sealed record ProspectsRead(IReadOnlyList<ProspectValues> Prospects, int Requests);

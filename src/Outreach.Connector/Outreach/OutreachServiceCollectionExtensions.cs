@@ -10,7 +10,7 @@ namespace Outreach.Connector.Outreach;
 public static class OutreachServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IOutreachProspectClient"/> (typed <see cref="HttpClient"/>), <see cref="IOutreachOAuthClient"/>,
+    /// Registers the one Outreach HTTP pipeline (<see cref="OutreachPipeline"/>), <see cref="IOutreachProspectClient"/>, <see cref="IOutreachOAuthClient"/>,
     /// <see cref="OutreachOptions"/> from the <c>Outreach</c> section (validated at start), and everything
     /// <see cref="TokenServiceCollectionExtensions.AddOutreachTokens"/> registers.
     /// </summary>
@@ -32,18 +32,14 @@ public static class OutreachServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutreachOptions>, OutreachOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddHttpClient<OutreachProspectClient>((sp, http) =>
-            {
-                var options = sp.GetRequiredService<IOptions<OutreachOptions>>().Value;
-                http.BaseAddress = options.NormalizedApiBaseUrl;
-                http.Timeout = options.RequestTimeout;
-            })
-            .ConfigurePrimaryHttpMessageHandler(CreateHandler);
+        // The one HTTP pipeline of every Outreach API request; the clients below all send through its OutreachApiSender.
+        services.AddOutreachPipeline(CreateHandler);
+        services.TryAddTransient<OutreachProspectClient>();
 
         // Tried, so a client registered before (the dry run's, a test's) stays whatever the order of registration.
         services.TryAddTransient<IOutreachProspectClient>(sp => sp.GetRequiredService<OutreachProspectClient>());
 
-        services.AddOutreachBulkClients(configuration, CreateHandler);
+        services.AddOutreachBulkClients(configuration);
 
         services.AddHttpClient(OutreachOAuthClient.HttpClientName, (sp, http) =>
                 http.Timeout = sp.GetRequiredService<IOptions<OutreachOptions>>().Value.RequestTimeout)

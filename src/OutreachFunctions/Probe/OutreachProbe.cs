@@ -20,12 +20,10 @@ namespace OutreachFunctions.Probe;
 /// with longer id lists only read.
 /// </remarks>
 public sealed class OutreachProbe(
-    HttpClient http,
+    OutreachApiSender sender,
     RateLimitHeaderRecorder recorder,
-    IAccessTokenProvider tokens,
     ITokenStore tokenStore,
     IOutreachProspectClient patcher,
-    IOptions<OutreachOptions> options,
     IOptions<TokenOptions> tokenOptions,
     TimeProvider timeProvider)
 {
@@ -47,7 +45,7 @@ public sealed class OutreachProbe(
         await ReportStoredScopesAsync(report, cancellationToken);
 
         var original = await ReadAsync(arguments.ProspectId, [arguments.Field, "emails"], cancellationToken);
-        if (original is not ProspectReadOutcome.Read { Prospects: [var prospect, ..] })
+        if (original is not OutreachCallOutcome.Succeeded<ProspectsRead> { Value.Prospects: [var prospect, ..] })
         {
             report.Add($"prospects.read: reading prospect {arguments.ProspectId} failed: {Describe(original)}. Nothing was written.");
             report.Stopped = true;
@@ -113,7 +111,7 @@ public sealed class OutreachProbe(
 
             var reader = Reader(new OutreachBulkOptions { MaxIdsPerRead = length });
             var outcome = await reader.ReadAsync(ids, ["emails"], null, cancellationToken);
-            if (outcome is ProspectReadOutcome.Read { Requests: 1 } read && read.Prospects.Any(p => p.Id == prospectId))
+            if (outcome is OutreachCallOutcome.Succeeded<ProspectsRead> { Value: { Requests: 1 } read } && read.Prospects.Any(p => p.Id == prospectId))
             {
                 accepted = length;
                 continue;
@@ -161,11 +159,11 @@ public sealed class OutreachProbe(
             var probeValue = FieldValue.FromString(string.Create(CultureInfo.InvariantCulture, $"probe-{shape}-{timeProvider.GetUtcNow():HHmmss}"));
             var remainingBefore = recorder.Last;
             var bulk = new OutreachBulkClient(
-                http, tokens, timeProvider, options, Options.Create(new OutreachBulkOptions { BulkBodyShape = shape, MaxIdsPerBulkCall = 1 }), NullLogger<OutreachBulkClient>.Instance);
+                sender, Options.Create(new OutreachBulkOptions { BulkBodyShape = shape, MaxIdsPerBulkCall = 1 }), NullLogger<OutreachBulkClient>.Instance);
             var started = await bulk.ModifyAsync(ids, [new(arguments.Field, probeValue)], null, cancellationToken);
-            if (started is not BulkModifyOutcome.Started { Batch: var batch })
+            if (started is not OutreachCallOutcome.Succeeded<BatchStatus> { Value: var batch })
             {
-                var missingScope = started is BulkModifyOutcome.Failed { Failure: OutreachCallOutcome.Permanent { IsMissingScope: true } };
+                var missingScope = started is OutreachCallOutcome.Permanent { IsMissingScope: true };
                 refusedEndpoint |= missingScope;
                 report.Add($"Bulk body {shape}: refused: {Describe(started)}{(missingScope ? " (batches.write missing: re-connect with it)" : "")}.");
                 if (missingScope)
@@ -180,7 +178,7 @@ public sealed class OutreachProbe(
             var (finished, states) = await FollowAsync(bulk, batch, cancellationToken);
             var failures = await bulk.ReadFailuresAsync(batch.Id, null, cancellationToken);
             var now = await ReadAsync(arguments.ProspectId, [arguments.Field], cancellationToken);
-            var applied = now is ProspectReadOutcome.Read { Prospects: [var p, ..] }
+            var applied = now is OutreachCallOutcome.Succeeded<ProspectsRead> { Value.Prospects: [var p, ..] }
                 && p.Attributes.TryGetValue(arguments.Field, out var v) && FieldValue.FromElement(v) == probeValue;
             report.Add($"Bulk body {shape}: batch {batch.Id} {Completion(finished)}; states seen: {string.Join(" → ", states)}; " +
                 $"failed items: {FailureCount(failures)}; value {(applied ? "applied" : "NOT applied")}; cost: {cost}.");
@@ -212,13 +210,13 @@ public sealed class OutreachProbe(
         while (!current.IsFinished && timeProvider.GetUtcNow() < deadline)
         {
             await Task.Delay(PollInterval, timeProvider, cancellationToken);
-            if (await bulk.GetBatchAsync(batch.Id, null, cancellationToken) is not BatchStatusOutcome.Read read)
+            if (await bulk.GetBatchAsync(batch.Id, null, cancellationToken) is not OutreachCallOutcome.Succeeded<BatchStatus> read)
             {
                 states.Add("(GET /batches failed: batches.read missing?)");
                 return (null, states);
             }
 
-            current = read.Batch;
+            current = read.Value;
             if (current.State is { } state && states[^1] != state)
             {
                 states.Add(state);
@@ -232,23 +230,23 @@ public sealed class OutreachProbe(
     {
         var patch = await patcher.PatchProspectAsync(arguments.ProspectId, [new(arguments.Field, original)], cancellationToken);
         var after = await ReadAsync(arguments.ProspectId, [arguments.Field], cancellationToken);
-        report.Restored = after is ProspectReadOutcome.Read { Prospects: [var p, ..] }
+        report.Restored = after is OutreachCallOutcome.Succeeded<ProspectsRead> { Value.Prospects: [var p, ..] }
             && (p.Attributes.TryGetValue(arguments.Field, out var v) ? FieldValue.FromElement(v) : FieldValue.Parse("null")) == original;
-        var write = patch is PatchOutcome.Applied ? "prospects.write: granted (the restore PATCH was applied)" : $"prospects.write: the restore PATCH failed ({patch.GetType().Name})";
+        var write = patch is OutreachCallOutcome.Succeeded ? "prospects.write: granted (the restore PATCH was applied)" : $"prospects.write: the restore PATCH failed ({patch.GetType().Name})";
         report.Add($"{write}; '{arguments.Field}' {(report.Restored ? "is back to its original value (read back and compared)" : "is NOT back to its original value: restore it by hand")}.");
     }
 
-    private Task<ProspectReadOutcome> ReadAsync(long id, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
+    private Task<OutreachCallOutcome> ReadAsync(long id, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
         Reader(new OutreachBulkOptions { MaxIdsPerRead = 1 }).ReadAsync([id], fields, null, cancellationToken);
 
     private OutreachProspectReader Reader(OutreachBulkOptions bulkOptions) =>
-        new(http, tokens, timeProvider, options, Options.Create(bulkOptions), NullLogger<OutreachProspectReader>.Instance);
+        new(sender, Options.Create(bulkOptions), NullLogger<OutreachProspectReader>.Instance);
 
     private OutreachEmailLookup Lookup(bool multiValue) =>
-        new(http, tokens, timeProvider, options, Options.Create(new OutreachBulkOptions { EmailFilterMultiValue = multiValue }), NullLogger<OutreachEmailLookup>.Instance);
+        new(sender, Options.Create(new OutreachBulkOptions { EmailFilterMultiValue = multiValue }));
 
-    private static bool Finds(EmailLookupOutcome outcome, string email, long prospectId) =>
-        outcome is EmailLookupOutcome.Found found && found.ProspectIds.TryGetValue(email, out var ids) && ids.Contains(prospectId);
+    private static bool Finds(OutreachCallOutcome outcome, string email, long prospectId) =>
+        outcome is OutreachCallOutcome.Succeeded<EmailMatches> { Value: var found } && found.ProspectIds.TryGetValue(email, out var ids) && ids.Contains(prospectId);
 
     private static string Completion(BatchStatus? finished) => finished switch
     {
@@ -257,11 +255,10 @@ public sealed class OutreachProbe(
         _ => "finished (pending 0, no finishedAt)",
     };
 
-    private static string FailureCount(BatchFailuresOutcome outcome) => outcome switch
+    private static string FailureCount(OutreachCallOutcome outcome) => outcome switch
     {
-        BatchFailuresOutcome.Read read => read.Failures.Count.ToString(CultureInfo.InvariantCulture),
-        BatchFailuresOutcome.Failed failed => $"unreadable ({failed.Failure.GetType().Name})",
-        _ => "unknown",
+        OutreachCallOutcome.Succeeded<ListPages<BatchItemFailure>> read => read.Value.Items.Count.ToString(CultureInfo.InvariantCulture),
+        _ => $"unreadable ({outcome.GetType().Name})",
     };
 
     private static string Cost(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
@@ -289,12 +286,9 @@ public sealed class OutreachProbe(
 
     private static string Describe(object? outcome) => outcome switch
     {
-        ProspectReadOutcome.Read => "the prospect does not exist",
-        ProspectReadOutcome.Failed f => Describe(f.Failure),
-        EmailLookupOutcome.Found => "no match",
-        EmailLookupOutcome.Failed f => Describe(f.Failure),
-        BulkModifyOutcome.NotSent n => n.Reason,
-        BulkModifyOutcome.Failed f => Describe(f.Failure),
+        OutreachCallOutcome.Succeeded<ProspectsRead> => "the prospect does not exist",
+        OutreachCallOutcome.Succeeded<EmailMatches> => "no match",
+        OutreachCallOutcome.NotSent n => n.Reason,
         OutreachCallOutcome.Permanent p => string.Create(CultureInfo.InvariantCulture, $"HTTP {p.StatusCode} {p.FirstError?.Id}").TrimEnd(),
         OutreachCallOutcome.RateLimited r => $"rate limited until {r.RetryAt:O}",
         OutreachCallOutcome.Transient t => t.Reason,

@@ -75,18 +75,14 @@ public static class ProbeCommand
         {
             var options = provider.GetRequiredService<IOptions<OutreachOptions>>();
             using var recorder = new RateLimitHeaderRecorder(new SocketsHttpHandler { AllowAutoRedirect = false });
-            using var http = new HttpClient(recorder, disposeHandler: false)
-            {
-                BaseAddress = options.Value.NormalizedApiBaseUrl,
-                Timeout = options.Value.RequestTimeout,
-            };
+            // The probe's own clients send through the same pipeline as the connector's, with the recorder as the last handler.
+            var sender = OutreachApiSender.Create(
+                recorder, provider.GetRequiredService<IAccessTokenProvider>(), options.Value, provider.GetRequiredService<TimeProvider>());
             var probe = new OutreachProbe(
-                http,
+                sender,
                 recorder,
-                provider.GetRequiredService<IAccessTokenProvider>(),
                 provider.GetRequiredService<ITokenStore>(),
                 provider.GetRequiredService<IOutreachProspectClient>(),
-                options,
                 provider.GetRequiredService<IOptions<TokenOptions>>(),
                 provider.GetRequiredService<TimeProvider>());
             report = await probe.RunAsync(arguments!, cancellationToken);

@@ -19,7 +19,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
 {
     private DeliveryHarness Harness(Action<DeliveryOptions>? configure = null) => new(azurite, configure);
 
-    private static PatchOutcome.Permanent Rejected422(string field) =>
+    private static OutreachCallOutcome.Permanent Rejected422(string field) =>
         new(422, [new OutreachError("validationError", "Validation Error", $"{field} is too long", $"/data/attributes/{field}")], default);
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
     public async Task Rate_limited_response_defers_this_and_every_later_prospect_until_retry_at_without_burning_attempts()
     {
         var harness = Harness(o => o.RateLimitPadding = TimeSpan.FromSeconds(1));
-        harness.Answer(id => id == 2 ? new PatchOutcome.RateLimited(At(5), null, default) : Applied());
+        harness.Answer(id => id == 2 ? new OutreachCallOutcome.RateLimited(At(5), null, default) : Applied());
 
         var result = await harness.DeliverAsync(
             Message("m1", Update(1, 0, ("custom1", Change("realized", 0)))),
@@ -147,7 +147,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
             o.BackoffBase = TimeSpan.FromSeconds(10);
             o.BackoffMax = TimeSpan.FromMinutes(10);
         });
-        harness.Answer(id => id == 1 ? new PatchOutcome.Transient(503, "Service Unavailable", null, default) : Applied());
+        harness.Answer(id => id == 1 ? new OutreachCallOutcome.Transient(503, "Service Unavailable", null, default) : Applied());
 
         var result = await harness.DeliverAsync(
             Message("m1", Update(1, 0, ("custom1", Change("realized", 0))), attempt: 3),
@@ -165,7 +165,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
     public async Task A_retry_time_given_by_Outreach_beats_a_shorter_backoff()
     {
         var harness = Harness();
-        harness.Answer(_ => new PatchOutcome.Transient(503, "Service Unavailable", At(60), default));
+        harness.Answer(_ => new OutreachCallOutcome.Transient(503, "Service Unavailable", At(60), default));
 
         var result = await harness.DeliverAsync(Message("m1", Update(1, 0, ("custom1", Change("realized", 0)))));
 
@@ -176,7 +176,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
     public async Task Transient_failure_on_the_last_attempt_poisons_the_message_into_the_ledger()
     {
         var harness = Harness(o => o.MaxAttempts = 4);
-        harness.Answer(_ => new PatchOutcome.Transient(null, "connection reset", null, default));
+        harness.Answer(_ => new OutreachCallOutcome.Transient(null, "connection reset", null, default));
         var update = Update(1, 0, ("custom1", Change("realized", 0)));
 
         var result = await harness.DeliverAsync(Message("m1", update, attempt: 4));
@@ -229,7 +229,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
     public async Task Logs_never_carry_attribute_values()
     {
         var harness = Harness();
-        harness.Answer(id => id == 1 ? Rejected422("custom7") : new PatchOutcome.Transient(500, "Internal Server Error", null, default));
+        harness.Answer(id => id == 1 ? Rejected422("custom7") : new OutreachCallOutcome.Transient(500, "Internal Server Error", null, default));
 
         await harness.DeliverAsync(
             Message("m1", Update(1, 0, ("custom7", Change("secret-value-1", 0, "aud-1")))),
@@ -243,7 +243,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
     public async Task Unauthorized_holds_every_remaining_message_and_pauses_the_connection()
     {
         var harness = Harness(o => o.UnauthorizedHold = TimeSpan.FromMinutes(15));
-        harness.Answer(_ => new PatchOutcome.Unauthorized("refresh token revoked", default));
+        harness.Answer(_ => new OutreachCallOutcome.Unauthorized("refresh token revoked", default));
 
         var result = await harness.DeliverAsync(
             Message("m1", Update(1, 0, ("custom1", Change("realized", 0))), attempt: 2),
@@ -262,7 +262,7 @@ public sealed class DeliveryEngineTests(AzuriteFixture azurite)
     public async Task While_paused_messages_are_held_without_calling_Outreach_until_the_probe_time_and_a_success_resumes()
     {
         var harness = Harness(o => o.UnauthorizedHold = TimeSpan.FromMinutes(15));
-        harness.Answer(_ => new PatchOutcome.Unauthorized("invalid_grant", default));
+        harness.Answer(_ => new OutreachCallOutcome.Unauthorized("invalid_grant", default));
         await harness.DeliverAsync(Message("m1", Update(1, 0, ("custom1", Change("realized", 0)))));
 
         harness.Time.Advance(TimeSpan.FromMinutes(5));

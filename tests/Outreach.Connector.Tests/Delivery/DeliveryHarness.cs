@@ -54,7 +54,7 @@ internal sealed class DeliveryHarness
         Pause = new ConnectionState(ConnectionName, TokenStore, Microsoft.Extensions.Options.Options.Create(new TokenOptions()), Time, NullLogger<ConnectionState>.Instance);
         Backoff = new Backoff(Options, new Random(7));
         var bulk = bulkOutreach is null ? null : new BulkPass(
-            bulkOutreach, Versions, Budget, new BulkPermits(Budget, options, Time), new InFlightBulkWrites(), new BulkCallCost(),
+            bulkOutreach, Versions, Budget, new PermitTaker(Budget, options, Time), new InFlightBulkWrites(), new BulkCallCost(),
             new BulkWriteAvailability(Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), Time, NullLogger<BulkWriteAvailability>.Instance),
             Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), options, Time, NullLogger<BulkPass>.Instance);
         Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Pause, Backoff, options, Time, Logger, new DeliveryTelemetry(Counters, Logger), bulk: bulk);
@@ -93,19 +93,25 @@ internal sealed class DeliveryHarness
     /// <summary>Every PATCH the engine sent, in order: prospect id and attributes as JSON text.</summary>
     public List<(long ProspectId, Dictionary<string, string> Attributes)> Sent { get; } = [];
 
-    /// <summary>Makes Outreach answer every PATCH with <paramref name="outcome"/>, recording what was sent.</summary>
-    public DeliveryHarness Answer(Func<long, PatchOutcome> outcome)
+    /// <summary>
+    /// Makes Outreach answer every PATCH with <paramref name="outcome"/>, recording what was sent. The answer's
+    /// rate-limit headers correct the budget, as the real client's HTTP pipeline does for every answer.
+    /// </summary>
+    public DeliveryHarness Answer(Func<long, OutreachCallOutcome> outcome)
     {
+        var correction = new BudgetCorrection(Budget, NullLogger<BudgetCorrection>.Instance);
         Outreach
             .Setup(c => c.PatchProspectAsync(It.IsAny<long>(), It.IsAny<IReadOnlyList<KeyValuePair<string, global::Outreach.Connector.Updates.FieldValue>>>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((long id, IReadOnlyList<KeyValuePair<string, global::Outreach.Connector.Updates.FieldValue>> attributes, CancellationToken _) =>
+            .Returns(async (long id, IReadOnlyList<KeyValuePair<string, global::Outreach.Connector.Updates.FieldValue>> attributes, CancellationToken cancellationToken) =>
             {
                 lock (Sent)
                 {
                     Sent.Add((id, TestUpdates.AsJson(attributes)));
                 }
 
-                return outcome(id);
+                var answer = outcome(id);
+                await correction.ObserveAsync(answer.RateLimit, cancellationToken);
+                return answer;
             });
         return this;
     }

@@ -43,17 +43,17 @@ public sealed class DeliverySimulationTests(AzuriteFixture azurite)
                 var roll = random.NextDouble();
                 if (roll < 0.10)
                 {
-                    return new PatchOutcome.Transient(503, "Service Unavailable", null, default);
+                    return new OutreachCallOutcome.Transient(503, "Service Unavailable", null, default);
                 }
 
                 if (roll < 0.14)
                 {
-                    return new PatchOutcome.RateLimited(harness.Time.GetUtcNow().AddMinutes(1), null, default);
+                    return new OutreachCallOutcome.RateLimited(harness.Time.GetUtcNow().AddMinutes(1), null, default);
                 }
 
                 if (roll < 0.16)
                 {
-                    return new PatchOutcome.Unauthorized("token refresh failed", default);
+                    return new OutreachCallOutcome.Unauthorized("token refresh failed", default);
                 }
 
                 var prospect = outreach.TryGetValue(id, out var existing) ? existing : outreach[id] = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -19,7 +19,7 @@ internal static class TestUpdates
 
     public static DeliveryMessage Message(string id, ProspectUpdate update, int attempt = 1) => new(id, update, attempt);
 
-    public static PatchOutcome.Applied Applied(RateLimitSnapshot rateLimit = default) => new(200, rateLimit);
+    public static OutreachCallOutcome.Succeeded Applied(RateLimitSnapshot rateLimit = default) => new(200, rateLimit);
 
     /// <summary>The attributes of a PATCH as field → JSON text, for assertions.</summary>
     public static Dictionary<string, string> AsJson(IReadOnlyList<KeyValuePair<string, FieldValue>> attributes) =>

@@ -128,7 +128,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
     public async Task Shared_email_updates_every_prospect_under_all_and_the_message_waits_for_the_last_one()
     {
         var harness = new Harness(azurite, duplicates: "all");
-        harness.Delivery.Answer(id => id == 8 ? new PatchOutcome.Transient(503, "down", null, RateLimitSnapshot.None) : Applied());
+        harness.Delivery.Answer(id => id == 8 ? new OutreachCallOutcome.Transient(503, "down", null, RateLimitSnapshot.None) : Applied());
         harness.Lookup.Prospects[Ada] = [7, 8];
 
         var result = await harness.DeliverAsync(ByEmail("m1", Ada, "realized"));
@@ -173,7 +173,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
     {
         var harness = new Harness(azurite);
         harness.Delivery.Answer(id => id == 7
-            ? new PatchOutcome.Permanent(404, [new OutreachError("resourceNotFound", "Not found", "Could not find 'prospect' with ID '7'.", null)], RateLimitSnapshot.None)
+            ? new OutreachCallOutcome.Permanent(404, [new OutreachError("resourceNotFound", "Not found", "Could not find 'prospect' with ID '7'.", null)], RateLimitSnapshot.None)
             : Applied());
         await harness.Cache.StoreAsync(EmailHasher.Unkeyed.Hash(Ada), [7], CancellationToken.None);
         harness.Lookup.Prospects[Ada] = [9];
@@ -190,7 +190,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
     public async Task Ledger_entry_of_an_email_update_shows_the_masked_email_and_its_hash_never_the_address()
     {
         var harness = new Harness(azurite);
-        harness.Delivery.Answer(_ => new PatchOutcome.Permanent(422, [new OutreachError("validationError", "Validation Error", "Custom1 is invalid", "/data/attributes/custom1")], RateLimitSnapshot.None));
+        harness.Delivery.Answer(_ => new OutreachCallOutcome.Permanent(422, [new OutreachError("validationError", "Validation Error", "Custom1 is invalid", "/data/attributes/custom1")], RateLimitSnapshot.None));
         harness.Lookup.Prospects[Ada] = [7];
 
         await harness.DeliverAsync(ByEmail("m1", Ada, "realized"));

@@ -13,7 +13,7 @@ internal sealed class FakeEmailLookup : IOutreachEmailLookup
 
     public int MaxEmailsPerRequest { get; set; } = 1;
 
-    public async Task<EmailLookupOutcome> FindAsync(IReadOnlyList<string> emails, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
+    public async Task<OutreachCallOutcome> FindAsync(IReadOnlyList<string> emails, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
     {
         Assert.InRange(emails.Count, 1, MaxEmailsPerRequest);
         if (beforeEachRequest is not null)
@@ -28,12 +28,12 @@ internal sealed class FakeEmailLookup : IOutreachEmailLookup
 
         if (Failure?.Invoke(emails) is { } failure)
         {
-            return new EmailLookupOutcome.Failed(failure);
+            return failure;
         }
 
-        return new EmailLookupOutcome.Found(
+        var matches = new EmailMatches(
             emails.ToDictionary(e => e, e => (IReadOnlyList<long>)(Prospects.TryGetValue(e, out var ids) ? [.. ids.Order()] : []), StringComparer.Ordinal),
-            1,
-            RateLimitSnapshot.None);
+            1);
+        return new OutreachCallOutcome.Succeeded<EmailMatches>(matches, 200, RateLimitSnapshot.None);
     }
 }

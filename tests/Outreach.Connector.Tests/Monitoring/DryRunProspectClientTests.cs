@@ -36,7 +36,7 @@ public sealed class DryRunProspectClientTests(AzuriteFixture azurite)
 
         var outcome = await client.PatchProspectAsync(42, attributes, CancellationToken.None);
 
-        Assert.Equal(new PatchOutcome.Applied(DryRunProspectClient.NotSentStatusCode, RateLimitSnapshot.None) { DryRun = true }, outcome);
+        Assert.Equal(new OutreachCallOutcome.Succeeded(DryRunProspectClient.NotSentStatusCode, RateLimitSnapshot.None) { DryRun = true }, outcome);
         var record = Assert.Single(await ReadAsync(client));
         Assert.Equal(42, record.ProspectId);
         Assert.Equal(new DryRunValue(10, DryRunProspectClient.Fingerprint(FieldValue.FromString("realized")).Sha256, "realized"), record.Fields["custom1"]);
@@ -49,7 +49,7 @@ public sealed class DryRunProspectClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task Engine_counts_a_dry_run_patch_as_dry_run_applied_and_not_as_a_request()
     {
-        _h.Answer(_ => new PatchOutcome.Applied(DryRunProspectClient.NotSentStatusCode, RateLimitSnapshot.None) { DryRun = true });
+        _h.Answer(_ => new OutreachCallOutcome.Succeeded(DryRunProspectClient.NotSentStatusCode, RateLimitSnapshot.None) { DryRun = true });
 
         await _h.DeliverAsync(Message("m1", Update(7, 0, ("custom1", Change("realized", 0, HighIntent)))));
 

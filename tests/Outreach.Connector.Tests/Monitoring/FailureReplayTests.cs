@@ -23,9 +23,9 @@ public sealed class FailureReplayTests(AzuriteFixture azurite)
 
     private async Task<List<ProspectUpdate>> FileFailuresAsync()
     {
-        var missingField = new PatchOutcome.Permanent(
+        var missingField = new OutreachCallOutcome.Permanent(
             422, [new OutreachError("validationError", "Validation Error", "custom3 does not exist", "/data/attributes/custom3")], RateLimitSnapshot.None);
-        var notFound = new PatchOutcome.Permanent(404, [new OutreachError("resourceNotFound", "Resource Not Found", null, null)], RateLimitSnapshot.None);
+        var notFound = new OutreachCallOutcome.Permanent(404, [new OutreachError("resourceNotFound", "Resource Not Found", null, null)], RateLimitSnapshot.None);
         var updates = new List<ProspectUpdate>();
         for (var id = 1; id <= 3; id++)
         {

@@ -21,15 +21,15 @@ public sealed class BulkClientSandboxTests
         await using var clients = await SandboxClients.StartAsync(sandbox => sandbox.Bulk.ItemsPerSecond = 1, client => client.BulkBodyShape = shape, time: _time);
         var bulk = clients.Bulk();
 
-        var started = Assert.IsType<BulkModifyOutcome.Started>(await bulk.ModifyAsync(new BulkProspectIds([3, 5, 7]), Qualified, null, CancellationToken.None));
-        var running = Assert.IsType<BatchStatusOutcome.Read>(await bulk.GetBatchAsync(started.Batch.Id, null, CancellationToken.None));
+        var started = Assert.IsType<OutreachCallOutcome.Succeeded<BatchStatus>>(await bulk.ModifyAsync(new BulkProspectIds([3, 5, 7]), Qualified, null, CancellationToken.None));
+        var running = Assert.IsType<OutreachCallOutcome.Succeeded<BatchStatus>>(await bulk.GetBatchAsync(started.Value.Id, null, CancellationToken.None));
         _time.Advance(TimeSpan.FromSeconds(3));
-        var finished = Assert.IsType<BatchStatusOutcome.Read>(await bulk.GetBatchAsync(started.Batch.Id, null, CancellationToken.None));
+        var finished = Assert.IsType<OutreachCallOutcome.Succeeded<BatchStatus>>(await bulk.GetBatchAsync(started.Value.Id, null, CancellationToken.None));
 
-        Assert.False(running.Batch.IsFinished);
-        Assert.Equal(3, running.Batch.Total);
-        Assert.True(finished.Batch.IsFinished);
-        Assert.Equal(0, finished.Batch.Failures);
+        Assert.False(running.Value.IsFinished);
+        Assert.Equal(3, running.Value.Total);
+        Assert.True(finished.Value.IsFinished);
+        Assert.Equal(0, finished.Value.Failures);
         foreach (var id in new long[] { 3, 5, 7 })
         {
             Assert.Equal("qualified", (await clients.Sandbox.GetProspectAttributesAsync(id))!.Value.GetProperty("custom5").GetString());
@@ -48,15 +48,15 @@ public sealed class BulkClientSandboxTests
         await using var clients = await SandboxClients.StartAsync(sandbox => sandbox.Bulk.ValidationFailureIds.Add(6), time: _time);
         var bulk = clients.Bulk();
 
-        var started = Assert.IsType<BulkModifyOutcome.Started>(await bulk.ModifyAsync(new BulkProspectIds([2, 6, 9_999]), Qualified, null, CancellationToken.None));
+        var started = Assert.IsType<OutreachCallOutcome.Succeeded<BatchStatus>>(await bulk.ModifyAsync(new BulkProspectIds([2, 6, 9_999]), Qualified, null, CancellationToken.None));
         _time.Advance(TimeSpan.FromSeconds(1));
-        var finished = Assert.IsType<BatchStatusOutcome.Read>(await bulk.GetBatchAsync(started.Batch.Id, null, CancellationToken.None));
-        var failures = Assert.IsType<BatchFailuresOutcome.Read>(await bulk.ReadFailuresAsync(started.Batch.Id, null, CancellationToken.None));
+        var finished = Assert.IsType<OutreachCallOutcome.Succeeded<BatchStatus>>(await bulk.GetBatchAsync(started.Value.Id, null, CancellationToken.None));
+        var failures = Assert.IsType<OutreachCallOutcome.Succeeded<ListPages<BatchItemFailure>>>(await bulk.ReadFailuresAsync(started.Value.Id, null, CancellationToken.None)).Value.Items;
 
-        Assert.True(finished.Batch.IsFinished);
-        Assert.Equal(2, finished.Batch.Failures);
-        Assert.Equal([6L, 9_999L], failures.Failures.Select(f => f.ProspectId!.Value).Order());
-        Assert.Contains(failures.Failures, f => f.Info!.Contains("Could not find", StringComparison.Ordinal));
+        Assert.True(finished.Value.IsFinished);
+        Assert.Equal(2, finished.Value.Failures);
+        Assert.Equal([6L, 9_999L], failures.Select(f => f.ProspectId!.Value).Order());
+        Assert.Contains(failures, f => f.Info!.Contains("Could not find", StringComparison.Ordinal));
         Assert.Equal("qualified", (await clients.Sandbox.GetProspectAttributesAsync(2))!.Value.GetProperty("custom5").GetString());
     }
 
@@ -65,9 +65,9 @@ public sealed class BulkClientSandboxTests
     {
         await using var clients = await SandboxClients.StartAsync(scope: "prospects.read prospects.write");
 
-        var failed = Assert.IsType<BulkModifyOutcome.Failed>(await clients.Bulk().ModifyAsync(new BulkProspectIds([1]), Qualified, null, CancellationToken.None));
+        var failed = await clients.Bulk().ModifyAsync(new BulkProspectIds([1]), Qualified, null, CancellationToken.None);
 
-        Assert.True(Assert.IsType<OutreachCallOutcome.Permanent>(failed.Failure).IsMissingScope);
+        Assert.True(Assert.IsType<OutreachCallOutcome.Permanent>(failed).IsMissingScope);
         Assert.Equal(0, (await clients.Sandbox.GetCountersAsync()).Bulk.Calls);
     }
 
@@ -76,7 +76,7 @@ public sealed class BulkClientSandboxTests
     {
         await using var clients = await SandboxClients.StartAsync(sandbox => sandbox.Bulk.RateLimitCost = BulkRateLimitCost.PerItem);
 
-        var started = Assert.IsType<BulkModifyOutcome.Started>(
+        var started = Assert.IsType<OutreachCallOutcome.Succeeded<BatchStatus>>(
             await clients.Bulk().ModifyAsync(new BulkProspectIds(Enumerable.Range(1, 10).Select(id => (long)id)), Qualified, null, CancellationToken.None));
 
         Assert.Equal(10_000 - 10, started.RateLimit.Remaining);
@@ -88,7 +88,7 @@ public sealed class BulkClientSandboxTests
         await using var clients = await SandboxClients.StartAsync(client: client => client.BulkBodyShape = BulkBodyShape.FieldValue);
         IReadOnlyList<KeyValuePair<string, FieldValue>> two = [.. Qualified, KeyValuePair.Create("custom6", FieldValue.FromString("x"))];
 
-        Assert.IsType<BulkModifyOutcome.NotSent>(await clients.Bulk().ModifyAsync(new BulkProspectIds([1]), two, null, CancellationToken.None));
+        Assert.IsType<OutreachCallOutcome.NotSent>(await clients.Bulk().ModifyAsync(new BulkProspectIds([1]), two, null, CancellationToken.None));
         Assert.Equal(0, (await clients.Sandbox.GetCountersAsync()).Bulk.Calls);
     }
 
@@ -97,7 +97,7 @@ public sealed class BulkClientSandboxTests
     {
         await using var clients = await SandboxClients.StartAsync(client: client => client.MaxIdsPerBulkCall = 2);
 
-        Assert.IsType<BulkModifyOutcome.NotSent>(await clients.Bulk().ModifyAsync(new BulkProspectIds([1, 2, 3]), Qualified, null, CancellationToken.None));
+        Assert.IsType<OutreachCallOutcome.NotSent>(await clients.Bulk().ModifyAsync(new BulkProspectIds([1, 2, 3]), Qualified, null, CancellationToken.None));
         Assert.Equal(0, (await clients.Sandbox.GetCountersAsync()).Bulk.Calls);
     }
 

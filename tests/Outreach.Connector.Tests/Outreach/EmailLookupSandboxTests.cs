@@ -11,8 +11,8 @@ public sealed class EmailLookupSandboxTests
         await using var clients = await SandboxClients.StartAsync();
         var lookup = clients.EmailLookup();
 
-        var found = Assert.IsType<EmailLookupOutcome.Found>(await lookup.FindAsync(["prospect7@example.test"], null, CancellationToken.None));
-        var none = Assert.IsType<EmailLookupOutcome.Found>(await lookup.FindAsync(["nobody@example.test"], null, CancellationToken.None));
+        var found = Assert.IsType<OutreachCallOutcome.Succeeded<EmailMatches>>(await lookup.FindAsync(["prospect7@example.test"], null, CancellationToken.None)).Value;
+        var none = Assert.IsType<OutreachCallOutcome.Succeeded<EmailMatches>>(await lookup.FindAsync(["nobody@example.test"], null, CancellationToken.None)).Value;
 
         Assert.Equal([7L], found.ProspectIds["prospect7@example.test"]);
         Assert.Equal(1, found.Requests);
@@ -24,7 +24,7 @@ public sealed class EmailLookupSandboxTests
     {
         await using var clients = await SandboxClients.StartAsync(sandbox => sandbox.Prospects.DuplicateEmailEvery = 10);
 
-        var found = Assert.IsType<EmailLookupOutcome.Found>(await clients.EmailLookup().FindAsync(["prospect9@example.test"], null, CancellationToken.None));
+        var found = Assert.IsType<OutreachCallOutcome.Succeeded<EmailMatches>>(await clients.EmailLookup().FindAsync(["prospect9@example.test"], null, CancellationToken.None)).Value;
 
         Assert.Equal([9L, 10L], found.ProspectIds["prospect9@example.test"]);
     }
@@ -34,7 +34,7 @@ public sealed class EmailLookupSandboxTests
     {
         await using var clients = await SandboxClients.StartAsync(sandbox => sandbox.Prospects.EmailFilterCaseSensitive = true);
 
-        var found = Assert.IsType<EmailLookupOutcome.Found>(await clients.EmailLookup().FindAsync(["Prospect7@Example.test"], null, CancellationToken.None));
+        var found = Assert.IsType<OutreachCallOutcome.Succeeded<EmailMatches>>(await clients.EmailLookup().FindAsync(["Prospect7@Example.test"], null, CancellationToken.None)).Value;
 
         Assert.Empty(found.ProspectIds["Prospect7@Example.test"]);
     }
@@ -46,8 +46,8 @@ public sealed class EmailLookupSandboxTests
             sandbox => sandbox.Prospects.EmailFilterMultiValue = true, client => client.EmailFilterMultiValue = true);
         var lookup = clients.EmailLookup();
 
-        var found = Assert.IsType<EmailLookupOutcome.Found>(
-            await lookup.FindAsync(["prospect3@example.test", "prospect4@example.test", "nobody@example.test"], null, CancellationToken.None));
+        var found = Assert.IsType<OutreachCallOutcome.Succeeded<EmailMatches>>(
+            await lookup.FindAsync(["prospect3@example.test", "prospect4@example.test", "nobody@example.test"], null, CancellationToken.None)).Value;
 
         Assert.Equal(20, lookup.MaxEmailsPerRequest);
         Assert.Equal(1, found.Requests);
@@ -73,11 +73,11 @@ public sealed class EmailLookupSandboxTests
         await using var clients = await SandboxClients.StartAsync(scope: "prospects.write");
         var permits = 0;
 
-        var failed = Assert.IsType<EmailLookupOutcome.Failed>(await clients.EmailLookup().FindAsync(
-            ["prospect1@example.test"], _ => { permits++; return ValueTask.CompletedTask; }, CancellationToken.None));
+        var failed = await clients.EmailLookup().FindAsync(
+            ["prospect1@example.test"], _ => { permits++; return ValueTask.CompletedTask; }, CancellationToken.None);
 
         Assert.Equal(1, permits);
-        Assert.True(Assert.IsType<OutreachCallOutcome.Permanent>(failed.Failure).IsMissingScope);
+        Assert.True(Assert.IsType<OutreachCallOutcome.Permanent>(failed).IsMissingScope);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class OutreachBulkOptionsTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         using var services = new ServiceCollection()
-            .AddOutreachBulkClients(configuration, () => new SocketsHttpHandler())
+            .AddOutreachBulkClients(configuration)
             .BuildServiceProvider();
         var monitor = services.GetRequiredService<IOptionsMonitor<OutreachBulkOptions>>();
         try

@@ -31,13 +31,14 @@ public sealed class OutreachProspectClientTests
 
     private OutreachProspectClient CreateClient(TimeSpan? timeout = null)
     {
-        var http = new HttpClient(_handler) { BaseAddress = new Uri("https://api.outreach.test/api/v2/") };
+        _options.ApiBaseUrl = new Uri("https://api.outreach.test/api/v2/");
         if (timeout is { } t)
         {
-            http.Timeout = t;
+            _options.RequestTimeout = t;
         }
 
-        return new OutreachProspectClient(http, _tokens.Object, _time, Options.Create(_options), _logs.CreateLogger<OutreachProspectClient>());
+        // The client over the one Outreach pipeline, as registered: bearer, refresh-and-retry, timeout, rate-limit headers.
+        return new OutreachProspectClient(OutreachApiSender.Create(_handler, _tokens.Object, _options, _time, loggerFactory: _logs.Factory()));
     }
 
     private void TokenIs(AccessTokenOutcome result) =>
@@ -80,7 +81,7 @@ public sealed class OutreachProspectClientTests
 
         var outcome = await CreateClient().PatchProspectAsync(1, Attributes, CancellationToken.None);
 
-        var applied = Assert.IsType<PatchOutcome.Applied>(outcome);
+        var applied = Assert.IsType<OutreachCallOutcome.Succeeded>(outcome);
         Assert.Equal((int)status, applied.StatusCode);
         Assert.Equal(new RateLimitSnapshot(10000, 9999, Now.AddSeconds(1800)), applied.RateLimit);
     }
@@ -101,7 +102,7 @@ public sealed class OutreachProspectClientTests
 
         var outcome = await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None);
 
-        var permanent = Assert.IsType<PatchOutcome.Permanent>(outcome);
+        var permanent = Assert.IsType<OutreachCallOutcome.Permanent>(outcome);
         Assert.Equal(status, permanent.StatusCode);
         Assert.Equal(new OutreachError(id, "T", "D", "/data/attributes/custom7"), permanent.FirstError);
         Assert.Equal(17, permanent.RateLimit.Remaining);
@@ -113,7 +114,7 @@ public sealed class OutreachProspectClientTests
         TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.UnprocessableEntity, "<html>oops</html>", "text/html");
 
-        var permanent = Assert.IsType<PatchOutcome.Permanent>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var permanent = Assert.IsType<OutreachCallOutcome.Permanent>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Equal("<html>oops</html>", permanent.FirstError!.Detail);
     }
@@ -125,7 +126,7 @@ public sealed class OutreachProspectClientTests
         _handler.Respond(HttpStatusCode.TooManyRequests, """{"errors":[{"id":"rateLimitExceeded","title":"Rate Limit Exceeded"}]}""",
             configure: r => r.Headers.TryAddWithoutValidation("Retry-After", "120"));
 
-        var limited = Assert.IsType<PatchOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var limited = Assert.IsType<OutreachCallOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Equal(Now.AddSeconds(120), limited.RetryAt);
         Assert.Equal("rateLimitExceeded", limited.Error!.Id);
@@ -142,7 +143,7 @@ public sealed class OutreachProspectClientTests
             r.Headers.TryAddWithoutValidation("X-RateLimit-Remaining", "0");
         });
 
-        var limited = Assert.IsType<PatchOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var limited = Assert.IsType<OutreachCallOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Equal(reset, limited.RetryAt);
         Assert.Equal(0, limited.RateLimit.Remaining);
@@ -155,7 +156,7 @@ public sealed class OutreachProspectClientTests
         _handler.Respond(HttpStatusCode.TooManyRequests,
             """{"errors":[{"id":"rateLimitExceeded","title":"Rate Limit Exceeded","detail":"You have exceeded your permitted rate limit of 10,000; please try again at 2026-03-01T12:20:00."}]}""");
 
-        var limited = Assert.IsType<PatchOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var limited = Assert.IsType<OutreachCallOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 20, 0, TimeSpan.Zero), limited.RetryAt);
     }
@@ -175,7 +176,7 @@ public sealed class OutreachProspectClientTests
             }
         });
 
-        var limited = Assert.IsType<PatchOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var limited = Assert.IsType<OutreachCallOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Equal(Now.AddSeconds(60), limited.RetryAt);
     }
@@ -186,7 +187,7 @@ public sealed class OutreachProspectClientTests
         TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.TooManyRequests, configure: r => r.Headers.TryAddWithoutValidation("Retry-After", "2030-01-01T00:00:00Z"));
 
-        var limited = Assert.IsType<PatchOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var limited = Assert.IsType<OutreachCallOutcome.RateLimited>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Equal(Now.AddHours(1), limited.RetryAt);
     }
@@ -202,7 +203,7 @@ public sealed class OutreachProspectClientTests
         TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond((HttpStatusCode)status, "<html>Bad gateway</html>", "text/html");
 
-        var transient = Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var transient = Assert.IsType<OutreachCallOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Equal(status, transient.StatusCode);
         Assert.Null(transient.RetryAt);
@@ -215,7 +216,7 @@ public sealed class OutreachProspectClientTests
         _handler.Respond(HttpStatusCode.ServiceUnavailable, """{"errors":[{"id":"scheduledServerMaintenance"}]}""",
             configure: r => r.Headers.TryAddWithoutValidation("Retry-After", "2026-03-01T12:30:00Z"));
 
-        var transient = Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var transient = Assert.IsType<OutreachCallOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 30, 0, TimeSpan.Zero), transient.RetryAt);
     }
@@ -228,7 +229,7 @@ public sealed class OutreachProspectClientTests
 
         var outcome = await CreateClient(timeout: TimeSpan.FromMilliseconds(200)).PatchProspectAsync(5, Attributes, CancellationToken.None);
 
-        var transient = Assert.IsType<PatchOutcome.Transient>(outcome);
+        var transient = Assert.IsType<OutreachCallOutcome.Transient>(outcome);
         Assert.Null(transient.StatusCode);
         Assert.Contains("in time", transient.Reason, StringComparison.Ordinal);
     }
@@ -239,7 +240,7 @@ public sealed class OutreachProspectClientTests
         TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Throw(new HttpRequestException(HttpRequestError.ConnectionError, "reset", new IOException("Connection reset by peer")));
 
-        var transient = Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var transient = Assert.IsType<OutreachCallOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Null(transient.StatusCode);
         Assert.Contains("ConnectionError", transient.Reason, StringComparison.Ordinal);
@@ -251,7 +252,7 @@ public sealed class OutreachProspectClientTests
         TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Throw(new IOException("Unable to read data from the transport connection"));
 
-        Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        Assert.IsType<OutreachCallOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
     }
 
     [Fact]
@@ -275,7 +276,7 @@ public sealed class OutreachProspectClientTests
 
         var outcome = await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None);
 
-        Assert.IsType<PatchOutcome.Applied>(outcome);
+        Assert.IsType<OutreachCallOutcome.Succeeded>(outcome);
         Assert.Equal(["Bearer access-token-one", "Bearer access-token-two"], _handler.Requests.Select(r => r.Authorization));
         _tokens.Verify(t => t.RefreshAfterRejectionAsync(Token, It.IsAny<CancellationToken>()), Times.Once);
     }
@@ -292,7 +293,7 @@ public sealed class OutreachProspectClientTests
 
         var outcome = await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None);
 
-        Assert.IsType<PatchOutcome.Unauthorized>(outcome);
+        Assert.IsType<OutreachCallOutcome.Unauthorized>(outcome);
         Assert.Equal(2, _handler.Requests.Count);
         _tokens.Verify(t => t.RefreshAfterRejectionAsync(It.IsAny<OutreachAccessToken>(), It.IsAny<CancellationToken>()), Times.Once);
 
@@ -309,7 +310,7 @@ public sealed class OutreachProspectClientTests
 
         var outcome = await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None);
 
-        Assert.Contains("re-authorization", Assert.IsType<PatchOutcome.Unauthorized>(outcome).Reason, StringComparison.Ordinal);
+        Assert.Contains("re-authorization", Assert.IsType<OutreachCallOutcome.Unauthorized>(outcome).Reason, StringComparison.Ordinal);
         Assert.Single(_handler.Requests);
     }
 
@@ -320,7 +321,7 @@ public sealed class OutreachProspectClientTests
         RefreshGives(new AccessTokenOutcome.Unavailable("minting", Now.AddSeconds(45)));
         _handler.Respond(HttpStatusCode.Unauthorized);
 
-        var transient = Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var transient = Assert.IsType<OutreachCallOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Equal(Now.AddSeconds(45), transient.RetryAt);
     }
@@ -332,7 +333,7 @@ public sealed class OutreachProspectClientTests
 
         var outcome = await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None);
 
-        Assert.IsType<PatchOutcome.Unauthorized>(outcome);
+        Assert.IsType<OutreachCallOutcome.Unauthorized>(outcome);
         Assert.Empty(_handler.Requests);
     }
 
@@ -341,7 +342,7 @@ public sealed class OutreachProspectClientTests
     {
         TokenIs(new AccessTokenOutcome.NotConnected("default"));
 
-        Assert.IsType<PatchOutcome.Unauthorized>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        Assert.IsType<OutreachCallOutcome.Unauthorized>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
         Assert.Empty(_handler.Requests);
     }
 
@@ -350,7 +351,7 @@ public sealed class OutreachProspectClientTests
     {
         TokenIs(new AccessTokenOutcome.Refused("bad client secret"));
 
-        Assert.IsType<PatchOutcome.Unauthorized>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        Assert.IsType<OutreachCallOutcome.Unauthorized>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
         Assert.Empty(_handler.Requests);
     }
 
@@ -359,7 +360,7 @@ public sealed class OutreachProspectClientTests
     {
         TokenIs(new AccessTokenOutcome.Unavailable("token endpoint down", Now.AddSeconds(10)));
 
-        var transient = Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        var transient = Assert.IsType<OutreachCallOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
 
         Assert.Equal(Now.AddSeconds(10), transient.RetryAt);
         Assert.Empty(_handler.Requests);
@@ -371,7 +372,7 @@ public sealed class OutreachProspectClientTests
         TokenIs(new AccessTokenOutcome.Available(Token));
         _handler.Respond(HttpStatusCode.Found, configure: r => r.Headers.Location = new Uri("https://elsewhere.test/"));
 
-        Assert.IsType<PatchOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
+        Assert.IsType<OutreachCallOutcome.Transient>(await CreateClient().PatchProspectAsync(5, Attributes, CancellationToken.None));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Outreach.Connector.Outreach;
@@ -14,14 +13,16 @@ public sealed class PagedGetTests
 
     private readonly StubHttpHandler _handler = new();
 
-    private OutreachApiCaller Caller()
+    private OutreachApiSender Caller()
     {
         var tokens = new Mock<IAccessTokenProvider>();
         tokens.Setup(t => t.GetAccessTokenAsync(It.IsAny<CancellationToken>()))
             .ReturnsAsync(new AccessTokenOutcome.Available(new OutreachAccessToken("access-token", Now.AddHours(2))));
-        var http = new HttpClient(_handler) { BaseAddress = new Uri("https://api.outreach.test/api/v2/") };
-        var options = new OutreachOptions { ClientId = "id", ClientSecret = "secret", RedirectUri = new Uri("https://app.test/cb") };
-        return new OutreachApiCaller(http, tokens.Object, new FakeTimeProvider(Now), options, NullLogger.Instance);
+        var options = new OutreachOptions
+        {
+            ApiBaseUrl = new Uri("https://api.outreach.test/api/v2/"), ClientId = "id", ClientSecret = "secret", RedirectUri = new Uri("https://app.test/cb"),
+        };
+        return OutreachApiSender.Create(_handler, tokens.Object, options, new FakeTimeProvider(Now));
     }
 
     private static string Page(long id, string? next)
@@ -30,7 +31,7 @@ public sealed class PagedGetTests
         return "{\"data\":[{\"type\":\"prospect\",\"id\":" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"attributes\":{}}]" + links + "}";
     }
 
-    private Task<PagedGetOutcome<ProspectValues>> GetAsync() =>
+    private Task<OutreachCallOutcome> GetAsync() =>
         Caller().GetAllPagesAsync("GET prospects", "prospects?page[size]=1", JsonApiList.Read, "not a list", null, CancellationToken.None);
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed class PagedGetTests
         _handler.Respond(HttpStatusCode.OK, Page(1, "https://api.outreach.test/api/v2/prospects?page[after]=1"))
             .Respond(HttpStatusCode.OK, Page(2, null));
 
-        var read = Assert.IsType<PagedGetOutcome<ProspectValues>.Read>(await GetAsync());
+        var read = Assert.IsType<OutreachCallOutcome.Succeeded<ListPages<ProspectValues>>>(await GetAsync()).Value;
 
         Assert.Equal([1L, 2L], read.Items.Select(p => p.Id));
         Assert.Equal(2, read.Requests);
@@ -51,7 +52,7 @@ public sealed class PagedGetTests
         _handler.Respond(HttpStatusCode.OK, Page(1, "https://elsewhere.test/api/v2/prospects?page[after]=1"))
             .Respond(HttpStatusCode.OK, Page(2, null));
 
-        var read = Assert.IsType<PagedGetOutcome<ProspectValues>.Read>(await GetAsync());
+        var read = Assert.IsType<OutreachCallOutcome.Succeeded<ListPages<ProspectValues>>>(await GetAsync()).Value;
 
         Assert.Equal([1L], read.Items.Select(p => p.Id));
         Assert.Single(_handler.Requests);
@@ -62,8 +63,8 @@ public sealed class PagedGetTests
     {
         _handler.Respond(HttpStatusCode.OK, """{"data":{"type":"prospect","id":1}}""");
 
-        var failed = Assert.IsType<PagedGetOutcome<ProspectValues>.Failed>(await GetAsync());
+        var failed = await GetAsync();
 
-        Assert.Equal("not a list", Assert.IsType<OutreachCallOutcome.Transient>(failed.Outcome).Reason);
+        Assert.Equal("not a list", Assert.IsType<OutreachCallOutcome.Transient>(failed).Reason);
     }
 }

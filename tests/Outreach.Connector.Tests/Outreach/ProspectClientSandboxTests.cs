@@ -43,7 +43,7 @@ public sealed class ProspectClientSandboxTests(AzuriteFixture azurite) : IAsyncL
     {
         var (_, instance) = await ConnectedAsync();
 
-        var permanent = Assert.IsType<PatchOutcome.Permanent>(await instance.Client.PatchProspectAsync(5_000_000, Update, CancellationToken.None));
+        var permanent = Assert.IsType<OutreachCallOutcome.Permanent>(await instance.Client.PatchProspectAsync(5_000_000, Update, CancellationToken.None));
 
         Assert.Equal(404, permanent.StatusCode);
         Assert.Equal("resourceNotFound", permanent.FirstError!.Id);
@@ -54,7 +54,7 @@ public sealed class ProspectClientSandboxTests(AzuriteFixture azurite) : IAsyncL
     {
         var (_, instance) = await ConnectedAsync(new SandboxOptions { Prospects = { MissingCustomFields = { 3 } } });
 
-        var permanent = Assert.IsType<PatchOutcome.Permanent>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
+        var permanent = Assert.IsType<OutreachCallOutcome.Permanent>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
 
         Assert.Equal(422, permanent.StatusCode);
         Assert.Equal("validationError", permanent.FirstError!.Id);
@@ -67,7 +67,7 @@ public sealed class ProspectClientSandboxTests(AzuriteFixture azurite) : IAsyncL
         var (sandbox, instance) = await ConnectedAsync();
         var faults = await sandbox.SetFaultsAsync(new FaultSettings { ForcedRateLimitSeconds = 300 });
 
-        var limited = Assert.IsType<PatchOutcome.RateLimited>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
+        var limited = Assert.IsType<OutreachCallOutcome.RateLimited>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
 
         Assert.Equal(faults.ForcedRateLimitUntil!.Value.ToUnixTimeSeconds(), limited.RetryAt.ToUnixTimeSeconds());
         Assert.Equal("rateLimitExceeded", limited.Error!.Id);
@@ -81,7 +81,7 @@ public sealed class ProspectClientSandboxTests(AzuriteFixture azurite) : IAsyncL
         await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None);
         await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None);
 
-        var limited = Assert.IsType<PatchOutcome.RateLimited>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
+        var limited = Assert.IsType<OutreachCallOutcome.RateLimited>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
 
         Assert.Equal(new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero), limited.RetryAt);
     }
@@ -95,7 +95,7 @@ public sealed class ProspectClientSandboxTests(AzuriteFixture azurite) : IAsyncL
         var (sandbox, instance) = await ConnectedAsync();
         await sandbox.SetFaultsAsync(new FaultSettings { ServerErrorRate = 1, ServerErrorStatusCode = status });
 
-        var transient = Assert.IsType<PatchOutcome.Transient>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
+        var transient = Assert.IsType<OutreachCallOutcome.Transient>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
 
         Assert.Equal(status, transient.StatusCode);
     }
@@ -106,7 +106,7 @@ public sealed class ProspectClientSandboxTests(AzuriteFixture azurite) : IAsyncL
         var (sandbox, instance) = await ConnectedAsync(settings: new Dictionary<string, string?> { ["Outreach:RequestTimeout"] = "00:00:00.500" });
         await sandbox.SetFaultsAsync(new FaultSettings { TimeoutRate = 1, TimeoutMilliseconds = 600_000 });
 
-        var transient = Assert.IsType<PatchOutcome.Transient>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
+        var transient = Assert.IsType<OutreachCallOutcome.Transient>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
 
         Assert.Null(transient.StatusCode);
     }
@@ -118,7 +118,7 @@ public sealed class ProspectClientSandboxTests(AzuriteFixture azurite) : IAsyncL
         _disposables.Remove(sandbox);
         await sandbox.DisposeAsync();
 
-        var transient = Assert.IsType<PatchOutcome.Transient>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
+        var transient = Assert.IsType<OutreachCallOutcome.Transient>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
 
         Assert.Null(transient.StatusCode);
     }
@@ -132,7 +132,7 @@ public sealed class ProspectClientSandboxTests(AzuriteFixture azurite) : IAsyncL
     {
         var (_, instance) = await ConnectedAsync(new SandboxOptions { RateLimit = { ResetFormat = format, CommaSeparatedRemaining = true, CommaSeparatedLimit = true } });
 
-        var applied = Assert.IsType<PatchOutcome.Applied>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
+        var applied = Assert.IsType<OutreachCallOutcome.Succeeded>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
 
         Assert.Equal(10_000, applied.RateLimit.Limit);
         Assert.Equal(9_999, applied.RateLimit.Remaining);
@@ -152,7 +152,7 @@ public sealed class ProspectClientSandboxTests(AzuriteFixture azurite) : IAsyncL
 
         var outcome = await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None);
 
-        Assert.IsType<PatchOutcome.Applied>(outcome);
+        Assert.IsType<OutreachCallOutcome.Succeeded>(outcome);
         var requests = (await sandbox.GetRequestsAsync()).Skip(before).Select(r => (r.Method, r.Path.Split('?')[0], r.StatusCode)).ToArray();
         Assert.Equal([("PATCH", "/api/v2/prospects/7", 401), ("POST", "/oauth/token", 200), ("PATCH", "/api/v2/prospects/7", 200)], requests);
     }

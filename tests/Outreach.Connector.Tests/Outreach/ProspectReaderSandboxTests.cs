@@ -14,7 +14,7 @@ public sealed class ProspectReaderSandboxTests
         patch.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.api+json");
         (await api.PatchAsync("prospects/4", patch)).EnsureSuccessStatusCode();
 
-        var read = Assert.IsType<ProspectReadOutcome.Read>(await clients.Reader().ReadAsync([4, 5, 4, 9_999], ["custom2", "firstName"], null, CancellationToken.None));
+        var read = Assert.IsType<OutreachCallOutcome.Succeeded<ProspectsRead>>(await clients.Reader().ReadAsync([4, 5, 4, 9_999], ["custom2", "firstName"], null, CancellationToken.None)).Value;
 
         Assert.Equal([4L, 5L], read.Prospects.Select(p => p.Id));
         Assert.Equal("held", read.Prospects[0].Attributes["custom2"].GetString());
@@ -30,8 +30,8 @@ public sealed class ProspectReaderSandboxTests
         var reader = clients.Reader();
         var permits = 0;
 
-        var read = Assert.IsType<ProspectReadOutcome.Read>(await reader.ReadAsync(
-            [.. Enumerable.Range(1, 30).Select(id => (long)id)], ["firstName"], _ => { permits++; return ValueTask.CompletedTask; }, CancellationToken.None));
+        var read = Assert.IsType<OutreachCallOutcome.Succeeded<ProspectsRead>>(await reader.ReadAsync(
+            [.. Enumerable.Range(1, 30).Select(id => (long)id)], ["firstName"], _ => { permits++; return ValueTask.CompletedTask; }, CancellationToken.None)).Value;
 
         Assert.Equal(Enumerable.Range(1, 30).Select(id => (long)id), read.Prospects.Select(p => p.Id));
         Assert.Equal(8, reader.MaxIdsPerRequest);
@@ -45,9 +45,9 @@ public sealed class ProspectReaderSandboxTests
     {
         await using var clients = await SandboxClients.StartAsync(scope: "prospects.write");
 
-        var failed = Assert.IsType<ProspectReadOutcome.Failed>(await clients.Reader().ReadAsync([1, 2], ["firstName"], null, CancellationToken.None));
+        var failed = await clients.Reader().ReadAsync([1, 2], ["firstName"], null, CancellationToken.None);
 
-        Assert.True(Assert.IsType<OutreachCallOutcome.Permanent>(failed.Failure).IsMissingScope);
-        Assert.Empty(failed.ReadBeforeFailure);
+        // The failure is the whole answer: nothing read is handed on beside it.
+        Assert.True(Assert.IsType<OutreachCallOutcome.Permanent>(failed).IsMissingScope);
     }
 }

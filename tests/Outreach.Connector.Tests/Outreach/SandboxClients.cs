@@ -15,8 +15,6 @@ internal sealed class SandboxClients : IAsyncDisposable
     /// <summary>Every scope the bulk path needs.</summary>
     public const string AllScopes = "prospects.read prospects.write batches.read batches.write";
 
-    private readonly HttpClient _http;
-
     private SandboxClients(SandboxServer sandbox, string accessToken, OutreachBulkOptions options)
     {
         Sandbox = sandbox;
@@ -24,7 +22,6 @@ internal sealed class SandboxClients : IAsyncDisposable
         Logs = new LogCapture();
         Tokens = new FixedTokenProvider(accessToken);
         AccessToken = accessToken;
-        _http = new HttpClient { BaseAddress = sandbox.ApiBaseAddress };
     }
 
     public SandboxServer Sandbox { get; }
@@ -50,18 +47,24 @@ internal sealed class SandboxClients : IAsyncDisposable
         return new SandboxClients(server, tokens.AccessToken, options);
     }
 
+    /// <summary>What every answer's rate-limit headers said, as the pipeline's rate-limit handler passed them on.</summary>
+    public RecordingObserver Observed { get; } = new();
+
     public OutreachProspectReader Reader() =>
-        new(_http, Tokens, TimeProvider.System, ConnectorOptions(), Microsoft.Extensions.Options.Options.Create(Options), Logs.CreateLogger<OutreachProspectReader>());
+        new(Sender(), Microsoft.Extensions.Options.Options.Create(Options), Logs.CreateLogger<OutreachProspectReader>());
 
     public OutreachBulkClient Bulk() =>
-        new(_http, Tokens, TimeProvider.System, ConnectorOptions(), Microsoft.Extensions.Options.Options.Create(Options), Logs.CreateLogger<OutreachBulkClient>());
+        new(Sender(), Microsoft.Extensions.Options.Options.Create(Options), Logs.CreateLogger<OutreachBulkClient>());
 
     public OutreachEmailLookup EmailLookup() =>
-        new(_http, Tokens, TimeProvider.System, ConnectorOptions(), Microsoft.Extensions.Options.Options.Create(Options), Logs.CreateLogger<OutreachEmailLookup>());
+        new(Sender(), Microsoft.Extensions.Options.Options.Create(Options));
+
+    /// <summary>The connector's one Outreach pipeline over loopback HTTP to the sandbox, with <see cref="Tokens"/> (or others).</summary>
+    public OutreachApiSender Sender(IAccessTokenProvider? tokens = null) =>
+        OutreachApiSender.Create(new SocketsHttpHandler { AllowAutoRedirect = false }, tokens ?? Tokens, ConnectorOptions().Value, TimeProvider.System, [Observed], Logs.Factory());
 
     public async ValueTask DisposeAsync()
     {
-        _http.Dispose();
         Logs.Dispose();
         await Sandbox.DisposeAsync();
     }
@@ -72,6 +75,20 @@ internal sealed class SandboxClients : IAsyncDisposable
         ClientId = Sandbox.ClientId,
         ClientSecret = Sandbox.ClientSecret,
     });
+
+    /// <summary>Records every rate-limit snapshot the pipeline hands on.</summary>
+    internal sealed class RecordingObserver : IRateLimitObserver
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<RateLimitSnapshot> _snapshots = new();
+
+        public IReadOnlyList<RateLimitSnapshot> Snapshots => [.. _snapshots];
+
+        public Task ObserveAsync(RateLimitSnapshot snapshot, CancellationToken cancellationToken)
+        {
+            _snapshots.Enqueue(snapshot);
+            return Task.CompletedTask;
+        }
+    }
 
     /// <summary>Hands out one token; a 401 has no second token to give (the connection needs re-authorization).</summary>
     internal sealed class FixedTokenProvider(string accessToken) : IAccessTokenProvider

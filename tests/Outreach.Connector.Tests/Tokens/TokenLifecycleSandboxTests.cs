@@ -55,14 +55,14 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
     public async Task Code_exchange_connects_and_the_client_patches_with_the_new_token()
     {
         var instance = Instance(ConnectorInstance.Deployment.Create());
-        Assert.IsType<PatchOutcome.Unauthorized>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
+        Assert.IsType<OutreachCallOutcome.Unauthorized>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
 
         var completion = await instance.AuthorizeAsync();
         var outcome = await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None);
 
         var connected = Assert.IsType<AuthorizationCompletion.Connected>(completion);
         Assert.Empty(connected.MissingScopes);
-        Assert.IsType<PatchOutcome.Applied>(outcome);
+        Assert.IsType<OutreachCallOutcome.Succeeded>(outcome);
         Assert.Equal("realized", (await _sandbox.GetProspectAttributesAsync(7))!.Value.GetProperty("custom3").GetString());
         var stored = (await instance.Store.GetAsync("default", CancellationToken.None))!.Tokens;
         Assert.Equal(ConnectionStatus.Connected, stored.Status);
@@ -112,7 +112,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         for (var i = 0; i < 3; i++)
         {
             _time.Advance(TimeSpan.FromHours(2));
-            Assert.IsType<PatchOutcome.Applied>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
+            Assert.IsType<OutreachCallOutcome.Succeeded>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
             seen.Add((await instance.Store.GetAsync("default", CancellationToken.None))!.Tokens.RefreshToken);
         }
 
@@ -161,7 +161,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
             .ToArray();
         var outcomes = await Task.WhenAll(patches);
 
-        Assert.All(outcomes, o => Assert.IsType<PatchOutcome.Applied>(o));
+        Assert.All(outcomes, o => Assert.IsType<OutreachCallOutcome.Succeeded>(o));
         Assert.Equal(tokenRequestsBefore + 1, await TokenRequestsAsync());
         Assert.Equal(1, (await _sandbox.GetCountersAsync()).OAuth.Refreshes);
     }
@@ -208,7 +208,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         var instance = Instance(deployment);
         var other = Instance(deployment);
         await instance.AuthorizeAsync();
-        Assert.IsType<PatchOutcome.Applied>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
+        Assert.IsType<OutreachCallOutcome.Succeeded>(await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None));
         await _sandbox.RevokeUserAsync();
         _time.Advance(TimeSpan.FromMinutes(2));
 
@@ -219,18 +219,18 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         var requestsWhilePaused = (await _sandbox.GetRequestsAsync()).Count;
         var status = await other.State.GetStatusAsync(CancellationToken.None);
 
-        Assert.IsType<PatchOutcome.Unauthorized>(revoked);
-        Assert.IsType<PatchOutcome.Unauthorized>(paused);
-        Assert.IsType<PatchOutcome.Unauthorized>(pausedElsewhere);
+        Assert.IsType<OutreachCallOutcome.Unauthorized>(revoked);
+        Assert.IsType<OutreachCallOutcome.Unauthorized>(paused);
+        Assert.IsType<OutreachCallOutcome.Unauthorized>(pausedElsewhere);
         Assert.Equal(requestsAfterRevocation, requestsWhilePaused);
         Assert.Equal(ConnectionStatus.NeedsReauthorization, status.Status);
         Assert.Contains("invalid_grant", status.Reason, StringComparison.Ordinal);
 
         _time.Advance(TimeSpan.FromMinutes(2));
         Assert.IsType<AuthorizationCompletion.Connected>(await instance.AuthorizeAsync());
-        Assert.IsType<PatchOutcome.Applied>(await instance.Client.PatchProspectAsync(8, Update, CancellationToken.None));
+        Assert.IsType<OutreachCallOutcome.Succeeded>(await instance.Client.PatchProspectAsync(8, Update, CancellationToken.None));
         _time.Advance(TimeSpan.FromMinutes(1));
-        Assert.IsType<PatchOutcome.Applied>(await other.Client.PatchProspectAsync(9, Update, CancellationToken.None));
+        Assert.IsType<OutreachCallOutcome.Succeeded>(await other.Client.PatchProspectAsync(9, Update, CancellationToken.None));
         Assert.Equal(ConnectionStatus.Connected, (await other.State.GetStatusAsync(CancellationToken.None)).Status);
     }
 
@@ -249,7 +249,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
 
         Assert.IsType<KeepAliveOutcome.NotNeeded>(early);
         Assert.IsType<KeepAliveOutcome.Refreshed>(due);
-        Assert.IsType<PatchOutcome.Applied>(outcome);
+        Assert.IsType<OutreachCallOutcome.Succeeded>(outcome);
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         _time.Advance(TimeSpan.FromDays(15));
         var outcome = await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None);
 
-        Assert.IsType<PatchOutcome.Unauthorized>(outcome);
+        Assert.IsType<OutreachCallOutcome.Unauthorized>(outcome);
         Assert.Equal(ConnectionStatus.NeedsReauthorization, (await instance.State.GetStatusAsync(CancellationToken.None)).Status);
     }
 
@@ -274,7 +274,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         var outcome = await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None);
 
         Assert.Equal(["prospects.write", "batches.read", "batches.write"], Assert.IsType<AuthorizationCompletion.Connected>(completion).MissingScopes);
-        var permanent = Assert.IsType<PatchOutcome.Permanent>(outcome);
+        var permanent = Assert.IsType<OutreachCallOutcome.Permanent>(outcome);
         Assert.Equal(403, permanent.StatusCode);
         Assert.Equal("unauthorizedOauthScope", permanent.FirstError!.Id);
     }

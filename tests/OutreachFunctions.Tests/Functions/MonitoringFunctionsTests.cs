@@ -52,7 +52,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     // Three updates Outreach refused with 422 on custom3 (the field did not exist yet), and one 404.
     private async Task<List<ProspectUpdate>> FileFailuresAsync()
     {
-        var missingField = new PatchOutcome.Permanent(
+        var missingField = new OutreachCallOutcome.Permanent(
             422, [new OutreachError("validationError", "Validation Error", "custom3 does not exist", "/data/attributes/custom3")], RateLimitSnapshot.None);
         var updates = new List<ProspectUpdate>();
         for (var id = 1; id <= 3; id++)
@@ -65,7 +65,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
             updates.Add(update);
         }
 
-        var notFound = new PatchOutcome.Permanent(404, [new OutreachError("resourceNotFound", "Resource Not Found", null, null)], RateLimitSnapshot.None);
+        var notFound = new OutreachCallOutcome.Permanent(404, [new OutreachError("resourceNotFound", "Resource Not Found", null, null)], RateLimitSnapshot.None);
         var missing = new ProspectUpdate(
             99, new Dictionary<string, FieldChange> { ["firstName"] = new(FieldValue.FromString("Ann"), FunctionsHandler.Now, null) }, FunctionsHandler.Now);
         await Ledger.RecordRejectionAsync(missing, notFound, ["m99"], 1, CancellationToken.None);
@@ -235,7 +235,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
             services.AddSingleton<ITokenStore>(new InMemoryTokenStore());
             services.AddSingleton<IConnectionLock>(new InProcessConnectionLock());
         });
-        var missingField = new PatchOutcome.Permanent(
+        var missingField = new OutreachCallOutcome.Permanent(
             422, [new OutreachError("validationError", "Validation Error", "custom3 does not exist", "/data/attributes/custom3")], RateLimitSnapshot.None);
         var update = new ProspectUpdate(
             7,

@@ -16,30 +16,27 @@ internal sealed record BudgetState(
     // Outreach's reset header has one-second resolution; re-aligning for less would only churn the shared entity.
     internal static readonly TimeSpan AlignmentTolerance = TimeSpan.FromSeconds(2);
 
-    // Token arithmetic is floating point; 0.9999999999 tokens must count as one.
-    private const double TokenEpsilon = 1e-6;
-
     /// <summary>A budget that has not been used yet: a window starting now and a full bucket.</summary>
-    public static BudgetState Initial(DateTimeOffset now, DeliveryOptions options) => new(now, 0, options.BurstPermits, now, null, null);
+    public static BudgetState Initial(DateTimeOffset now, BudgetRules rules) => new(now, 0, rules.Options.BurstPermits, now, null, null);
 
     /// <summary>The configured limit, lowered to Outreach's reported limit when that is smaller.</summary>
-    public int EffectiveLimit(DeliveryOptions options) =>
-        ReportedLimit is > 0 and var reported ? Math.Min(options.RequestsPerWindow, reported) : options.RequestsPerWindow;
+    public int EffectiveLimit(BudgetRules rules) =>
+        ReportedLimit is > 0 and var reported ? Math.Min(rules.Options.RequestsPerWindow, reported) : rules.Options.RequestsPerWindow;
 
     /// <summary>Permits one window may hand out: the effective limit less the safety margin.</summary>
-    public int Allowance(DeliveryOptions options) => Math.Max(0, EffectiveLimit(options) - options.SafetyMargin);
+    public int Allowance(BudgetRules rules) => Math.Max(0, EffectiveLimit(rules) - rules.Options.SafetyMargin);
 
     /// <summary>When the current window ends and the count starts again.</summary>
-    public DateTimeOffset WindowEnd(DeliveryOptions options) => WindowStart + options.Window;
+    public DateTimeOffset WindowEnd(BudgetRules rules) => WindowStart + rules.Options.Window;
 
     /// <summary>Rolls the window forward (keeping its phase) and refills the bucket up to <paramref name="now"/>.</summary>
-    public BudgetState AdvanceTo(DateTimeOffset now, DeliveryOptions options)
+    public BudgetState AdvanceTo(DateTimeOffset now, BudgetRules rules)
     {
         var state = this;
-        if (now >= WindowEnd(options))
+        if (now >= WindowEnd(rules))
         {
-            var windowsPassed = (now - WindowStart).Ticks / options.Window.Ticks;
-            state = state with { WindowStart = WindowStart + TimeSpan.FromTicks(options.Window.Ticks * windowsPassed), Used = 0 };
+            var windowsPassed = (now - WindowStart).Ticks / rules.Options.Window.Ticks;
+            state = state with { WindowStart = WindowStart + TimeSpan.FromTicks(rules.Options.Window.Ticks * windowsPassed), Used = 0 };
         }
 
         if (state.BlockedUntil is { } blocked && blocked <= now)
@@ -47,35 +44,25 @@ internal sealed record BudgetState(
             state = state with { BlockedUntil = null };
         }
 
-        if (options.PacingMode == PacingMode.Spread && now > state.TokensAt)
-        {
-            var accrued = (now - state.TokensAt).TotalSeconds * RatePerSecond(options);
-            state = state with { Tokens = Math.Min(options.BurstPermits, state.Tokens + accrued), TokensAt = now };
-        }
-
-        return state;
+        return rules.Pacing.AdvanceTo(state, now, rules);
     }
 
     /// <summary>Permits that can be taken now (after <see cref="AdvanceTo"/>).</summary>
-    public int Available(DateTimeOffset now, DeliveryOptions options)
+    public int Available(DateTimeOffset now, BudgetRules rules)
     {
         if (BlockedUntil is { } blocked && blocked > now)
         {
             return 0;
         }
 
-        var inWindow = Math.Max(0, Allowance(options) - Used);
-        return options.PacingMode == PacingMode.Spread
-            ? Math.Min(inWindow, (int)Math.Floor(Math.Max(0, Tokens) + TokenEpsilon))
-            : inWindow;
+        return rules.Pacing.Available(this, Math.Max(0, Allowance(rules) - Used));
     }
 
     /// <summary>Hands out <paramref name="permits"/> permits.</summary>
-    public BudgetState Take(int permits, DeliveryOptions options) =>
-        this with { Used = Used + permits, Tokens = options.PacingMode == PacingMode.Spread ? Tokens - permits : Tokens };
+    public BudgetState Take(int permits, BudgetRules rules) => rules.Pacing.Take(this with { Used = Used + permits }, permits);
 
     /// <summary>Gives back permits taken in the window starting at <paramref name="windowStart"/> and never used.</summary>
-    public BudgetState Release(int permits, DateTimeOffset windowStart, DeliveryOptions options)
+    public BudgetState Release(int permits, DateTimeOffset windowStart, BudgetRules rules)
     {
         if (permits <= 0 || windowStart != WindowStart)
         {
@@ -83,35 +70,23 @@ internal sealed record BudgetState(
             return this;
         }
 
-        return this with
-        {
-            Used = Math.Max(0, Used - permits),
-            Tokens = options.PacingMode == PacingMode.Spread ? Math.Min(options.BurstPermits, Tokens + permits) : Tokens,
-        };
+        return rules.Pacing.Release(this with { Used = Math.Max(0, Used - permits) }, permits, rules);
     }
 
     /// <summary>When the next permit becomes available, given that none is now.</summary>
-    public DateTimeOffset NextPermitAt(DateTimeOffset now, DeliveryOptions options)
+    public DateTimeOffset NextPermitAt(DateTimeOffset now, BudgetRules rules)
     {
         if (BlockedUntil is { } blocked && blocked > now)
         {
             return blocked;
         }
 
-        if (Allowance(options) - Used <= 0)
+        if (Allowance(rules) - Used <= 0)
         {
-            return WindowEnd(options);
+            return WindowEnd(rules);
         }
 
-        var rate = RatePerSecond(options);
-        if (options.PacingMode == PacingMode.Spread && Tokens + TokenEpsilon < 1 && rate > 0)
-        {
-            var accrual = TimeSpan.FromSeconds((1 - Math.Max(0, Tokens)) / rate);
-            var at = (TokensAt > now ? TokensAt : now) + accrual;
-            return at < WindowEnd(options) ? at : WindowEnd(options);
-        }
-
-        return now;
+        return rules.Pacing.NextPermitAt(this, now, rules);
     }
 
     /// <summary>
@@ -119,7 +94,7 @@ internal sealed record BudgetState(
     /// window length re-aligns our window; fewer remaining requests than we count (another integration acting as the
     /// same user) raise <see cref="Used"/>. Returns this instance when nothing changes.
     /// </summary>
-    public BudgetState Correct(RateLimitSnapshot snapshot, DateTimeOffset now, DeliveryOptions options)
+    public BudgetState Correct(RateLimitSnapshot snapshot, DateTimeOffset now, BudgetRules rules)
     {
         var state = this;
         if (snapshot.Limit is > 0 and var limit && limit != ReportedLimit)
@@ -127,9 +102,9 @@ internal sealed record BudgetState(
             state = state with { ReportedLimit = limit };
         }
 
-        if (snapshot.ResetAt is { } resetAt && resetAt > now && resetAt <= now + options.Window)
+        if (snapshot.ResetAt is { } resetAt && resetAt > now && resetAt <= now + rules.Options.Window)
         {
-            var alignedStart = resetAt - options.Window;
+            var alignedStart = resetAt - rules.Options.Window;
             if ((alignedStart - state.WindowStart).Duration() > AlignmentTolerance)
             {
                 state = state with { WindowStart = alignedStart };
@@ -140,7 +115,7 @@ internal sealed record BudgetState(
         var describesCurrentWindow = snapshot.ResetAt is null || snapshot.ResetAt > now;
         if (snapshot.Remaining is >= 0 and var remaining && describesCurrentWindow)
         {
-            var usedByOutreachsCount = state.EffectiveLimit(options) - remaining;
+            var usedByOutreachsCount = state.EffectiveLimit(rules) - remaining;
             if (usedByOutreachsCount > state.Used)
             {
                 state = state with { Used = usedByOutreachsCount };
@@ -154,11 +129,11 @@ internal sealed record BudgetState(
     /// After a 429: nobody sends before <paramref name="retryAt"/> (plus padding), and the window is aligned to end
     /// then, since that is when Outreach resets its count. Never shortens a longer block.
     /// </summary>
-    public BudgetState Block(DateTimeOffset retryAt, DateTimeOffset now, DeliveryOptions options)
+    public BudgetState Block(DateTimeOffset retryAt, DateTimeOffset now, BudgetRules rules)
     {
         // A reset further than one window away is not plausible for an hourly limit (a misread header): cap it.
-        var until = (retryAt > now ? retryAt : now) + options.RateLimitPadding;
-        var cap = now + options.Window + options.RateLimitPadding;
+        var until = (retryAt > now ? retryAt : now) + rules.Options.RateLimitPadding;
+        var cap = now + rules.Options.Window + rules.Options.RateLimitPadding;
         if (until > cap)
         {
             until = cap;
@@ -172,12 +147,10 @@ internal sealed record BudgetState(
         return this with
         {
             BlockedUntil = until,
-            WindowStart = until - options.Window,
-            Used = EffectiveLimit(options),
+            WindowStart = until - rules.Options.Window,
+            Used = EffectiveLimit(rules),
             Tokens = 0,
             TokensAt = until,
         };
     }
-
-    private double RatePerSecond(DeliveryOptions options) => Allowance(options) / options.Window.TotalSeconds;
 }

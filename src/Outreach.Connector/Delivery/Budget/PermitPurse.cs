@@ -5,30 +5,34 @@ using Outreach.Connector.Outreach;
 namespace Outreach.Connector.Delivery.Budget;
 
 /// <summary>
-/// One batch's share of the shared <see cref="RequestBudget"/>: permits leased a few at a time and spent one per
-/// request, Outreach's rate-limit answers fed back, and what is left returned when the batch ends (dispose).
+/// Permits a caller leased from the shared <see cref="RequestBudget"/> through the <see cref="PermitTaker"/> and has
+/// not spent yet: a batch's PATCHes or a run of email lookups take one per request; what is left goes back when the
+/// purse is disposed.
 /// </summary>
-/// <remarks>Storage failures of the budget are logged and absorbed: the response is what matters for the batch.</remarks>
+/// <remarks>
+/// The budget's correction from Outreach's rate-limit headers is done by the Outreach HTTP pipeline for every answer;
+/// the purse only gives up leased permits Outreach says are gone (<see cref="GiveUpSurplus"/>). Storage failures of the
+/// budget are logged and absorbed: the answer is what matters for the caller.
+/// </remarks>
 public sealed class PermitPurse : IAsyncDisposable
 {
-    // A wait shorter than this is rounded up, so a drainer racing others for the next permit does not spin.
-    private static readonly TimeSpan MinimumPermitWait = TimeSpan.FromMilliseconds(20);
-    private const int MaxWaitsPerPermit = 20;
-
-    private readonly RequestBudget _budget;
+    private readonly PermitTaker _taker;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private PermitGrant _grant;
     private int _unused;
 
-    internal PermitPurse(RequestBudget budget, DeliveryOptions options, TimeProvider time, ILogger logger)
+    internal PermitPurse(PermitTaker taker, DeliveryOptions options, TimeProvider time, ILogger logger)
     {
-        _budget = budget;
+        _taker = taker;
         _options = options;
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>Permits spent so far: the requests sent on this purse.</summary>
+    public int Taken { get; private set; }
 
     /// <summary>
     /// Takes one permit, from the purse or a new lease of up to <paramref name="wanted"/>; waits briefly when the next
@@ -36,51 +40,30 @@ public sealed class PermitPurse : IAsyncDisposable
     /// </summary>
     public async Task<DateTimeOffset?> TakeAsync(int wanted, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        if (_unused > 0)
+        if (_unused == 0)
         {
-            _unused--;
-            return null;
-        }
-
-        for (var waits = 0; ; waits++)
-        {
-            var grant = await _budget.TryAcquireAsync(Math.Min(_options.MaxPermitsPerLease, wanted), cancellationToken);
-            if (grant.Granted > 0)
+            var take = await _taker.TakeAsync(1, Math.Max(1, wanted), deadline, cancellationToken);
+            if (take.RefusedUntil is { } refusedUntil)
             {
-                _grant = grant;
-                _unused = grant.Granted - 1;
-                return null;
+                return refusedUntil;
             }
 
-            var now = _time.GetUtcNow();
-            var wait = grant.NextPermitAt - now;
-            if (wait <= _options.MaxWaitForPermit && grant.NextPermitAt < deadline && waits < MaxWaitsPerPermit)
-            {
-                await Task.Delay(wait > MinimumPermitWait ? wait : MinimumPermitWait, _time, cancellationToken);
-                continue;
-            }
-
-            return grant.NextPermitAt > now ? grant.NextPermitAt : now;
+            (_grant, _unused) = (take.Grant, take.Taken);
         }
+
+        _unused--;
+        Taken++;
+        return null;
     }
 
-    /// <summary>Corrects the shared budget from a response's rate-limit headers and gives up leased permits Outreach says are gone.</summary>
-    public async Task ObserveAsync(RateLimitSnapshot snapshot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Permits already leased are not revoked by the budget's correction: when Outreach says fewer requests remain than
+    /// the purse holds (another integration used them), it gives up the surplus rather than meet a 429.
+    /// </summary>
+    public void GiveUpSurplus(RateLimitSnapshot snapshot)
     {
-        try
-        {
-            await _budget.ObserveAsync(snapshot, cancellationToken);
-        }
-        catch (RequestFailedException ex)
-        {
-            // The response is what matters for this prospect; the next response corrects the budget again.
-            DeliveryLog.BudgetCorrectionFailed(_logger, ex);
-        }
-
         if (snapshot.Remaining is { } remaining)
         {
-            // Permits already leased are not revoked by the correction above: when Outreach says fewer requests
-            // remain than we hold (another integration used them), give up the surplus rather than meet a 429.
             _unused = Math.Min(_unused, Math.Max(0, remaining - _options.SafetyMargin));
         }
     }
@@ -90,11 +73,11 @@ public sealed class PermitPurse : IAsyncDisposable
     {
         try
         {
-            return await _budget.BlockAsync(retryAt, cancellationToken);
+            return await _taker.Budget.BlockAsync(retryAt, cancellationToken);
         }
         catch (RequestFailedException ex)
         {
-            // Other drainers will meet the 429 themselves; this batch still defers to Outreach's time.
+            // Other drainers will meet the 429 themselves; this caller still defers to Outreach's time.
             DeliveryLog.BudgetCorrectionFailed(_logger, ex);
             var now = _time.GetUtcNow();
             return (retryAt > now ? retryAt : now) + _options.RateLimitPadding;
@@ -111,8 +94,8 @@ public sealed class PermitPurse : IAsyncDisposable
 
         try
         {
-            // Not the batch's token: even a cancelled batch should give its permits back.
-            await _budget.ReleaseAsync(_unused, _grant, CancellationToken.None);
+            await _taker.ReleaseAsync(_unused, _grant);
+            _unused = 0;
         }
         catch (RequestFailedException ex)
         {

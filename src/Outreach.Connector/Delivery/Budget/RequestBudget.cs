@@ -18,7 +18,7 @@ namespace Outreach.Connector.Delivery.Budget;
 /// goal, while the margin absorbs requests in flight across a window roll and use we learn about late.
 /// </para>
 /// <para>
-/// Pacing (<see cref="DeliveryOptions.PacingMode"/>): spread by default, because Outreach's window may be rolling
+/// Pacing (<see cref="DeliveryOptions.PacingMode"/>, a <see cref="PacingRule"/> chosen once here): spread by default, because Outreach's window may be rolling
 /// (UNCONFIRMED) and a burst at every fixed reset would then be refused; spread pacing keeps every interval of one
 /// window length under the limit either way, and with a backlog still uses the whole allowance.
 /// </para>
@@ -38,6 +38,7 @@ public sealed partial class RequestBudget
 
     private readonly DeliveryTables _tables;
     private readonly DeliveryOptions _options;
+    private readonly BudgetRules _rules;
     private readonly TimeProvider _time;
     private readonly ILogger<RequestBudget> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -49,6 +50,7 @@ public sealed partial class RequestBudget
         ArgumentNullException.ThrowIfNull(options);
         _tables = tables ?? throw new ArgumentNullException(nameof(tables));
         _options = options.Value;
+        _rules = BudgetRules.For(_options);
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
@@ -65,8 +67,8 @@ public sealed partial class RequestBudget
             {
                 var stored = _cached ?? await ReadAsync(cancellationToken);
                 var now = _time.GetUtcNow();
-                var state = stored.State.AdvanceTo(now, _options);
-                var granted = Math.Min(wanted, state.Available(now, _options));
+                var state = stored.State.AdvanceTo(now, _rules);
+                var granted = Math.Min(wanted, state.Available(now, _rules));
                 if (granted == 0)
                 {
                     if (!readFresh)
@@ -77,10 +79,10 @@ public sealed partial class RequestBudget
                         continue;
                     }
 
-                    return new PermitGrant(0, state.WindowStart, state.NextPermitAt(now, _options));
+                    return new PermitGrant(0, state.WindowStart, state.NextPermitAt(now, _rules));
                 }
 
-                var taken = state.Take(granted, _options);
+                var taken = state.Take(granted, _rules);
                 if (await TryWriteAsync(stored, taken, conflicts, cancellationToken))
                 {
                     return new PermitGrant(granted, taken.WindowStart, now);
@@ -95,14 +97,17 @@ public sealed partial class RequestBudget
         }
     }
 
-    /// <summary>Opens a batch's purse: permits leased from this budget; failures of the budget's storage are logged to <paramref name="logger"/>.</summary>
-    public PermitPurse OpenPurse(ILogger logger) => new(this, _options, _time, logger ?? throw new ArgumentNullException(nameof(logger)));
+    /// <summary>The pacing rule chosen at start from <see cref="DeliveryOptions.PacingMode"/>.</summary>
+    internal PacingRule Pacing => _rules.Pacing;
+
+    /// <summary>Opens a purse: permits leased from this budget by the one <see cref="PermitTaker"/>; failures of the budget's storage are logged to <paramref name="logger"/>.</summary>
+    public PermitPurse OpenPurse(ILogger logger) => new PermitTaker(this, _options, _time).OpenPurse(logger);
 
     /// <summary>Gives back permits of <paramref name="grant"/>'s window that were not used, so other drainers can use them.</summary>
     public Task ReleaseAsync(int unused, PermitGrant grant, CancellationToken cancellationToken) =>
         unused <= 0
             ? Task.CompletedTask
-            : ChangeAsync((state, _) => state.Release(unused, grant.WindowStart, _options), cancellationToken);
+            : ChangeAsync((state, _) => state.Release(unused, grant.WindowStart, _rules), cancellationToken);
 
     /// <summary>Corrects the budget with the rate-limit headers of an Outreach response; writes only when they change it.</summary>
     public Task ObserveAsync(RateLimitSnapshot snapshot, CancellationToken cancellationToken)
@@ -115,7 +120,7 @@ public sealed partial class RequestBudget
         return ChangeAsync(
             (state, now) =>
             {
-                var corrected = state.Correct(snapshot, now, _options);
+                var corrected = state.Correct(snapshot, now, _rules);
                 if (!ReferenceEquals(corrected, state))
                 {
                     LogCorrected(_logger, _options.ConnectionName, snapshot.Limit, snapshot.Remaining, snapshot.ResetAt, state.Used, corrected.Used, corrected.WindowStart);
@@ -129,7 +134,7 @@ public sealed partial class RequestBudget
     /// <summary>After a 429: no drainer of the connection gets a permit before <paramref name="retryAt"/>. Returns when sending may resume.</summary>
     public async Task<DateTimeOffset> BlockAsync(DateTimeOffset retryAt, CancellationToken cancellationToken)
     {
-        var blocked = await ChangeAsync((state, now) => state.Block(retryAt, now, _options), cancellationToken);
+        var blocked = await ChangeAsync((state, now) => state.Block(retryAt, now, _rules), cancellationToken);
         var until = blocked.BlockedUntil ?? retryAt;
         LogBlocked(_logger, _options.ConnectionName, until);
         return until;
@@ -143,9 +148,9 @@ public sealed partial class RequestBudget
         {
             var stored = await ReadAsync(cancellationToken);
             var now = _time.GetUtcNow();
-            var state = stored.State.AdvanceTo(now, _options);
+            var state = stored.State.AdvanceTo(now, _rules);
             return new BudgetStatus(
-                state.WindowStart, state.WindowEnd(_options), state.Used, state.Available(now, _options), state.EffectiveLimit(_options), state.BlockedUntil);
+                state.WindowStart, state.WindowEnd(_rules), state.Used, state.Available(now, _rules), state.EffectiveLimit(_rules), state.BlockedUntil);
         }
         finally
         {
@@ -162,7 +167,7 @@ public sealed partial class RequestBudget
             {
                 var stored = _cached ?? await ReadAsync(cancellationToken);
                 var now = _time.GetUtcNow();
-                var advanced = stored.State.AdvanceTo(now, _options);
+                var advanced = stored.State.AdvanceTo(now, _rules);
                 var changed = change(advanced, now);
                 if (ReferenceEquals(changed, advanced))
                 {
@@ -188,7 +193,7 @@ public sealed partial class RequestBudget
         var response = await table.GetEntityIfExistsAsync<TableEntity>(_options.ConnectionName, RowKey, cancellationToken: cancellationToken);
         var stored = response.HasValue && response.Value is { } entity
             ? new StoredState(FromEntity(entity), entity.ETag)
-            : new StoredState(BudgetState.Initial(_time.GetUtcNow(), _options), null);
+            : new StoredState(BudgetState.Initial(_time.GetUtcNow(), _rules), null);
         _cached = stored;
         return stored;
     }

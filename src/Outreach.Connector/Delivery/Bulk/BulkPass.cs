@@ -6,6 +6,7 @@ using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Versions;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
 using Names = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
 using ReadValues = System.Collections.Generic.IReadOnlyDictionary<long, System.Collections.Generic.IReadOnlyDictionary<string, Outreach.Connector.Updates.FieldValue>>;
@@ -37,7 +38,7 @@ public sealed partial class BulkPass(
     IBulkOutreachClient outreach,
     FieldVersionStore versions,
     RequestBudget budget,
-    BulkPermits permits,
+    PermitTaker permits,
     InFlightBulkWrites inFlight,
     BulkCallCost cost,
     BulkWriteAvailability availability,
@@ -167,8 +168,8 @@ public sealed partial class BulkPass(
             var outcome = await outreach.ReadProspectsAsync(chunk.Select(e => e.Group.ProspectId).ToList(), fields, cancellationToken);
             run.Count(Names.ReadRequests, 1);
             run.Count(Names.Requests, 1);
-            await ObserveAsync(outcome, cancellationToken);
-            if (outcome is not BulkCallOutcome.Succeeded<ReadValues> read)
+            Observe(outcome);
+            if (outcome is not OutreachCallOutcome.Succeeded<ReadValues> read)
             {
                 // Without the current values the PATCH path sends everything, as before read-before-write existed.
                 LogReadFailed(logger, chunk.Length, outcome.GetType().Name);
@@ -230,8 +231,8 @@ public sealed partial class BulkPass(
             var remainingBefore = cost.RemainingBeforeCall();
             var outcome = await outreach.SubmitAsync(ids, chunk.Change, cancellationToken);
             run.Count(Names.Requests, 1);
-            await ObserveAsync(outcome, cancellationToken);
-            if (outcome is BulkCallOutcome.Succeeded<string> accepted)
+            Observe(outcome);
+            if (outcome is OutreachCallOutcome.Succeeded<string> accepted)
             {
                 cost.ObserveBulkCall(remainingBefore, outcome.RateLimit, ids.Count);
                 var now = time.GetUtcNow();
@@ -249,16 +250,16 @@ public sealed partial class BulkPass(
                 continue;
             }
 
-            if (outcome is BulkCallOutcome.NotSent notSent)
+            if (outcome is OutreachCallOutcome.NotSent notSent)
             {
                 // The client's own checks refused (a change its body shape cannot carry): these go one PATCH each.
                 LogSubmitFailed(logger, ids.Count, notSent.Reason);
                 continue;
             }
 
-            if (outcome is BulkCallOutcome.Refused refused)
+            if (outcome is OutreachCallOutcome.Permanent refused)
             {
-                availability.Refused(refused.StatusCode, refused.Reason, refused.MissingScope);
+                availability.Refused(refused.StatusCode, refused.Reason, refused.IsMissingScope);
                 if (!await availability.IsEnabledAsync(cancellationToken))
                 {
                     break;
@@ -345,9 +346,9 @@ public sealed partial class BulkPass(
         var outcome = await outreach.PollAsync(job.BatchId, cancellationToken);
         run.Count(Names.BulkPolls, 1);
         run.Count(Names.Requests, 1);
-        await ObserveAsync(outcome, cancellationToken);
+        Observe(outcome);
         job.NextPollAt = time.GetUtcNow() + _options.BulkPollInterval;
-        if (outcome is not BulkCallOutcome.Succeeded<BulkJobProgress> progress)
+        if (outcome is not OutreachCallOutcome.Succeeded<BulkJobProgress> progress)
         {
             LogPollFailed(logger, job.BatchId, outcome.GetType().Name);
             await StopOnRateLimitAsync(run, outcome, cancellationToken);
@@ -407,8 +408,8 @@ public sealed partial class BulkPass(
         var outcome = await outreach.ReadFailuresAsync(job.BatchId, cancellationToken);
         run.Count(Names.BulkPolls, 1);
         run.Count(Names.Requests, 1);
-        await ObserveAsync(outcome, cancellationToken);
-        if (outcome is BulkCallOutcome.Succeeded<BulkItemFailures> { Value.Complete: true } failures)
+        Observe(outcome);
+        if (outcome is OutreachCallOutcome.Succeeded<BulkItemFailures> { Value.Complete: true } failures)
         {
             return failures.Value.ProspectIds;
         }
@@ -430,29 +431,18 @@ public sealed partial class BulkPass(
         return false;
     }
 
-    private async Task ObserveAsync(BulkCallOutcome outcome, CancellationToken cancellationToken)
-    {
-        cost.Observe(outcome.RateLimit);
-        try
-        {
-            await budget.ObserveAsync(outcome.RateLimit, cancellationToken);
-        }
-        catch (RequestFailedException ex)
-        {
-            // As in the PATCH path: the next response corrects the budget again.
-            LogBudgetCorrectionFailed(logger, ex);
-        }
-    }
+    // The shared budget is corrected from every answer by the Outreach HTTP pipeline; the cost estimate is the pass's own.
+    private void Observe(OutreachCallOutcome outcome) => cost.Observe(outcome.RateLimit);
 
-    private async Task StopOnRateLimitAsync(BulkPassRun run, BulkCallOutcome outcome, CancellationToken cancellationToken)
+    private async Task StopOnRateLimitAsync(BulkPassRun run, OutreachCallOutcome outcome, CancellationToken cancellationToken)
     {
         switch (outcome)
         {
-            case BulkCallOutcome.RateLimited limited:
+            case OutreachCallOutcome.RateLimited limited:
                 run.MaySend = false;
                 await budget.BlockAsync(limited.RetryAt, cancellationToken);
                 break;
-            case BulkCallOutcome.Unauthorized:
+            case OutreachCallOutcome.Unauthorized:
                 run.MaySend = false;
                 break;
         }
@@ -478,7 +468,4 @@ public sealed partial class BulkPass(
 
     [LoggerMessage(EventId = 3117, Level = LogLevel.Warning, Message = "Delivery state storage failed during the bulk pass; the rest of the batch goes the PATCH path")]
     private static partial void LogStorageFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 3118, Level = LogLevel.Warning, Message = "The request budget could not be corrected from a bulk-path response")]
-    private static partial void LogBudgetCorrectionFailed(ILogger logger, Exception exception);
 }

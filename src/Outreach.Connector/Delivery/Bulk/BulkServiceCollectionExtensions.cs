@@ -20,7 +20,6 @@ public static class BulkServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InFlightBulkWrites>();
         services.TryAddSingleton<BulkCallCost>();
-        services.TryAddSingleton<BulkPermits>();
         services.TryAddSingleton<BulkWriteAvailability>();
         services.TryAddSingleton<IBulkOutreachClient, OutreachBulkPathClient>();
         services.TryAddSingleton<BulkPass>();

@@ -22,14 +22,14 @@ namespace Outreach.Connector.Delivery.DryRun;
 /// values (names, emails) are personal data, and a dry run is often pointed at production exports, so they are never
 /// stored; the fingerprint is enough to check that an expected value would be written (<see cref="Fingerprint"/>).</para>
 /// <para>Rows live in the delivery counters table under the partition <c>{connection}|dryrun</c>, newest first.</para>
-/// <para>The answer is an <see cref="PatchOutcome.Applied"/> marked <see cref="PatchOutcome.Applied.DryRun"/> (status
+/// <para>The answer is an <see cref="OutreachCallOutcome.Succeeded"/> marked <see cref="OutreachCallOutcome.Succeeded.DryRun"/> (status
 /// <see cref="NotSentStatusCode"/>): the engine counts it as <c>DryRunApplied</c> instead of <c>RequestsSent</c>. Because field versions are recorded as applied, turning the dry
 /// run off later does not resend what it already "applied": replay or re-export those profiles.</para>
 /// </remarks>
 public sealed class DryRunProspectClient(DeliveryTables tables, IOptions<DeliveryOptions> options, TimeProvider time, CompiledMapping? mapping = null)
     : IOutreachProspectClient
 {
-    /// <summary>The status code of the <see cref="PatchOutcome.Applied"/> a dry run returns: no request was sent.</summary>
+    /// <summary>The status code of the <see cref="OutreachCallOutcome.Succeeded"/> a dry run returns: no request was sent.</summary>
     public const int NotSentStatusCode = 0;
 
     private readonly string _partition = (options ?? throw new ArgumentNullException(nameof(options))).Value.ConnectionName + "|dryrun";
@@ -41,7 +41,7 @@ public sealed class DryRunProspectClient(DeliveryTables tables, IOptions<Deliver
         : new HashSet<string>([mapping.Realized.Json, mapping.Existing.Json, mapping.Exited.Json], StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public async Task<PatchOutcome> PatchProspectAsync(long prospectId, IReadOnlyList<KeyValuePair<string, FieldValue>> attributes, CancellationToken cancellationToken)
+    public async Task<OutreachCallOutcome> PatchProspectAsync(long prospectId, IReadOnlyList<KeyValuePair<string, FieldValue>> attributes, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(prospectId);
         ArgumentNullException.ThrowIfNull(attributes);
@@ -58,7 +58,7 @@ public sealed class DryRunProspectClient(DeliveryTables tables, IOptions<Deliver
         };
         var table = await tables.ReadyAsync(tables.DeliveryCounters, cancellationToken);
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-        return new PatchOutcome.Applied(NotSentStatusCode, RateLimitSnapshot.None) { DryRun = true };
+        return new OutreachCallOutcome.Succeeded(NotSentStatusCode, RateLimitSnapshot.None) { DryRun = true };
     }
 
     /// <summary>The most recent records, newest first.</summary>

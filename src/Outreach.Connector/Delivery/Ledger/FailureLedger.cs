@@ -46,7 +46,7 @@ public sealed class FailureLedger(DeliveryTables tables, TimeProvider time, Emai
 
     /// <summary>Records an update Outreach rejected for good.</summary>
     public Task<FailureLedgerEntry> RecordRejectionAsync(
-        ProspectUpdate update, PatchOutcome.Permanent outcome, IReadOnlyList<string> messageIds, int deliveryAttempt, CancellationToken cancellationToken)
+        ProspectUpdate update, OutreachCallOutcome.Permanent outcome, IReadOnlyList<string> messageIds, int deliveryAttempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(outcome);

@@ -45,7 +45,7 @@ public static partial class RejectionExplanation
     /// One sentence per error, e.g. <c>Outreach rejected custom7 (audience 'aud-123', mapping ID 7): Custom7 is too long.</c>
     /// Carries Outreach's own words, never the rejected value.
     /// </summary>
-    public static string Describe(PatchOutcome.Permanent outcome, ProspectUpdate update)
+    public static string Describe(OutreachCallOutcome.Permanent outcome, ProspectUpdate update)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(update);

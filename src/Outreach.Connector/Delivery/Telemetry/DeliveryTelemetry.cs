@@ -55,10 +55,11 @@ public sealed class DeliveryTelemetry(
     }
 
     /// <inheritdoc />
-    public void PatchAnswered(Activity? prospect, PatchOutcome outcome)
+    public void PatchAnswered(Activity? prospect, OutreachCallOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        prospect?.SetTag("outreach.outcome", outcome.GetType().Name);
+        // "Applied" names a PATCH's success on the span, as before every Outreach call shared one outcome type.
+        prospect?.SetTag("outreach.outcome", outcome is OutreachCallOutcome.Succeeded ? "Applied" : outcome.GetType().Name);
         if (outcome.RateLimit.Remaining is { } remaining)
         {
             metrics?.RecordBudgetRemaining(remaining);

@@ -17,7 +17,7 @@ public interface IDeliveryObserver
     Activity? ProspectStarted(CoalescedUpdate group);
 
     /// <summary>Outreach answered one prospect's PATCH.</summary>
-    void PatchAnswered(Activity? prospect, PatchOutcome outcome);
+    void PatchAnswered(Activity? prospect, OutreachCallOutcome outcome);
 
     /// <summary>An applied PATCH wrote an audience's value.</summary>
     void AudienceWritten(string audienceId, string value);

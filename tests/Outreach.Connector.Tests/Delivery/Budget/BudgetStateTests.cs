@@ -7,15 +7,16 @@ namespace Outreach.Connector.Tests.Delivery.Budget;
 
 public sealed class BudgetStateTests
 {
-    private static readonly DeliveryOptions Burst = new()
+    // The pacing rule is chosen once from the setting, as RequestBudget does.
+    private static readonly BudgetRules Burst = BudgetRules.For(new DeliveryOptions
     {
         RequestsPerWindow = 100, SafetyMargin = 5, Window = TimeSpan.FromMinutes(10), PacingMode = PacingMode.Burst, BurstPermits = 10,
-    };
+    });
 
-    private static readonly DeliveryOptions Spread = new()
+    private static readonly BudgetRules Spread = BudgetRules.For(new DeliveryOptions
     {
         RequestsPerWindow = 100, SafetyMargin = 10, Window = TimeSpan.FromMinutes(10), PacingMode = PacingMode.Spread, BurstPermits = 10,
-    };
+    });
 
     [Fact]
     public void Burst_pacing_offers_the_whole_allowance_less_the_margin_at_once()
@@ -121,7 +122,7 @@ public sealed class BudgetStateTests
     public void A_429_blocks_until_the_retry_time_and_a_new_window_starts_then()
     {
         var blocked = BudgetState.Initial(Start, Burst).Block(Start.AddMinutes(3), Start, Burst);
-        var padded = Start.AddMinutes(3) + Burst.RateLimitPadding;
+        var padded = Start.AddMinutes(3) + Burst.Options.RateLimitPadding;
 
         Assert.Equal(0, blocked.Available(Start.AddMinutes(2), Burst));
         Assert.Equal(padded, blocked.NextPermitAt(Start.AddMinutes(2), Burst));

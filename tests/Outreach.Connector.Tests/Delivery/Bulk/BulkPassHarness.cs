@@ -31,7 +31,7 @@ internal sealed class BulkPassHarness
         Budget = new RequestBudget(tables, delivery, TimeProvider.System, NullLogger<RequestBudget>.Instance);
         Availability = new BulkWriteAvailability(Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, NullLogger<BulkWriteAvailability>.Instance);
         Pass = new BulkPass(
-            outreach ?? Outreach, Versions, Budget, new BulkPermits(Budget, delivery, TimeProvider.System), InFlight, new BulkCallCost(), Availability,
+            outreach ?? Outreach, Versions, Budget, new PermitTaker(Budget, delivery, TimeProvider.System), InFlight, new BulkCallCost(), Availability,
             Microsoft.Extensions.Options.Options.Create(Options), delivery, TimeProvider.System, NullLogger<BulkPass>.Instance);
     }
 

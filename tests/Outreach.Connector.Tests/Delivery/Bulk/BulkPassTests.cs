@@ -3,6 +3,7 @@ using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Versions;
+using Outreach.Connector.Outreach;
 using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Updates;
 using Outreach.Testing;
@@ -136,7 +137,7 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
     public async Task In_auto_mode_a_refused_bulk_endpoint_turns_bulk_writes_off_for_the_connection()
     {
         var harness = Harness();
-        harness.Outreach.RefuseBulk = new BulkCallOutcome.Refused(404, "Not Found", false, default);
+        harness.Outreach.RefuseBulk = new OutreachCallOutcome.Permanent(404, [new OutreachError("Not Found", null, null, null)], default);
 
         await harness.RunAsync(Status(1, "realized", 1), Status(2, "realized", 1));
         await harness.RunAsync(Status(3, "realized", 1), Status(4, "realized", 1));
@@ -152,7 +153,7 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
     public async Task A_connection_without_the_batches_scopes_keeps_working_through_patch_and_asks_to_reconnect()
     {
         var harness = Harness();
-        harness.Outreach.RefuseBulk = new BulkCallOutcome.Refused(403, "missing scope batches.write", true, default);
+        harness.Outreach.RefuseBulk = new OutreachCallOutcome.Permanent(403, [new OutreachError("missing scope batches.write", null, null, null)], default);
 
         var result = await harness.RunAsync(Status(1, "realized", 1), Status(2, "realized", 1));
 
@@ -166,7 +167,7 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
     public async Task With_bulk_writes_on_a_refusal_does_not_stop_bulk_writes_and_off_never_sends_one()
     {
         var on = Harness(o => o.BulkWrites = BulkWriteMode.On);
-        on.Outreach.RefuseBulk = new BulkCallOutcome.Refused(422, "validationError", false, default);
+        on.Outreach.RefuseBulk = new OutreachCallOutcome.Permanent(422, [new OutreachError("validationError", null, null, null)], default);
         var off = Harness(o => o.BulkWrites = BulkWriteMode.Off);
 
         foreach (var harness in new[] { on, off })

@@ -30,39 +30,39 @@ internal sealed class FakeBulkOutreach : IBulkOutreachClient
     public HashSet<long> FailingItems { get; } = [];
 
     /// <summary>When set, every bulk action is refused with this outcome.</summary>
-    public BulkCallOutcome.Refused? RefuseBulk { get; set; }
+    public OutreachCallOutcome.Permanent? RefuseBulk { get; set; }
 
-    public Task<BulkCallOutcome> ReadProspectsAsync(IReadOnlyList<long> prospectIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
+    public Task<OutreachCallOutcome> ReadProspectsAsync(IReadOnlyList<long> prospectIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
     {
         Reads.Add([.. prospectIds]);
         IReadOnlyDictionary<long, IReadOnlyDictionary<string, FieldValue>> found = prospectIds
             .Where(Prospects.ContainsKey)
             .ToDictionary(id => id, IReadOnlyDictionary<string, FieldValue> (id) => Prospects[id].Where(f => fields.Contains(f.Key)).ToDictionary());
-        return Task.FromResult<BulkCallOutcome>(new BulkCallOutcome.Succeeded<IReadOnlyDictionary<long, IReadOnlyDictionary<string, FieldValue>>>(found, default));
+        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<IReadOnlyDictionary<long, IReadOnlyDictionary<string, FieldValue>>>(found, 200, default));
     }
 
-    public Task<BulkCallOutcome> SubmitAsync(IReadOnlyList<long> prospectIds, IReadOnlyDictionary<string, FieldValue> change, CancellationToken cancellationToken)
+    public Task<OutreachCallOutcome> SubmitAsync(IReadOnlyList<long> prospectIds, IReadOnlyDictionary<string, FieldValue> change, CancellationToken cancellationToken)
     {
         Assert.NotEmpty(prospectIds);
         Submitted.Add(([.. prospectIds], change.ToDictionary(c => c.Key, c => c.Value.Json)));
         if (RefuseBulk is { } refused)
         {
-            return Task.FromResult<BulkCallOutcome>(refused);
+            return Task.FromResult<OutreachCallOutcome>(refused);
         }
 
         var id = "batch" + (_jobs.Count + 1);
         _jobs[id] = ([.. prospectIds], change, PollsBeforeFinished);
-        return Task.FromResult<BulkCallOutcome>(new BulkCallOutcome.Succeeded<string>(id, new RateLimitSnapshot(null, 9_000 - Submitted.Count, null)));
+        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<string>(id, 200, new RateLimitSnapshot(null, 9_000 - Submitted.Count, null)));
     }
 
-    public Task<BulkCallOutcome> PollAsync(string batchId, CancellationToken cancellationToken)
+    public Task<OutreachCallOutcome> PollAsync(string batchId, CancellationToken cancellationToken)
     {
         Polls++;
         var job = _jobs[batchId];
         if (job.PollsLeft > 0)
         {
             _jobs[batchId] = job with { PollsLeft = job.PollsLeft - 1 };
-            return Task.FromResult<BulkCallOutcome>(new BulkCallOutcome.Succeeded<BulkJobProgress>(new BulkJobProgress(false, job.Ids.Count, 0), default));
+            return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<BulkJobProgress>(new BulkJobProgress(false, job.Ids.Count, 0), 200, default));
         }
 
         var failures = job.Ids.Count(FailingItems.Contains);
@@ -75,7 +75,7 @@ internal sealed class FakeBulkOutreach : IBulkOutreachClient
             }
         }
 
-        return Task.FromResult<BulkCallOutcome>(new BulkCallOutcome.Succeeded<BulkJobProgress>(new BulkJobProgress(true, job.Ids.Count, failures), default));
+        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<BulkJobProgress>(new BulkJobProgress(true, job.Ids.Count, failures), 200, default));
     }
 
     /// <summary>Lets every job accepted so far finish at its next poll.</summary>
@@ -87,9 +87,9 @@ internal sealed class FakeBulkOutreach : IBulkOutreachClient
         }
     }
 
-    public Task<BulkCallOutcome> ReadFailuresAsync(string batchId, CancellationToken cancellationToken)
+    public Task<OutreachCallOutcome> ReadFailuresAsync(string batchId, CancellationToken cancellationToken)
     {
         var failed = _jobs[batchId].Ids.Where(FailingItems.Contains).ToHashSet();
-        return Task.FromResult<BulkCallOutcome>(new BulkCallOutcome.Succeeded<BulkItemFailures>(new BulkItemFailures(failed, true), default));
+        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<BulkItemFailures>(new BulkItemFailures(failed, true), 200, default));
     }
 }

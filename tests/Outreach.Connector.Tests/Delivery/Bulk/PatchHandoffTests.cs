@@ -49,7 +49,7 @@ public sealed class PatchHandoffTests(AzuriteFixture azurite)
     public async Task A_rejected_patch_still_records_the_field_Outreach_already_held()
     {
         var (harness, message) = HoldingAnn();
-        harness.Answer(_ => new PatchOutcome.Permanent(422, [new OutreachError("validationError", "Validation Error", "custom1 is too long", "/data/attributes/custom1")], default));
+        harness.Answer(_ => new OutreachCallOutcome.Permanent(422, [new OutreachError("validationError", "Validation Error", "custom1 is too long", "/data/attributes/custom1")], default));
 
         await harness.DeliverAsync(message);
 
@@ -62,7 +62,7 @@ public sealed class PatchHandoffTests(AzuriteFixture azurite)
     public async Task A_patch_that_fails_transiently_records_nothing_and_the_retry_decides_again()
     {
         var (harness, message) = HoldingAnn();
-        harness.Answer(_ => new PatchOutcome.Transient(503, "Service Unavailable", null, default));
+        harness.Answer(_ => new OutreachCallOutcome.Transient(503, "Service Unavailable", null, default));
 
         var result = await harness.DeliverAsync(message);
 

@@ -10,7 +10,7 @@ namespace Outreach.Connector.Tests.Delivery.Ledger;
 [Collection(AzuriteCollection.Name)]
 public sealed class FailureLedgerTests(AzuriteFixture azurite)
 {
-    private static PatchOutcome.Permanent Rejected422(string field) =>
+    private static OutreachCallOutcome.Permanent Rejected422(string field) =>
         new(422, [new OutreachError("validationError", "Validation Error", $"{field} is invalid", $"/data/attributes/{field}")], default);
 
     [Fact]
@@ -72,8 +72,8 @@ public sealed class FailureLedgerTests(AzuriteFixture azurite)
         harness.Time.Advance(TimeSpan.FromHours(2));
         await harness.Ledger.RecordRejectionAsync(Update(2, 0, ("custom8", Change("x", 0, "aud-8"))), Rejected422("custom8"), ["b"], 1, CancellationToken.None);
         await harness.Ledger.RecordRejectionAsync(
-            Update(3, 0, ("firstName", Change("x", 0))), new PatchOutcome.Permanent(404, [new OutreachError("resourceNotFound", "Not Found", null, null)], default), ["c"], 1, CancellationToken.None);
-        await harness.Ledger.RecordRejectionAsync(Update(4, 0, ("firstName", Change("x", 0))), new PatchOutcome.Permanent(415, [], default), ["d"], 1, CancellationToken.None);
+            Update(3, 0, ("firstName", Change("x", 0))), new OutreachCallOutcome.Permanent(404, [new OutreachError("resourceNotFound", "Not Found", null, null)], default), ["c"], 1, CancellationToken.None);
+        await harness.Ledger.RecordRejectionAsync(Update(4, 0, ("firstName", Change("x", 0))), new OutreachCallOutcome.Permanent(415, [], default), ["d"], 1, CancellationToken.None);
         await harness.Ledger.RecordPoisonAsync(Update(5, 0, ("firstName", Change("x", 0))), "e", 10, 503, "Service Unavailable", CancellationToken.None);
 
         async Task<long[]> Prospects(FailureQuery query) => (await harness.LedgerAsync(query)).Select(e => e.ProspectId).Order().ToArray();

@@ -10,7 +10,7 @@ public sealed class RejectionExplanationTests
     private static readonly ProspectUpdate Update =
         TestUpdates.Update(42, 0, ("custom7", Change("realized", 0, "aud-123")), ("firstName", Change("Ann", 0)));
 
-    private static PatchOutcome.Permanent Rejected(params OutreachError[] errors) => new(422, errors, default);
+    private static OutreachCallOutcome.Permanent Rejected(params OutreachError[] errors) => new(422, errors, default);
 
     [Fact]
     public void A_rejected_custom_field_names_its_audience_and_mapping_id()
@@ -41,7 +41,7 @@ public sealed class RejectionExplanationTests
     public void An_error_without_pointer_names_the_prospect_and_status()
     {
         var text = RejectionExplanation.Describe(
-            new PatchOutcome.Permanent(404, [new OutreachError("resourceNotFound", "Not Found", "Prospect 42 not found", null)], default), Update);
+            new OutreachCallOutcome.Permanent(404, [new OutreachError("resourceNotFound", "Not Found", "Prospect 42 not found", null)], default), Update);
 
         Assert.Equal("Outreach rejected the update of prospect 42 (HTTP 404 resourceNotFound): Prospect 42 not found", text);
     }

@@ -129,7 +129,7 @@ public sealed class ReceivedBatchProcessorTests(AzuriteFixture azurite)
     public async Task Delivery_attempt_adds_the_attempts_carried_to_the_transports_delivery_count(bool canRetryInPlace)
     {
         var harness = new Harness(azurite);
-        harness.Delivery.Answer(_ => new PatchOutcome.Transient(503, "Service Unavailable", null, default));
+        harness.Delivery.Answer(_ => new OutreachCallOutcome.Transient(503, "Service Unavailable", null, default));
         var settler = new RecordingSettler(canRetryInPlace);
 
         var result = await harness.Processor.ProcessAsync([Received(0, Body(1, attemptsUsed: 1), deliveryCount: 2)], settler, CancellationToken.None);
