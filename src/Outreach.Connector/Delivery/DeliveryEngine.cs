@@ -40,11 +40,12 @@ public sealed class DeliveryEngine(
     TimeProvider time,
     ILogger<DeliveryEngine> logger,
     IDeliveryObserver observer,
-    ProspectClaimStore? claims = null,
-    BulkPass? bulk = null)
+    BulkPass planner,
+    ProspectClaimStore? claims = null)
 {
     private readonly IOutreachProspectClient _outreach = outreach ?? throw new ArgumentNullException(nameof(outreach));
     private readonly FieldVersionStore _versions = versions ?? throw new ArgumentNullException(nameof(versions));
+    private readonly BulkPass _planner = planner ?? throw new ArgumentNullException(nameof(planner));
     private readonly RequestBudget _budget = budget ?? throw new ArgumentNullException(nameof(budget));
     private readonly FailureLedger _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
     private readonly IConnectionState _pause = pause ?? throw new ArgumentNullException(nameof(pause));
@@ -56,7 +57,6 @@ public sealed class DeliveryEngine(
         ledger, backoff ?? throw new ArgumentNullException(nameof(backoff)), options.Value, time, logger);
 
     private readonly ProspectClaimStore? _claims = claims;
-    private readonly BulkPass? _bulk = bulk;
 
     /// <summary>Works on a batch and returns one fate per message, index-aligned with <paramref name="batch"/>.</summary>
     /// <remarks>
@@ -111,8 +111,13 @@ public sealed class DeliveryEngine(
     {
         await using var claims = await ClaimGate.OpenAsync(_claims, groups.Select(g => g.ProspectId), cancellationToken);
         groups = await claims.KeepHeldAsync(run, groups, cancellationToken);
-        var pass = await BulkPassAsync(run, groups, cancellationToken);
+        var pass = await PlanAsync(run, groups, cancellationToken);
         groups = pass.ApplyTo(run, groups);
+        if (pass.StorageFailed && groups.Count > 0)
+        {
+            run.Stop = BatchStop.StorageFailed(_time.GetUtcNow());
+        }
+
         await using var purse = _budget.OpenPurse(_logger);
         for (var i = 0; i < groups.Count; i++)
         {
@@ -122,21 +127,22 @@ public sealed class DeliveryEngine(
             }
             else if (await claims.KeepsAsync(run, groups[i], cancellationToken))
             {
-                await DeliverProspectAsync(run, groups[i], pass.Handoffs.GetValueOrDefault(groups[i].ProspectId), purse, groups.Count - i, cancellationToken);
+                await DeliverProspectAsync(run, groups[i], pass.Plans.GetValueOrDefault(groups[i].ProspectId), purse, groups.Count - i, cancellationToken);
             }
         }
 
         return groups.Count;
     }
 
-    // Skips values Outreach holds, reads never-written prospects and writes shared changes in bulk (Delivery/Bulk);
-    // the prospects it leaves go one PATCH each below.
-    private async Task<BulkPassResult> BulkPassAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken) =>
-        _bulk is null || groups.Count == 0 || _pause.HoldsNow(out _) ? BulkPassResult.Empty : await _bulk.RunAsync(groups, run.StartedAt, cancellationToken);
+    // Plans each prospect once (versions read, stale, duplicate and unchanged fields dropped), reads never-written
+    // prospects and writes shared changes in bulk (Delivery/Bulk); the prospects it leaves go one PATCH each below.
+    // While paused nothing is planned: the PATCH path holds every message at its first prospect.
+    private async Task<BulkPassResult> PlanAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken) =>
+        groups.Count == 0 || _pause.HoldsNow(out _) ? BulkPassResult.Empty : await _planner.RunAsync(groups, run.StartedAt, cancellationToken);
 
-    // handoff: what the bulk pass learnt of the prospect under this batch's claim (null: it did not see it).
+    // plan: the prospect's plan from the pass (null only while paused, when nothing was planned).
     private async Task DeliverProspectAsync(
-        BatchRun run, CoalescedUpdate group, PatchHandoff? handoff, PermitPurse purse, int prospectsLeft, CancellationToken cancellationToken)
+        BatchRun run, CoalescedUpdate group, ProspectPlan? plan, PermitPurse purse, int prospectsLeft, CancellationToken cancellationToken)
     {
         using var activity = _observer.ProspectStarted(group);
         if (_pause.HoldsNow(out var probeAt))
@@ -156,26 +162,28 @@ public sealed class DeliveryEngine(
             return;
         }
 
+        if (plan is null)
+        {
+            // Not planned: a bulk job of another batch held one of its fields while the pass planned, and has finished
+            // since. Not attempted: it comes back at once and is planned then.
+            var now = _time.GetUtcNow();
+            run.Decide(group, (id, attempts) => new MessageFate.Deferred(id, attempts - 1, now));
+            run.Count(Names.Deferred, group.Messages.Count);
+            return;
+        }
+
         try
         {
-            var applied = handoff?.Versions ?? await _versions.ReadAsync(group.ProspectId, cancellationToken);
-            var filtered = StaleFieldFilter.Filter(group.Fields, applied.Fields);
-            run.Count(Names.Stale, filtered.Stale);
-            run.Count(Names.Duplicate, filtered.Duplicate);
-            if (filtered.Stale + filtered.Duplicate > 0)
+            run.Count(Names.Stale, plan.Stale);
+            run.Count(Names.Duplicate, plan.Duplicate);
+            if (plan.Stale + plan.Duplicate > 0)
             {
-                DeliveryLog.FieldsDropped(_logger, group.ProspectId, filtered.Stale, filtered.Duplicate, filtered.Fresh.Count);
+                DeliveryLog.FieldsDropped(_logger, group.ProspectId, plan.Stale, plan.Duplicate, plan.Fresh.Count);
             }
 
             // Fields Outreach already holds are not sent; their versions are recorded with the sent ones.
-            var send = handoff is null ? filtered.Fresh : UnchangedFields.Without(filtered.Fresh, handoff.Unchanged);
-            if (send.Count == 0)
-            {
-                await RecordVersionsAsync(group, applied, filtered.Fresh, cancellationToken);
-                run.Decide(group, (id, attempts) => new MessageFate.UpToDate(id, attempts));
-                run.Count(Names.UpToDate, group.Messages.Count);
-                return;
-            }
+            var send = plan.Fresh;
+            var applied = plan.Known;
 
             if (await purse.TakeAsync(prospectsLeft, run.StartedAt + _options.MaxBatchDuration, cancellationToken) is { } resumeAt)
             {
@@ -190,7 +198,7 @@ public sealed class DeliveryEngine(
             run.Count(outcome is OutreachCallOutcome.Succeeded { DryRun: true } ? Names.DryRunApplied : Names.RequestsSent, 1);
             _observer.PatchAnswered(activity, outcome);
             purse.GiveUpSurplus(outcome.RateLimit);
-            await HandleOutcomeAsync(run, group, applied, new PatchedFields(send, filtered.Fresh), outcome, purse, cancellationToken);
+            await HandleOutcomeAsync(run, group, applied, new PatchedFields(send, plan.RecordedOnWrite()), outcome, purse, cancellationToken);
         }
         catch (RequestFailedException ex)
         {
@@ -202,7 +210,7 @@ public sealed class DeliveryEngine(
     }
 
     private async Task HandleOutcomeAsync(
-        BatchRun run, CoalescedUpdate group, AppliedFieldVersions appliedBefore, PatchedFields fields, OutreachCallOutcome outcome, PermitPurse purse, CancellationToken cancellationToken)
+        BatchRun run, CoalescedUpdate group, AppliedFieldVersions? appliedBefore, PatchedFields fields, OutreachCallOutcome outcome, PermitPurse purse, CancellationToken cancellationToken)
     {
         switch (outcome)
         {
@@ -285,7 +293,7 @@ public sealed class DeliveryEngine(
     }
 
     private async Task RecordVersionsAsync(
-        CoalescedUpdate group, AppliedFieldVersions appliedBefore, IReadOnlyDictionary<string, CoalescedField> fields, CancellationToken cancellationToken)
+        CoalescedUpdate group, AppliedFieldVersions? appliedBefore, IReadOnlyDictionary<string, CoalescedField> fields, CancellationToken cancellationToken)
     {
         try
         {

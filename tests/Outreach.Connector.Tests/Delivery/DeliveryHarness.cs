@@ -53,11 +53,16 @@ internal sealed class DeliveryHarness
         TokenStore = new InMemoryTokenStore();
         Pause = new ConnectionState(ConnectionName, TokenStore, Microsoft.Extensions.Options.Options.Create(new TokenOptions()), Time, NullLogger<ConnectionState>.Instance);
         Backoff = new Backoff(Options, new Random(7));
-        var bulk = bulkOutreach is null ? null : new BulkPass(
-            bulkOutreach, Versions, Budget, new PermitTaker(Budget, options, Time), new InFlightBulkWrites(), new BulkCallCost(),
-            new BulkWriteAvailability(Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), Time, NullLogger<BulkWriteAvailability>.Instance),
-            Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), options, Time, NullLogger<BulkPass>.Instance);
-        Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Pause, Backoff, options, Time, Logger, new DeliveryTelemetry(Counters, Logger), bulk: bulk);
+        // Every batch is planned by the pass; without a bulk fake it plans only (no reads of Outreach, no bulk actions,
+        // unchanged values resent), so the engine's PATCH path is tested as it was before bulk writes existed.
+        var bulkOptions = bulkOutreach is null
+            ? new BulkWriteOptions { BulkWrites = BulkWriteMode.Off, ReadBeforeWrite = false, ResendUnchanged = true }
+            : new BulkWriteOptions();
+        Planner = new BulkPass(
+            bulkOutreach ?? new Bulk.FakeBulkOutreach(), Versions, Budget, new PermitTaker(Budget, options, Time), new InFlightBulkWrites(), new BulkCallCost(),
+            new BulkWriteAvailability(Microsoft.Extensions.Options.Options.Create(bulkOptions), Time, NullLogger<BulkWriteAvailability>.Instance),
+            Microsoft.Extensions.Options.Options.Create(bulkOptions), options, Time, NullLogger<BulkPass>.Instance);
+        Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Pause, Backoff, options, Time, Logger, new DeliveryTelemetry(Counters, Logger), Planner);
     }
 
     public const string ConnectionName = "default";
@@ -89,6 +94,9 @@ internal sealed class DeliveryHarness
     public ListLogger<DeliveryEngine> Logger { get; } = new();
 
     public DeliveryEngine Engine { get; }
+
+    /// <summary>The pass that plans every batch (and writes shared changes in bulk when a bulk fake was given).</summary>
+    public BulkPass Planner { get; }
 
     /// <summary>Every PATCH the engine sent, in order: prospect id and attributes as JSON text.</summary>
     public List<(long ProspectId, Dictionary<string, string> Attributes)> Sent { get; } = [];

@@ -19,9 +19,12 @@ public sealed class DeliverySimulationTests(AzuriteFixture azurite)
 {
     private static readonly string[] FieldNames = ["custom1", "custom2", "custom3", "custom4", "firstName"];
 
+    // Seeds whose run meets every kind of trouble (asserted at the end); a change to how many requests delivery makes
+    // changes the draws, so a seed that stops meeting one (seed 7 met no pause once prospects with nothing to send
+    // were completed at planning) is replaced, never the assertion.
     [Theory]
     [InlineData(20250301)]
-    [InlineData(7)]
+    [InlineData(11)]
     public async Task Shuffled_duplicated_updates_end_with_the_newest_value_of_every_field(int seed)
     {
         var random = new Random(seed);

@@ -14,18 +14,18 @@ using ReadValues = System.Collections.Generic.IReadOnlyDictionary<long, System.C
 namespace Outreach.Connector.Delivery.Bulk;
 
 /// <summary>
-/// Runs before the per-prospect PATCH path on a coalesced batch and brings as many prospects into sync as it can with few
-/// requests: drops values Outreach already holds, reads never-written prospects in bulk, and writes changes shared by
-/// many prospects with one bulk action per chunk.
+/// Plans every prospect of a coalesced batch once and brings as many into sync as it can with few requests: reads each
+/// prospect's versions and drops stale and duplicate fields, drops values Outreach already holds, reads never-written
+/// prospects in bulk, and writes changes shared by many prospects with one bulk action per chunk.
 /// </summary>
 /// <remarks>
 /// <para>
 /// The pass only ever records versions in the <see cref="FieldVersionStore"/> and completes prospects with nothing left
 /// to send; the PATCH path that follows sends whatever is left (small groups, failed bulk items, prospects whose read
-/// failed) one PATCH each. Each prospect it leaves carries a <see cref="PatchHandoff"/>: the versions the pass read and
-/// the fields Outreach already holds that it did not record (they are recorded with the PATCH's write), so a prospect
-/// costs one version read and one version write. A pass that met a storage failure hands nothing on, and the PATCH path
-/// reads and decides alone, as without a pass.
+/// failed) one PATCH each, from the prospect's <see cref="ProspectPlan"/>: the versions the pass read and the fields
+/// Outreach already holds that it did not record (they are recorded with the PATCH's write), so a prospect costs one
+/// version read and one version write. A pass that met a storage failure plans nothing more, and the engine retries the
+/// prospects it did not finish later.
 /// </para>
 /// <para>
 /// Order: a bulk job's (prospect, field) pairs are registered in <see cref="InFlightBulkWrites"/> from the moment
@@ -58,16 +58,11 @@ public sealed partial class BulkPass(
     private readonly DeliveryOptions _delivery = deliveryOptions.Value;
 
     /// <summary>Works on the coalesced groups of a batch that started at <paramref name="batchStartedAt"/>.</summary>
-    /// <remarks>Storage failures end the pass early (logged); the PATCH path then meets them and retries the batch as usual.</remarks>
+    /// <remarks>Storage failures end the pass early (logged, <see cref="BulkPassResult.StorageFailed"/>).</remarks>
     public async Task<BulkPassResult> RunAsync(IReadOnlyList<CoalescedUpdate> groups, DateTimeOffset batchStartedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(groups);
         var bulkEnabled = await availability.IsEnabledAsync(cancellationToken);
-        if (!bulkEnabled && _options.ResendUnchanged && !_options.ReadBeforeWrite && inFlight.Count == 0)
-        {
-            return BulkPassResult.Empty;
-        }
-
         var run = new BulkPassRun(batchStartedAt + _delivery.MaxBatchDuration, _options.MaxBulkWait, time.GetUtcNow());
         try
         {
@@ -110,23 +105,26 @@ public sealed partial class BulkPass(
             }
         }
 
-        return new BulkPassResult(deferred, [.. run.Completed.Select(pair => (pair.Key, pair.Value))], run.Counts, run.AudiencesWritten, run.Handoffs());
+        return new BulkPassResult(deferred, [.. run.Completed.Select(pair => (pair.Key, pair.Value))], run.Counts, run.AudiencesWritten, run.Plans())
+        {
+            StorageFailed = run.StorageFailed,
+        };
     }
 
     // Per prospect: what is still to send after stale, duplicate and (unless resending) unchanged fields are dropped.
     // A prospect with nothing left is complete without a request. Reads run a few at a time (one point read each).
-    private async Task<List<BulkPassEntry>> ReadVersionsAsync(BulkPassRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
+    private async Task<List<ProspectPlan>> ReadVersionsAsync(BulkPassRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
     {
         var open = groups.Where(g => inFlight.Blocking(g.ProspectId, g.Fields.Keys) is null).ToList();
         var applied = new AppliedFieldVersions[open.Count];
         await Parallel.ForAsync(0, open.Count, Concurrently(cancellationToken), async (i, ct) =>
             applied[i] = await versions.ReadAsync(open[i].ProspectId, ct));
 
-        var entries = new List<BulkPassEntry>(open.Count);
+        var entries = new List<ProspectPlan>(open.Count);
         for (var i = 0; i < open.Count; i++)
         {
             var filtered = StaleFieldFilter.Filter(open[i].Fields, applied[i].Fields);
-            var entry = new BulkPassEntry(open[i], applied[i], filtered.Fresh);
+            var entry = new ProspectPlan(open[i], applied[i], filtered.Fresh) { Stale = filtered.Stale, Duplicate = filtered.Duplicate };
             if (!_options.ResendUnchanged)
             {
                 entry.AddUnchanged(UnchangedFields.AlreadyApplied(filtered.Fresh, applied[i].Fields));
@@ -141,8 +139,6 @@ public sealed partial class BulkPass(
                 continue;
             }
 
-            entry.Stale = filtered.Stale;
-            entry.Duplicate = filtered.Duplicate;
             entries.Add(entry);
             run.Entries[entry.Group.ProspectId] = entry;
         }
@@ -154,7 +150,7 @@ public sealed partial class BulkPass(
         new() { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken };
 
     // Prospects never written: one collection GET per chunk of ids, and fields already equal in Outreach are held.
-    private async Task ReadBeforeFirstWriteAsync(BulkPassRun run, List<BulkPassEntry> entries, CancellationToken cancellationToken)
+    private async Task ReadBeforeFirstWriteAsync(BulkPassRun run, List<ProspectPlan> entries, CancellationToken cancellationToken)
     {
         var neverWritten = entries.Where(e => e.NeverWritten && e.Fresh.Count > 0).ToList();
         foreach (var chunk in neverWritten.Chunk(Math.Max(1, outreach.MaxIdsPerRead)))
@@ -190,8 +186,8 @@ public sealed partial class BulkPass(
 
     // One version write per prospect for the fields Outreach already holds; they then count as applied, and a
     // prospect with nothing else to send is complete. Prospects left for the PATCH path are not written here: their
-    // held fields travel with them (BulkPassResult.Handoffs) and are recorded with the PATCH's own write.
-    private async Task RecordUnchangedAsync(BulkPassRun run, List<BulkPassEntry> entries, CancellationToken cancellationToken)
+    // unchanged fields travel in their plans (BulkPassResult.Plans) and are recorded with the PATCH's own write.
+    private async Task RecordUnchangedAsync(BulkPassRun run, List<ProspectPlan> entries, CancellationToken cancellationToken)
     {
         var holding = entries.Where(e => e.Unchanged.Count > 0 && !e.UnchangedRecorded).ToList();
         await Parallel.ForEachAsync(holding, Concurrently(cancellationToken), async (entry, ct) =>
@@ -210,14 +206,14 @@ public sealed partial class BulkPass(
     }
 
     // The prospects whose remaining change is shared by enough others, in chunks of one bulk action each.
-    private BulkPlan<BulkPassEntry> PlanBulkWrites(List<BulkPassEntry> entries) => ChangeGrouping.Plan(
+    private BulkPlan<ProspectPlan> PlanBulkWrites(List<ProspectPlan> entries) => ChangeGrouping.Plan(
         entries.Where(e => e.Fresh.Count == 1 || (e.Fresh.Count > 1 && outreach.CarriesSeveralFields)),
         e => e.Group.ProspectId,
         e => e.Fresh.ToDictionary(pair => pair.Key, pair => pair.Value.Change.Value, StringComparer.Ordinal),
         cost.MaxIdsPerCall(Math.Max(1, outreach.MaxIdsPerBulkCall), permits.Cap),
         _options.MinProspectsPerBulkCall);
 
-    private async Task<List<(InFlightBulkJob Job, int Ids)>> SubmitAsync(BulkPassRun run, BulkPlan<BulkPassEntry> plan, CancellationToken cancellationToken)
+    private async Task<List<(InFlightBulkJob Job, int Ids)>> SubmitAsync(BulkPassRun run, BulkPlan<ProspectPlan> plan, CancellationToken cancellationToken)
     {
         var jobs = new List<(InFlightBulkJob, int)>();
         foreach (var chunk in plan.Chunks)

@@ -13,19 +13,19 @@ namespace Outreach.Connector.Delivery.Bulk;
 /// </param>
 /// <param name="Counts">Counter increments (<see cref="BulkCounterNames"/>, and the delivery counters of the completed prospects).</param>
 /// <param name="AudiencesWritten">Audiences whose field a bulk job wrote.</param>
-/// <param name="Handoffs">
-/// Per prospect left for the PATCH path: its stored versions as the pass knows them and the fields Outreach already
-/// holds (see <see cref="PatchHandoff"/>). A prospect missing here is read and decided by the PATCH path alone.
-/// </param>
+/// <param name="Plans">Per prospect left for the PATCH path, its plan (see <see cref="ProspectPlan"/>).</param>
 public sealed record BulkPassResult(
     IReadOnlyList<(CoalescedUpdate Group, DateTimeOffset Until)> Deferred,
     IReadOnlyList<(CoalescedUpdate Group, bool Written)> Completed,
     IReadOnlyDictionary<string, long> Counts,
     IReadOnlyCollection<string> AudiencesWritten,
-    IReadOnlyDictionary<long, PatchHandoff> Handoffs)
+    IReadOnlyDictionary<long, ProspectPlan> Plans)
 {
-    /// <summary>Nothing deferred, nothing completed, nothing counted, nothing known.</summary>
-    public static BulkPassResult Empty { get; } = new([], [], new Dictionary<string, long>(), [], new Dictionary<long, PatchHandoff>());
+    /// <summary>Nothing deferred, nothing completed, nothing counted, nothing planned.</summary>
+    public static BulkPassResult Empty { get; } = new([], [], new Dictionary<string, long>(), [], new Dictionary<long, ProspectPlan>());
+
+    /// <summary>Delivery state storage failed during the pass: the prospects it did not finish have no plan and retry later.</summary>
+    public bool StorageFailed { get; init; }
 
     /// <summary>Decides the deferred and completed prospects' messages in <paramref name="run"/>; returns the groups left for the PATCH path.</summary>
     internal IReadOnlyList<CoalescedUpdate> ApplyTo(BatchRun run, IReadOnlyList<CoalescedUpdate> groups)

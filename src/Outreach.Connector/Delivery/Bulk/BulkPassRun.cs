@@ -22,7 +22,7 @@ internal sealed class BulkPassRun(DateTimeOffset batchEnd, TimeSpan bulkWait, Da
     public bool StorageFailed { get; set; }
 
     // This batch's prospects the pass works on, by id, and those it completed (no PATCH needed).
-    public Dictionary<long, BulkPassEntry> Entries { get; } = [];
+    public Dictionary<long, ProspectPlan> Entries { get; } = [];
 
     // True: a bulk job wrote what the prospect needed; false: nothing was left to send.
     public Dictionary<CoalescedUpdate, bool> Completed { get; } = new(ReferenceEqualityComparer.Instance);
@@ -30,7 +30,7 @@ internal sealed class BulkPassRun(DateTimeOffset batchEnd, TimeSpan bulkWait, Da
     public HashSet<string> AudiencesWritten { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     // A bulk job wrote all of this prospect's remaining fields: counted as the PATCH path counts an applied PATCH.
-    public void Written(BulkPassEntry entry)
+    public void Written(ProspectPlan entry)
     {
         Completed[entry.Group] = true;
         Count(DeliveryCounterNames.Stale, entry.Stale);
@@ -55,14 +55,11 @@ internal sealed class BulkPassRun(DateTimeOffset batchEnd, TimeSpan bulkWait, Da
         }
     }
 
-    // What the PATCH path needs of the prospects left to it: their versions as this pass last read or wrote them,
-    // and the fields found already held but not yet recorded. The batch holds their claims from before the pass
-    // until after their PATCH, so no other drainer writes them in between.
-    public IReadOnlyDictionary<long, PatchHandoff> Handoffs() => StorageFailed
-        ? new Dictionary<long, PatchHandoff>()
-        : Entries.Values
-            .Where(e => !Completed.ContainsKey(e.Group))
-            .ToDictionary(e => e.Group.ProspectId, e => new PatchHandoff(e.Known, e.UnchangedRecorded ? PatchHandoff.NoneUnchanged : e.Unchanged));
+    // The plans of the prospects left to the PATCH path. After a storage failure what the pass knows of the store may be
+    // out of date, so it hands none on.
+    public IReadOnlyDictionary<long, ProspectPlan> Plans() => StorageFailed
+        ? new Dictionary<long, ProspectPlan>()
+        : Entries.Values.Where(e => !Completed.ContainsKey(e.Group)).ToDictionary(e => e.Group.ProspectId);
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

@@ -62,10 +62,10 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
             Message("b", Update(2, 1, ("firstName", Change("Bob", 1)), ("custom1", Change("realized", 1)))));
 
         // Too few alike for a bulk action, both go the PATCH path: the name Outreach holds travels with prospect 1 (not
-        // sent, recorded with the PATCH's write), and both carry what the pass read so the PATCH path reads nothing.
-        Assert.Equal(["firstName"], result.Handoffs[1].Unchanged.Keys);
-        Assert.Empty(result.Handoffs[2].Unchanged);
-        Assert.All(result.Handoffs.Values, h => Assert.NotNull(h.Versions));
+        // sent, recorded with the PATCH's write), and both plans carry what the pass read so the PATCH path reads nothing.
+        Assert.Equal(["firstName"], result.Plans[1].Unchanged.Keys);
+        Assert.Empty(result.Plans[2].Unchanged);
+        Assert.All(result.Plans.Values, p => Assert.NotNull(p.Known));
         Assert.Empty(await harness.RecordedAsync(1));
         Assert.Empty(harness.Outreach.Submitted);
         Assert.Equal(1, result.Counts[Names.SkippedUnchanged]);
