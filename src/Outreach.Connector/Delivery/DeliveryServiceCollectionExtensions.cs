@@ -62,6 +62,8 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<Monitoring.DeliveryActivityStore>();
         services.TryAddSingleton<IDeliveryObserver, DeliveryTelemetry>();
         services.AddBulkWrites();
+        services.TryAddSingleton<DeliveryRecorder>();
+        services.TryAddSingleton<Patching.FieldPatcher>();
         services.TryAddSingleton<DeliveryEngine>();
         return services;
     }

@@ -9,6 +9,7 @@ using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Patching;
 using Outreach.Connector.Delivery.Telemetry;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
@@ -58,11 +59,18 @@ internal sealed class DeliveryHarness
         var bulkOptions = bulkOutreach is null
             ? new BulkWriteOptions { BulkWrites = BulkWriteMode.Off, ReadBeforeWrite = false, ResendUnchanged = true }
             : new BulkWriteOptions();
-        Planner = new BulkPass(
-            bulkOutreach ?? new Bulk.FakeBulkOutreach(), Versions, Budget, new PermitTaker(Budget, options, Time), new InFlightBulkWrites(), new BulkCallCost(),
+        var permits = new PermitTaker(Budget, options, Time);
+        var writer = new SharedChangeWriter(
+            bulkOutreach ?? new Bulk.FakeBulkOutreach(), Versions, new InFlightBulkWrites(), new BulkCallCost(),
             new BulkWriteAvailability(Microsoft.Extensions.Options.Options.Create(bulkOptions), Time, NullLogger<BulkWriteAvailability>.Instance),
-            Microsoft.Extensions.Options.Options.Create(bulkOptions), options, Time, NullLogger<BulkPass>.Instance);
-        Engine = new DeliveryEngine(Outreach.Object, Versions, Budget, Ledger, Pause, Backoff, options, Time, Logger, new DeliveryTelemetry(Counters, Logger), Planner);
+            Microsoft.Extensions.Options.Options.Create(bulkOptions), Time, NullLogger<SharedChangeWriter>.Instance);
+        Planner = new BulkPass(
+            bulkOutreach ?? new Bulk.FakeBulkOutreach(), Versions, permits, writer, Microsoft.Extensions.Options.Options.Create(bulkOptions), options, Time,
+            NullLogger<BulkPass>.Instance);
+        var observer = new DeliveryTelemetry(Counters, Logger);
+        Recorder = new DeliveryRecorder(Versions, Ledger, Backoff, observer, options, Time, Logger.As<DeliveryRecorder>());
+        Patcher = new FieldPatcher(Outreach.Object, permits, Pause, Recorder, observer, options, Time, Logger.As<FieldPatcher>());
+        Engine = new DeliveryEngine(Planner, Patcher, Recorder, observer, options, Time, Logger);
     }
 
     public const string ConnectionName = "default";
@@ -97,6 +105,12 @@ internal sealed class DeliveryHarness
 
     /// <summary>The pass that plans every batch (and writes shared changes in bulk when a bulk fake was given).</summary>
     public BulkPass Planner { get; }
+
+    /// <summary>The PATCH step.</summary>
+    public FieldPatcher Patcher { get; }
+
+    /// <summary>The record step.</summary>
+    public DeliveryRecorder Recorder { get; }
 
     /// <summary>Every PATCH the engine sent, in order: prospect id and attributes as JSON text.</summary>
     public List<(long ProspectId, Dictionary<string, string> Attributes)> Sent { get; } = [];

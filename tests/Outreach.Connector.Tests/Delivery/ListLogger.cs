@@ -5,7 +5,17 @@ namespace Outreach.Connector.Tests.Delivery;
 /// <summary>A logger that keeps every formatted message, for asserting what an operator would read.</summary>
 internal sealed class ListLogger<T> : ILogger<T>
 {
-    private readonly List<(LogLevel Level, string Message)> _entries = [];
+    private readonly List<(LogLevel Level, string Message)> _entries;
+
+    public ListLogger()
+        : this([])
+    {
+    }
+
+    private ListLogger(List<(LogLevel Level, string Message)> entries) => _entries = entries;
+
+    /// <summary>A logger for another category that writes to the same entries (delivery's steps log under their own categories).</summary>
+    public ListLogger<TOther> As<TOther>() => new(_entries);
 
     public IReadOnlyList<(LogLevel Level, string Message)> Entries
     {

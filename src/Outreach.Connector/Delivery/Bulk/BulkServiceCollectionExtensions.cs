@@ -22,6 +22,7 @@ public static class BulkServiceCollectionExtensions
         services.TryAddSingleton<BulkCallCost>();
         services.TryAddSingleton<BulkWriteAvailability>();
         services.TryAddSingleton<IBulkOutreachClient, OutreachBulkPathClient>();
+        services.TryAddSingleton<SharedChangeWriter>();
         services.TryAddSingleton<BulkPass>();
         return services;
     }

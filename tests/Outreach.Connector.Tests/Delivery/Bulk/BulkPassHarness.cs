@@ -30,9 +30,12 @@ internal sealed class BulkPassHarness
         Versions = new FieldVersionStore(tables);
         Budget = new RequestBudget(tables, delivery, TimeProvider.System, NullLogger<RequestBudget>.Instance);
         Availability = new BulkWriteAvailability(Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, NullLogger<BulkWriteAvailability>.Instance);
+        var bulkOptions = Microsoft.Extensions.Options.Options.Create(Options);
+        var writer = new SharedChangeWriter(
+            outreach ?? Outreach, Versions, InFlight, new BulkCallCost(), Availability, bulkOptions, TimeProvider.System, NullLogger<SharedChangeWriter>.Instance);
         Pass = new BulkPass(
-            outreach ?? Outreach, Versions, Budget, new PermitTaker(Budget, delivery, TimeProvider.System), InFlight, new BulkCallCost(), Availability,
-            Microsoft.Extensions.Options.Options.Create(Options), delivery, TimeProvider.System, NullLogger<BulkPass>.Instance);
+            outreach ?? Outreach, Versions, new PermitTaker(Budget, delivery, TimeProvider.System), writer, bulkOptions, delivery, TimeProvider.System,
+            NullLogger<BulkPass>.Instance);
     }
 
     public DeliveryOptions Delivery { get; }
