@@ -1,3 +1,4 @@
+using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Outcomes;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
@@ -5,12 +6,17 @@ using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 namespace Outreach.Connector.Delivery;
 
 /// <summary>The state of one <see cref="DeliveryEngine.DeliverAsync"/> call: the decisions so far, the counts, and whether sending has stopped.</summary>
-internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOffset startedAt)
+/// <param name="batch">The batch's messages.</param>
+/// <param name="startedAt">When work on the batch started.</param>
+/// <param name="deadline">When the batch stops sending (its messages are deferred from then on).</param>
+internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOffset startedAt, DateTimeOffset deadline)
 {
     private readonly MessageFate?[] _decided = new MessageFate?[batch.Count];
     private readonly Dictionary<DeliveryMessage, int> _index = IndexByReference(batch);
 
     public DateTimeOffset StartedAt { get; } = startedAt;
+
+    public DateTimeOffset Deadline { get; } = deadline;
 
     public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
 
@@ -20,6 +26,12 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
     public HashSet<long> NotFound { get; } = [];
 
     public BatchStop? Stop { get; set; }
+
+    /// <summary>This batch's claims: an operation asks before each write whether it may still write the prospect.</summary>
+    public ClaimGate Claims { get; set; } = ClaimGate.None;
+
+    /// <summary>The fate decided for <paramref name="message"/> so far, or null.</summary>
+    public MessageFate? FateOf(DeliveryMessage message) => _decided[_index[message]];
 
     public int Undecided => _decided.Count(d => d is null);
 

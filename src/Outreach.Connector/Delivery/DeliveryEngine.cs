@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Delivery.Bulk;
 using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Outcomes;
-using Outreach.Connector.Delivery.Patching;
 using Outreach.Connector.Delivery.Telemetry;
+using Outreach.Connector.Tokens;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Delivery;
@@ -16,26 +16,38 @@ namespace Outreach.Connector.Delivery;
 /// <c>Queueing/Receiving/ReceivedBatchProcessor</c>.
 /// </summary>
 /// <remarks>
-/// One batch is three steps. <b>Plan</b>: poison messages whose attempts are exhausted, coalesce the rest into one
-/// update per prospect, claim the prospects, and plan each once (<see cref="BulkPass"/>: versions read, stale,
-/// duplicate and unchanged fields dropped, a <see cref="ProspectPlan"/> each). <b>Call</b>: changes many prospects share
-/// go as one bulk action per chunk (<see cref="SharedChangeWriter"/>, inside the pass), every other prospect as one
-/// PATCH (<see cref="FieldPatcher"/>), all under the shared request budget. <b>Record</b>: versions, the failure ledger,
-/// counters and each message's fate (<see cref="DeliveryRecorder"/>). A 429, a spent budget, refused credentials, the
-/// batch time limit or a storage failure stop sending for the rest of the batch, whose messages wait without burning
-/// attempts; counters and telemetry go to the <see cref="IDeliveryObserver"/>.
+/// Per batch: poison messages whose attempts are exhausted, coalesce the rest into one update per prospect, claim the
+/// prospects (one writer per prospect across drainers), and hand them to each <see cref="IDeliveryOperation"/> in turn.
+/// Each operation <b>plans</b> what a prospect needs of it, <b>calls</b> Outreach under the shared request budget and
+/// <b>records</b> the answers through the <see cref="DeliveryRecorder"/>; today the one operation sets fields
+/// (<see cref="SetFieldsOperation"/>). A 429, a spent budget, refused credentials, the batch time limit or a storage
+/// failure stop sending for the rest of the batch (<see cref="BatchRun.Stop"/>), whose messages wait without burning
+/// attempts. Counters and telemetry go to the <see cref="IDeliveryObserver"/>.
 /// </remarks>
-public sealed class DeliveryEngine(
-    BulkPass planner,
-    FieldPatcher patcher,
-    DeliveryRecorder recorder,
-    IDeliveryObserver observer,
-    IOptions<DeliveryOptions> options,
-    TimeProvider time,
-    ILogger<DeliveryEngine> logger,
-    ProspectClaimStore? claims = null)
+public sealed class DeliveryEngine
 {
-    private readonly DeliveryOptions _options = options.Value;
+    private readonly IReadOnlyList<IDeliveryOperation> _operations;
+    private readonly DeliveryRecorder _recorder;
+    private readonly IConnectionState _connection;
+    private readonly IDeliveryObserver _observer;
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeliveryEngine> _logger;
+    private readonly ProspectClaimStore? _claims;
+
+    internal DeliveryEngine(
+        IEnumerable<IDeliveryOperation> operations,
+        DeliveryRecorder recorder,
+        IConnectionState connection,
+        IDeliveryObserver observer,
+        IOptions<DeliveryOptions> options,
+        TimeProvider time,
+        ILogger<DeliveryEngine> logger,
+        ProspectClaimStore? claims = null)
+    {
+        _operations = [.. operations];
+        (_recorder, _connection, _observer, _options, _time, _logger, _claims) = (recorder, connection, observer, options.Value, time, logger, claims);
+    }
 
     /// <summary>Works on a batch and returns one fate per message, index-aligned with <paramref name="batch"/>.</summary>
     /// <remarks>
@@ -50,10 +62,11 @@ public sealed class DeliveryEngine(
             throw new ArgumentException("Every message needs an update and a delivery attempt of at least 1.", nameof(batch));
         }
 
-        var run = new BatchRun(batch, time.GetUtcNow());
+        var startedAt = _time.GetUtcNow();
+        var run = new BatchRun(batch, startedAt, startedAt + _options.MaxBatchDuration);
         run.Count(Names.Received, batch.Count);
         var oldestUpdateAge = batch.Count == 0 ? TimeSpan.Zero : run.StartedAt - batch.Min(m => m.Update.ReceivedAt);
-        using var batchScope = observer.BatchStarted(batch.Count, oldestUpdateAge);
+        using var batchScope = _observer.BatchStarted(batch.Count, oldestUpdateAge);
 
         var deliverable = new List<DeliveryMessage>(batch.Count);
         foreach (var message in batch)
@@ -61,7 +74,7 @@ public sealed class DeliveryEngine(
             if (message.DeliveryAttempt > _options.MaxAttempts)
             {
                 // Delivered more often than allowed without a result: its handler kept failing (crash, timeout).
-                await recorder.RetryOrPoisonAsync(run, message, null, "delivered more often than MaxAttempts without completing", null, cancellationToken);
+                await _recorder.RetryOrPoisonAsync(run, message, null, "delivered more often than MaxAttempts without completing", null, cancellationToken);
             }
             else
             {
@@ -72,46 +85,24 @@ public sealed class DeliveryEngine(
         run.Count(Names.FutureEventTimes, Coalescer.CountBeyondSkew(deliverable, _options.MaxEventTimeSkew));
         var groups = Coalescer.Coalesce(deliverable, _options.MaxEventTimeSkew);
         run.Count(Names.Coalesced, deliverable.Count - groups.Count);
-        var patched = await WriteAsync(run, groups, cancellationToken);
 
-        await observer.BatchFinishedAsync(run.StartedAt, oldestUpdateAge, run.Counts, run.AudiencesWritten);
-        var result = new DeliveryBatchResult(run.Fates(), run.Stop?.Until, patcher.IsPaused) { ProspectsNotFound = run.NotFound };
+        // One writer per prospect across every drainer: the claims are held from the plan through the calls to the
+        // recording, bulk jobs included.
+        await using (run.Claims = await ClaimGate.OpenAsync(_claims, groups.Select(g => g.ProspectId), cancellationToken))
+        {
+            var held = await run.Claims.KeepHeldAsync(run, groups, cancellationToken);
+            foreach (var operation in _operations)
+            {
+                await operation.DeliverAsync(run, held, cancellationToken);
+            }
+        }
+
+        await _observer.BatchFinishedAsync(run.StartedAt, oldestUpdateAge, run.Counts, run.AudiencesWritten);
+        var result = new DeliveryBatchResult(run.Fates(), run.Stop?.Until, _connection.IsPaused) { ProspectsNotFound = run.NotFound };
         DeliveryLog.BatchDelivered(
-            logger, batch.Count, patched, run.Counted(Names.RequestsSent), result.CountDone(),
+            _logger, batch.Count, groups.Count, run.Counted(Names.RequestsSent), result.CountDone(),
             result.Count<MessageFate.Deferred>(), result.Count<MessageFate.RetryLater>(), result.Count<MessageFate.Paused>(),
             result.Count<MessageFate.Poisoned>());
         return result;
-    }
-
-    // One writer per prospect across every drainer: the batch's claims are held from the plan through the calls to the
-    // recording, bulk jobs included. Returns how many prospects were left for one PATCH each.
-    private async Task<int> WriteAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
-    {
-        await using var claimed = await ClaimGate.OpenAsync(claims, groups.Select(g => g.ProspectId), cancellationToken);
-        groups = await claimed.KeepHeldAsync(run, groups, cancellationToken);
-
-        // Plan (and write shared changes in bulk). While paused nothing is planned: the first PATCH below holds them all.
-        var pass = groups.Count == 0 || patcher.HoldsNow ? BulkPassResult.Empty : await planner.RunAsync(groups, run.StartedAt, cancellationToken);
-        groups = pass.ApplyTo(run, groups);
-        if (pass.StorageFailed && groups.Count > 0)
-        {
-            run.Stop = BatchStop.StorageFailed(time.GetUtcNow());
-        }
-
-        // Call: one PATCH per prospect left, each recorded as it is answered.
-        await using var purse = patcher.OpenPurse();
-        for (var i = 0; i < groups.Count; i++)
-        {
-            if (run.Stop is not null)
-            {
-                recorder.ApplyStop(run, groups[i]);
-            }
-            else if (await claimed.KeepsAsync(run, groups[i], cancellationToken))
-            {
-                await patcher.PatchAsync(run, groups[i], pass.Plans.GetValueOrDefault(groups[i].ProspectId), purse, groups.Count - i, cancellationToken);
-            }
-        }
-
-        return groups.Count;
     }
 }

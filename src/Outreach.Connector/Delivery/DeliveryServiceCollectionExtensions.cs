@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Budget;
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
@@ -61,10 +61,19 @@ public static class DeliveryServiceCollectionExtensions
         services.AddConnectorMetrics();
         services.TryAddSingleton<Monitoring.DeliveryActivityStore>();
         services.TryAddSingleton<IDeliveryObserver, DeliveryTelemetry>();
-        services.AddBulkWrites();
         services.TryAddSingleton<DeliveryRecorder>();
-        services.TryAddSingleton<Patching.FieldPatcher>();
-        services.TryAddSingleton<DeliveryEngine>();
+
+        // The operations, in the order each batch runs them (docs/architecture.md, "Add an Outreach operation").
+        services.AddSetFieldsOperation();
+        services.TryAddSingleton(sp => new DeliveryEngine(
+            sp.GetServices<IDeliveryOperation>(),
+            sp.GetRequiredService<DeliveryRecorder>(),
+            sp.GetRequiredService<Tokens.IConnectionState>(),
+            sp.GetRequiredService<IDeliveryObserver>(),
+            sp.GetRequiredService<IOptions<DeliveryOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DeliveryEngine>>(),
+            sp.GetRequiredService<ProspectClaimStore>()));
         return services;
     }
 

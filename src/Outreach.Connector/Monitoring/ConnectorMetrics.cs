@@ -7,7 +7,7 @@ using Outreach.Connector.Mapping;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using I = Outreach.Connector.Monitoring.ConnectorTelemetry.Instruments;
-using Bulk = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
+using Bulk = Outreach.Connector.Delivery.Operations.SetFields.BulkCounterNames;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Monitoring;

@@ -5,7 +5,7 @@ using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Mapping;
-using Bulk = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
+using Bulk = Outreach.Connector.Delivery.Operations.SetFields.BulkCounterNames;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
 namespace Outreach.Connector.Monitoring;

@@ -3,7 +3,7 @@ using Azure;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Budget;
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Tokens;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Budget;
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Claims;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
-using Outreach.Connector.Delivery.Patching;
 using Outreach.Connector.Delivery.Telemetry;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
@@ -60,17 +60,19 @@ internal sealed class DeliveryHarness
             ? new BulkWriteOptions { BulkWrites = BulkWriteMode.Off, ReadBeforeWrite = false, ResendUnchanged = true }
             : new BulkWriteOptions();
         var permits = new PermitTaker(Budget, options, Time);
+        var bulkClient = bulkOutreach ?? new Bulk.FakeBulkOutreach();
+        var bulk = Microsoft.Extensions.Options.Options.Create(bulkOptions);
+        var inFlight = new InFlightBulkWrites();
         var writer = new SharedChangeWriter(
-            bulkOutreach ?? new Bulk.FakeBulkOutreach(), Versions, new InFlightBulkWrites(), new BulkCallCost(),
-            new BulkWriteAvailability(Microsoft.Extensions.Options.Options.Create(bulkOptions), Time, NullLogger<BulkWriteAvailability>.Instance),
-            Microsoft.Extensions.Options.Options.Create(bulkOptions), Time, NullLogger<SharedChangeWriter>.Instance);
-        Planner = new BulkPass(
-            bulkOutreach ?? new Bulk.FakeBulkOutreach(), Versions, permits, writer, Microsoft.Extensions.Options.Options.Create(bulkOptions), options, Time,
-            NullLogger<BulkPass>.Instance);
-        var observer = new DeliveryTelemetry(Counters, Logger);
-        Recorder = new DeliveryRecorder(Versions, Ledger, Backoff, observer, options, Time, Logger.As<DeliveryRecorder>());
-        Patcher = new FieldPatcher(Outreach.Object, permits, Pause, Recorder, observer, options, Time, Logger.As<FieldPatcher>());
-        Engine = new DeliveryEngine(Planner, Patcher, Recorder, observer, options, Time, Logger);
+            bulkClient, Versions, inFlight, new BulkCallCost(),
+            new BulkWriteAvailability(bulk, Time, NullLogger<BulkWriteAvailability>.Instance), bulk, Time, NullLogger<SharedChangeWriter>.Instance);
+        Observer = new DeliveryTelemetry(Counters, Logger);
+        Recorder = new DeliveryRecorder(Versions, Ledger, Backoff, Observer, options, Time, Logger.As<DeliveryRecorder>());
+        Patcher = new FieldPatcher(Outreach.Object, permits, Pause, Recorder, Observer, options, Time, Logger.As<FieldPatcher>());
+        SetFields = new SetFieldsOperation(
+            new FieldPlanner(bulkClient, Versions, inFlight, bulk, NullLogger<FieldPlanner>.Instance), writer, Patcher, Recorder, permits, bulk, Time,
+            NullLogger<SetFieldsOperation>.Instance);
+        Engine = EngineWith(claims: null);
     }
 
     public const string ConnectionName = "default";
@@ -103,11 +105,14 @@ internal sealed class DeliveryHarness
 
     public DeliveryEngine Engine { get; }
 
-    /// <summary>The pass that plans every batch (and writes shared changes in bulk when a bulk fake was given).</summary>
-    public BulkPass Planner { get; }
+    /// <summary>The one operation: plans every batch, writes shared changes in bulk (when a bulk fake was given) and the rest one PATCH each.</summary>
+    internal SetFieldsOperation SetFields { get; }
 
     /// <summary>The PATCH step.</summary>
     public FieldPatcher Patcher { get; }
+
+    /// <summary>The telemetry the engine reports to.</summary>
+    public DeliveryTelemetry Observer { get; }
 
     /// <summary>The record step.</summary>
     public DeliveryRecorder Recorder { get; }
@@ -139,6 +144,10 @@ internal sealed class DeliveryHarness
     }
 
     public DeliveryHarness AnswerApplied() => Answer(_ => TestUpdates.Applied());
+
+    /// <summary>An engine on this harness's parts, with the given claim store.</summary>
+    public DeliveryEngine EngineWith(ProspectClaimStore? claims) =>
+        new([SetFields], Recorder, Pause, Observer, Microsoft.Extensions.Options.Options.Create(Options), Time, Logger, claims);
 
     public Task<DeliveryBatchResult> DeliverAsync(params DeliveryMessage[] messages) => Engine.DeliverAsync(messages, CancellationToken.None);
 

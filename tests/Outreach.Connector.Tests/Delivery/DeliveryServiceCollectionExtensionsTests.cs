@@ -40,7 +40,7 @@ public sealed class DeliveryServiceCollectionExtensionsTests(AzuriteFixture azur
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         Assert.NotNull(provider.GetRequiredService<DeliveryEngine>());
-        Assert.NotNull(provider.GetRequiredService<global::Outreach.Connector.Delivery.Bulk.BulkPass>());
+        Assert.IsType<global::Outreach.Connector.Delivery.Operations.SetFields.SetFieldsOperation>(Assert.Single(provider.GetServices<IDeliveryOperation>()));
         var options = provider.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         Assert.Equal((500, TimeSpan.FromMinutes(30), PacingMode.Burst), (options.RequestsPerWindow, options.Window, options.PacingMode));
         var grant = await provider.GetRequiredService<RequestBudget>().TryAcquireAsync(1000, CancellationToken.None);

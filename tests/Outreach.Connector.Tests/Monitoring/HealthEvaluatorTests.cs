@@ -1,6 +1,6 @@
 using Moq;
 using Outreach.Connector.Delivery;
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Monitoring;
 using Outreach.Connector.Tests.Delivery;
 using Outreach.Connector.Tests.Infrastructure;

@@ -19,6 +19,9 @@ internal sealed class ClaimGate : IAsyncDisposable
 
     private ClaimGate(ProspectClaimSet? claims) => _claims = claims;
 
+    /// <summary>No claims: every prospect may be written (no claim store, or a batch not opened yet).</summary>
+    public static ClaimGate None { get; } = new(null);
+
     /// <summary>Claims the batch's prospects (nothing when there is no claim store).</summary>
     public static async Task<ClaimGate> OpenAsync(ProspectClaimStore? store, IEnumerable<long> prospectIds, CancellationToken cancellationToken) =>
         new(store is null ? null : await store.ClaimAsync(prospectIds, cancellationToken));

@@ -1,7 +1,7 @@
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Telemetry;
@@ -37,6 +37,12 @@ public sealed class DeliveryRecorder(
         IReadOnlyDictionary<string, CoalescedField> recorded, CancellationToken cancellationToken)
     {
         await RecordVersionsAsync(group, before, recorded, cancellationToken);
+        Delivered(run, group, sent);
+    }
+
+    /// <summary>Outreach applied <paramref name="sent"/> and its versions are recorded: counts the write and delivers the group's messages.</summary>
+    internal void Delivered(BatchRun run, CoalescedUpdate group, IReadOnlyDictionary<string, CoalescedField> sent)
+    {
         run.Decide(group, (id, attempts) => new MessageFate.Delivered(id, attempts));
         run.Count(Names.Applied, 1);
         foreach (var (_, field) in sent)

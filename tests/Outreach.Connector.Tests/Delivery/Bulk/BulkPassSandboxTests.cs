@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Tests.Outreach;
 using Outreach.Testing;
 using static Outreach.Connector.Tests.Delivery.TestUpdates;
-using Names = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
+using Names = Outreach.Connector.Delivery.Operations.SetFields.BulkCounterNames;
 
 namespace Outreach.Connector.Tests.Delivery.Bulk;
 

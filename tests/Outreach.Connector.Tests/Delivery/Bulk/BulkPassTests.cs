@@ -1,5 +1,5 @@
 using Outreach.Connector.Delivery;
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Versions;
@@ -8,7 +8,7 @@ using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Updates;
 using Outreach.Testing;
 using static Outreach.Connector.Tests.Delivery.TestUpdates;
-using Names = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
+using Names = Outreach.Connector.Delivery.Operations.SetFields.BulkCounterNames;
 
 namespace Outreach.Connector.Tests.Delivery.Bulk;
 
@@ -61,11 +61,10 @@ public sealed class BulkPassTests(AzuriteFixture azurite)
             Message("a", Update(1, 1, ("firstName", Change("Ann", 1)), ("custom1", Change("realized", 1)))),
             Message("b", Update(2, 1, ("firstName", Change("Bob", 1)), ("custom1", Change("realized", 1)))));
 
-        // Too few alike for a bulk action, both go the PATCH path: the name Outreach holds travels with prospect 1 (not
-        // sent, recorded with the PATCH's write), and both plans carry what the pass read so the PATCH path reads nothing.
-        Assert.Equal(["firstName"], result.Plans[1].Unchanged.Keys);
-        Assert.Empty(result.Plans[2].Unchanged);
-        Assert.All(result.Plans.Values, p => Assert.NotNull(p.Known));
+        // Too few alike for a bulk action, both go their own PATCH: the name Outreach holds is left out of prospect 1's
+        // (to be recorded with the PATCH's write, which Outreach refused here, so nothing is recorded yet).
+        Assert.Equal(["custom1"], harness.Patched[1]);
+        Assert.Equal(["custom1", "firstName"], harness.Patched[2]);
         Assert.Empty(await harness.RecordedAsync(1));
         Assert.Empty(harness.Outreach.Submitted);
         Assert.Equal(1, result.Counts[Names.SkippedUnchanged]);

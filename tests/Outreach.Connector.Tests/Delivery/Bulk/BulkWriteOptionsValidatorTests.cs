@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Operations.SetFields;
 
 namespace Outreach.Connector.Tests.Delivery.Bulk;
 

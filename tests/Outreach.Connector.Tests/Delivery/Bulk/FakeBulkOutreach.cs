@@ -1,4 +1,4 @@
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
 

@@ -1,5 +1,5 @@
 using Outreach.Connector.Delivery;
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Updates;

@@ -20,8 +20,7 @@ public sealed class DeliveryEngineClaimTests(AzuriteFixture azurite)
             NullLogger<ProspectClaimStore>.Instance);
 
     private static DeliveryEngine EngineWithClaims(DeliveryHarness harness) =>
-        new(harness.Planner, harness.Patcher, harness.Recorder, new DeliveryTelemetry(harness.Counters, harness.Logger),
-            Microsoft.Extensions.Options.Options.Create(harness.Options), harness.Time, harness.Logger, Store(harness));
+        harness.EngineWith(Store(harness));
 
     [Fact]
     public async Task A_prospect_claimed_by_another_drainer_is_deferred_briefly_without_using_an_attempt_and_the_others_are_sent()

@@ -1,6 +1,6 @@
 
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>
 /// Settings for writing fewer requests than prospects: skip values Outreach already holds, read prospects before their

@@ -1,7 +1,7 @@
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>The Outreach calls the bulk path makes, as delivery needs them; an adapter maps them onto the Outreach clients.</summary>
 /// <remarks>

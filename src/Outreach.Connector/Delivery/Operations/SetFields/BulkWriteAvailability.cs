@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Tokens;
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>Why bulk writes are off for this connection, for health and the status page.</summary>
 /// <param name="Reason">What Outreach answered, e.g. <c>HTTP 403: missing scope batches.write</c>.</param>

@@ -1,7 +1,7 @@
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Updates;
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>A bulk action Outreach accepted and has not finished: the fields it writes, and the versions to record per prospect once it has.</summary>
 /// <param name="BatchId">Outreach's batch id, polled with <c>GET /batches/{id}</c>.</param>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>The bulk path's Outreach calls, made with the collection reader and the bulk-modify client.</summary>
 /// <remarks>

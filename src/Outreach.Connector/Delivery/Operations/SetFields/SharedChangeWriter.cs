@@ -3,13 +3,13 @@ using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
-using Names = Outreach.Connector.Delivery.Bulk.BulkCounterNames;
+using Names = Outreach.Connector.Delivery.Operations.SetFields.BulkCounterNames;
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>
 /// Writes the changes many prospects share with one <c>prospectsBulkModify</c> per chunk, and follows each job until
-/// Outreach says it finished: the bulk call of <see cref="BulkPass"/>, after it planned the batch.
+/// Outreach says it finished: the shared bulk call of <see cref="SetFieldsOperation"/>, after <see cref="FieldPlanner"/> planned the batch.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -56,7 +56,7 @@ public sealed partial class SharedChangeWriter(
     }
 
     /// <summary>Sends the chunks of <paramref name="plan"/> and polls the accepted jobs until they finish or the pass's time is up.</summary>
-    public async Task WriteAsync(BulkPassRun run, BulkPlan<ProspectPlan> plan, CancellationToken cancellationToken)
+    internal async Task WriteAsync(SetFieldsRun run, BulkPlan<ProspectPlan> plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(plan);
@@ -65,7 +65,7 @@ public sealed partial class SharedChangeWriter(
     }
 
     /// <summary>The prospects whose remaining change is shared by enough others, in chunks of one bulk action each; the others go one PATCH each.</summary>
-    public BulkPlan<ProspectPlan> Group(BulkPassRun run, IEnumerable<ProspectPlan> entries)
+    internal BulkPlan<ProspectPlan> Group(SetFieldsRun run, IEnumerable<ProspectPlan> entries)
     {
         ArgumentNullException.ThrowIfNull(run);
         return ChangeGrouping.Plan(
@@ -76,7 +76,7 @@ public sealed partial class SharedChangeWriter(
             _options.MinProspectsPerBulkCall);
     }
 
-    private async Task<List<(InFlightBulkJob Job, int Ids)>> SubmitAsync(BulkPassRun run, BulkPlan<ProspectPlan> plan, CancellationToken cancellationToken)
+    private async Task<List<(InFlightBulkJob Job, int Ids)>> SubmitAsync(SetFieldsRun run, BulkPlan<ProspectPlan> plan, CancellationToken cancellationToken)
     {
         var jobs = new List<(InFlightBulkJob, int)>();
         foreach (var chunk in plan.Chunks)
@@ -136,7 +136,7 @@ public sealed partial class SharedChangeWriter(
         return jobs;
     }
 
-    private async Task PollUntilFinishedAsync(BulkPassRun run, List<(InFlightBulkJob Job, int Ids)> jobs, CancellationToken cancellationToken)
+    private async Task PollUntilFinishedAsync(SetFieldsRun run, List<(InFlightBulkJob Job, int Ids)> jobs, CancellationToken cancellationToken)
     {
         var waiting = jobs.Select(j => j.Job).ToList();
         while (waiting.Count > 0 && run.MaySend)
@@ -174,7 +174,7 @@ public sealed partial class SharedChangeWriter(
     /// Jobs of earlier batches that did not finish in time: polls those due, and those holding up a prospect of this
     /// batch, so their prospects can move on.
     /// </summary>
-    public async Task FinishEarlierJobsAsync(BulkPassRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
+    internal async Task FinishEarlierJobsAsync(SetFieldsRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
     {
         var blocking = groups.Select(g => inFlight.Blocking(g.ProspectId, g.Fields.Keys)).OfType<InFlightBulkJob>();
         foreach (var job in inFlight.DueForPoll(time.GetUtcNow()).Concat(blocking).Distinct())
@@ -189,7 +189,7 @@ public sealed partial class SharedChangeWriter(
     }
 
     // Polls one job; true when it has finished (versions recorded for its items that succeeded) or was given up.
-    private async Task<bool> PollAsync(BulkPassRun run, InFlightBulkJob job, CancellationToken cancellationToken)
+    private async Task<bool> PollAsync(SetFieldsRun run, InFlightBulkJob job, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (now - job.SubmittedAt > AbandonAfter)
@@ -225,9 +225,9 @@ public sealed partial class SharedChangeWriter(
         var succeeded = job.Versions.Where(pair => !failed.Contains(pair.Key)).ToList();
         // A prospect of this batch was read (and maybe written) by this pass under its claim: its known versions save a
         // read. A prospect of an earlier batch is read first.
-        await Parallel.ForEachAsync(succeeded, BulkPassRun.Concurrently(cancellationToken), async (pair, ct) =>
+        await Parallel.ForEachAsync(succeeded, SetFieldsRun.Concurrently(cancellationToken), async (pair, ct) =>
         {
-            var entry = run.Entries.GetValueOrDefault(pair.Key);
+            var entry = run.Plans.GetValueOrDefault(pair.Key);
             var recorded = await versions.RecordAppliedAsync(pair.Key, pair.Value, entry?.Known, ct);
             if (entry is not null)
             {
@@ -238,7 +238,7 @@ public sealed partial class SharedChangeWriter(
         inFlight.Finish(job);
         foreach (var (prospectId, _) in succeeded)
         {
-            if (run.Entries.TryGetValue(prospectId, out var entry))
+            if (run.Plans.TryGetValue(prospectId, out var entry))
             {
                 // A prospect of this batch: everything it needed was in the job, so it is complete.
                 run.Written(entry);
@@ -253,7 +253,7 @@ public sealed partial class SharedChangeWriter(
 
     // The prospects of a finished job whose item failed. When they cannot be known, every prospect of the job counts
     // as failed: writing a value twice is harmless, recording a write that did not happen is not.
-    private async Task<IReadOnlySet<long>> ReadFailuresAsync(BulkPassRun run, InFlightBulkJob job, BulkJobProgress progress, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<long>> ReadFailuresAsync(SetFieldsRun run, InFlightBulkJob job, BulkJobProgress progress, CancellationToken cancellationToken)
     {
         var all = job.Versions.Keys.ToHashSet();
         if (progress.Failures == 0)

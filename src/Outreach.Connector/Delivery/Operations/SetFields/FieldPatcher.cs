@@ -9,7 +9,7 @@ using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
-namespace Outreach.Connector.Delivery.Patching;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>
 /// The per-prospect call of delivery: one PATCH with the fields a prospect's <see cref="ProspectPlan"/> still has to

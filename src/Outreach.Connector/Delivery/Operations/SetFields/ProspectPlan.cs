@@ -1,11 +1,11 @@
-using Outreach.Connector.Delivery.Bulk;
+using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Versions;
 
-namespace Outreach.Connector.Delivery;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>
-/// One prospect's plan for a batch, made once (<see cref="BulkPass"/> plans every prospect the batch holds): the fields
+/// One prospect's plan for a batch, made once (<see cref="FieldPlanner"/> plans every prospect the batch holds): the fields
 /// to send, the fields Outreach already has unchanged, and what is known of its stored versions. Whatever writes the
 /// prospect (a shared bulk action or its own PATCH) works from this plan and never reads or filters again.
 /// </summary>

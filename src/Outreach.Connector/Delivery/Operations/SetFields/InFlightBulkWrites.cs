@@ -1,6 +1,6 @@
 
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>
 /// The bulk jobs of this process that Outreach has not finished, and the (prospect, field) pairs they write.

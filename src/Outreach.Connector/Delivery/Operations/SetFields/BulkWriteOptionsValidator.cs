@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>Checks <see cref="BulkWriteOptions"/> at startup; each failure names the setting as typed in app settings.</summary>
 public sealed class BulkWriteOptionsValidator : IValidateOptions<BulkWriteOptions>

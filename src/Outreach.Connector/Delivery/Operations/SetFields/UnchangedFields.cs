@@ -3,7 +3,7 @@ using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Updates;
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>Finds the fields whose value Outreach already holds, so they are not sent again.</summary>
 /// <remarks>

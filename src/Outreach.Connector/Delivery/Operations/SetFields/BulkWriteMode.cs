@@ -1,6 +1,6 @@
 
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>Whether delivery writes status changes shared by many prospects with Outreach's bulk action (<c>Delivery__BulkWrites</c>).</summary>
 public enum BulkWriteMode

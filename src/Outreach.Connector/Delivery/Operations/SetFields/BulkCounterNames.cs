@@ -1,6 +1,6 @@
 using Outreach.Connector.Delivery.Counters;
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>Hourly counters of the bulk path, kept beside <see cref="DeliveryCounterNames"/> in the same table.</summary>
 public static class BulkCounterNames

@@ -1,6 +1,6 @@
 using Outreach.Connector.Outreach;
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>
 /// What one bulk action costs against Outreach's rate limit, learnt from its headers: one request until

@@ -1,6 +1,6 @@
 using Outreach.Connector.Updates;
 
-namespace Outreach.Connector.Delivery.Bulk;
+namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>Items whose remaining change is identical, written with one bulk action; at most the configured number of ids.</summary>
 /// <typeparam name="T">What the caller keeps per prospect (its coalesced update, its messages…).</typeparam>

@@ -1,0 +1,103 @@
+using Azure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Outcomes;
+using Names = Outreach.Connector.Delivery.Operations.SetFields.BulkCounterNames;
+
+namespace Outreach.Connector.Delivery.Operations.SetFields;
+
+/// <summary>
+/// The operation "set these fields on prospect N" (the audiences' <c>customN</c> statuses and mapped attributes), in
+/// delivery's three steps: <b>plan</b> each prospect once (<see cref="FieldPlanner"/>); <b>call</b> Outreach with one
+/// <c>prospectsBulkModify</c> per chunk of prospects that need the same change (<see cref="SharedChangeWriter"/>) and
+/// one PATCH for each prospect left (<see cref="FieldPatcher"/>); <b>record</b> versions, counts and fates
+/// (<see cref="DeliveryRecorder"/>).
+/// </summary>
+/// <remarks>
+/// Storage failures while planning or writing in bulk stop the batch: the prospects not finished retry later. A prospect
+/// with a field a bulk job is still writing waits for the job (deferred to its next poll), whatever happened before.
+/// </remarks>
+internal sealed partial class SetFieldsOperation(
+    FieldPlanner planner,
+    SharedChangeWriter writer,
+    FieldPatcher patcher,
+    DeliveryRecorder recorder,
+    PermitTaker permits,
+    IOptions<BulkWriteOptions> bulkOptions,
+    TimeProvider time,
+    ILogger<SetFieldsOperation> logger) : IDeliveryOperation
+{
+    private readonly BulkWriteOptions _options = bulkOptions.Value;
+
+    /// <inheritdoc />
+    public async Task DeliverAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
+    {
+        // While paused nothing is planned: the first PATCH below holds every message until the next probe.
+        var plans = groups.Count == 0 || patcher.HoldsNow
+            ? new Dictionary<long, ProspectPlan>()
+            : await PlanAndWriteSharedAsync(run, groups, cancellationToken);
+
+        // Call, for each prospect left: its own PATCH, recorded as it is answered.
+        await using var purse = patcher.OpenPurse();
+        var left = groups.Where(g => run.FateOf(g.Messages[0]) is null).ToList();
+        for (var i = 0; i < left.Count; i++)
+        {
+            if (run.Stop is not null)
+            {
+                recorder.ApplyStop(run, left[i]);
+            }
+            else if (await run.Claims.KeepsAsync(run, left[i], cancellationToken))
+            {
+                await patcher.PatchAsync(run, left[i], plans.GetValueOrDefault(left[i].ProspectId), purse, left.Count - i, cancellationToken);
+            }
+        }
+    }
+
+    // Plan, then the shared changes in bulk; returns the plans of the prospects left for their own PATCH.
+    private async Task<Dictionary<long, ProspectPlan>> PlanAndWriteSharedAsync(BatchRun batch, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
+    {
+        var run = new SetFieldsRun(batch, _options.MaxBulkWait, time.GetUtcNow(), permits, writer.Cost, recorder);
+        try
+        {
+            // Jobs of earlier batches first: what they finish is recorded before this batch's versions are read.
+            await writer.FinishEarlierJobsAsync(run, groups, cancellationToken);
+            var plans = await planner.PlanAsync(run, groups, cancellationToken);
+            if (run.MaySend && await writer.IsEnabledAsync(cancellationToken))
+            {
+                var shared = writer.Group(run, plans);
+
+                // A bulk job outlives this batch's claims, so what its prospects hold already is recorded before it is
+                // sent: an older export arriving while the job runs is then refused as stale, not written.
+                await planner.RecordUnchangedAsync(run, [.. shared.Chunks.SelectMany(c => c.Items)], cancellationToken);
+                await writer.WriteAsync(run, shared, cancellationToken);
+            }
+        }
+        catch (RequestFailedException ex)
+        {
+            // What the run knows of the store may be out of date: no plan is handed on, and the rest retries later.
+            LogStorageFailed(logger, ex);
+            batch.Stop = BatchStop.StorageFailed(time.GetUtcNow());
+            run.Plans.Clear();
+        }
+
+        // Whatever happened above, no prospect with a field in flight may be written now.
+        var now = time.GetUtcNow();
+        foreach (var group in groups)
+        {
+            if (!run.Completed.Contains(group) && writer.Blocking(group) is { } job)
+            {
+                var until = writer.RetryAfter(job, now);
+                batch.Decide(group, (id, attempts) => new MessageFate.Deferred(id, attempts - 1, until));
+                batch.Count(Counters.DeliveryCounterNames.Deferred, group.Messages.Count);
+                batch.Count(Names.InFlightDeferred, 1);
+            }
+        }
+
+        return run.Plans.Values.Where(p => !run.Completed.Contains(p.Group)).ToDictionary(p => p.Group.ProspectId);
+    }
+
+    [LoggerMessage(EventId = 3117, Level = LogLevel.Warning, Message = "Delivery state storage failed while planning or writing in bulk; the prospects not finished retry later")]
+    private static partial void LogStorageFailed(ILogger logger, Exception exception);
+}

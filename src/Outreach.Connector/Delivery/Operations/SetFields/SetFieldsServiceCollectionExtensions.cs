@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Outreach.Connector.Delivery.Operations.SetFields;
+
+/// <summary>Registers the operation that sets fields on existing prospects, and its state (one set per process, as the engine is).</summary>
+public static class SetFieldsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="SetFieldsOperation"/> (<see cref="FieldPlanner"/>, <see cref="SharedChangeWriter"/>,
+    /// <see cref="FieldPatcher"/>) as a delivery operation, with <see cref="BulkWriteOptions"/> bound to the
+    /// <c>Delivery</c> section and validated at start; bulk calls go through <see cref="OutreachBulkPathClient"/> (the
+    /// Outreach clients registered by <c>AddOutreachClient</c>) unless another <see cref="IBulkOutreachClient"/> is
+    /// registered first.
+    /// </summary>
+    public static IServiceCollection AddSetFieldsOperation(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<BulkWriteOptions>().BindConfiguration(BulkWriteOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BulkWriteOptions>, BulkWriteOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<InFlightBulkWrites>();
+        services.TryAddSingleton<BulkCallCost>();
+        services.TryAddSingleton<BulkWriteAvailability>();
+        services.TryAddSingleton<IBulkOutreachClient, OutreachBulkPathClient>();
+        services.TryAddSingleton<FieldPlanner>();
+        services.TryAddSingleton<SharedChangeWriter>();
+        services.TryAddSingleton<FieldPatcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryOperation, SetFieldsOperation>());
+        return services;
+    }
+}
