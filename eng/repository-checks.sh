@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks on the tracked files themselves, run first by eng/test.sh (fast, no build needed):
 # - no tracked file points outside the repository to the old shared notes (their facts live in docs/reference/);
-# - no two tracked paths differ only by case (Windows and macOS checkouts would merge them).
+# - no two tracked paths differ only by case (Windows and macOS checkouts would merge them);
+# - docs/architecture.md's trace of one profile matches the tree (eng/check-trace.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +27,6 @@ if [[ -n "$collisions" ]]; then
   done <<<"$collisions"
   exit 1
 fi
+
+# docs/architecture.md's trace of one profile names real files, each once, and says how many (eng/check-trace.sh).
+bash eng/check-trace.sh
