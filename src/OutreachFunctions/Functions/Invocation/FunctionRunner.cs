@@ -1,3 +1,4 @@
+using Outreach.Connector.Monitoring;
 using OutreachFunctions.Functions.Http;
 using OutreachFunctions.Functions.Protocol;
 
@@ -59,6 +60,16 @@ public sealed partial class FunctionRunner(ILoggerFactory loggers)
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The host gave up on the invocation (timeout, shutdown): it has failed it already, and nobody reads an answer.
+            return;
+        }
+        catch (Exception ex) when (DependencyRead.IsFailure(ex))
+        {
+            // Expected when storage, Key Vault or Outreach is down: no stack trace. An HTTP caller gets 503 with the
+            // reason and the invocation's Logs carry it (one entry); any other trigger fails, logged once below.
+            await FailAsync(context, function, new FunctionFailure(
+                FunctionFailureKind.DependencyUnavailable,
+                $"{function.Name} could not reach a service it depends on ({DependencyRead.Describe(ex)}); try again in a minute.",
+                invocationId), logger);
             return;
         }
         catch (Exception ex)
