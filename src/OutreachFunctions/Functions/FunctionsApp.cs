@@ -78,7 +78,7 @@ public static class FunctionsApp
         }
 
         replaceServices?.Invoke(services);
-        var settings = SettingsCheck.TakeOver(services, registrationProblems);
+        var settings = SettingsCheck.TakeOver(services, registrationProblems, ConnectorMode.Functions);
         var app = builder.Build();
         settings.Run(app.Services);
         // Routing first, so the settings check knows which function an invocation is for before its services are built.

@@ -57,7 +57,7 @@ public static class StandaloneApp
         // options group that fails, and a missing storage setting would only fail when first resolved.
         var settings = SettingsCheck.TakeOver(services, ConnectorStorage.MissingSetting(configuration) is { } missing
             ? [SettingsProblems.FromMessage(missing)]
-            : []);
+            : [], ConnectorMode.Standalone);
         var app = builder.Build();
         settings.Run(app.Services);
         if (settings.IsMisconfigured)
