@@ -12,7 +12,8 @@ namespace Outreach.Connector.Monitoring;
 
 /// <summary>
 /// Decides whether the connector is healthy or degraded, and why: the connection needs (re-)authorization, Outreach's rate
-/// limit paused sending, too many updates failed in the last hour, updates wait too long, or Outreach refused bulk writes.
+/// limit paused sending, too many updates failed in the last hour, updates wait too long, Outreach refused bulk writes, or
+/// a setting is not one the connector knows (<see cref="SettingsWarnings"/>).
 /// </summary>
 /// <remarks>
 /// "The last hour" is the current and the previous clock hour of the hourly counters (between 60 and 120 minutes), so
@@ -25,7 +26,8 @@ public sealed class HealthEvaluator(
     DeliveryActivityStore activity,
     IOptions<MonitoringOptions> options,
     TimeProvider time,
-    BulkWriteAvailability? bulkWrites = null)
+    BulkWriteAvailability? bulkWrites = null,
+    SettingsWarnings? settingsWarnings = null)
 {
     private readonly MonitoringOptions _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
 
@@ -35,6 +37,7 @@ public sealed class HealthEvaluator(
         var now = time.GetUtcNow();
         var reasons = new List<HealthReason>();
         await CheckConnectionAsync(reasons, cancellationToken);
+        reasons.AddRange(settingsWarnings?.Reasons ?? []);
         if (bulkWrites?.Off is { } off)
         {
             // Delivery goes on one PATCH per prospect, at a fraction of the throughput: worth a person's attention.

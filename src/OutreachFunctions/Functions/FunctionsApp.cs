@@ -81,6 +81,7 @@ public static class FunctionsApp
         var settings = SettingsCheck.TakeOver(services, registrationProblems, ConnectorMode.Functions);
         var app = builder.Build();
         settings.Run(app.Services);
+        UnknownSettings.LogAtStart(app.Services);
         // Routing first, so the settings check knows which function an invocation is for before its services are built.
         app.UseRouting();
         app.UseMisconfiguredAnswers();

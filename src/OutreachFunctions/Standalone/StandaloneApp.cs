@@ -60,6 +60,7 @@ public static class StandaloneApp
             : [], ConnectorMode.Standalone);
         var app = builder.Build();
         settings.Run(app.Services);
+        UnknownSettings.LogAtStart(app.Services);
         if (settings.IsMisconfigured)
         {
             throw new SettingsRefusedException(settings.Problems);
