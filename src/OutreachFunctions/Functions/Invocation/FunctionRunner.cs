@@ -11,8 +11,9 @@ namespace OutreachFunctions.Functions.Invocation;
 /// (<see cref="Misconfigured.MisconfiguredAnswers"/>, which answers each function as this failure policy does).
 /// </summary>
 /// <remarks>
-/// <para>Failure policy: an unreadable envelope, an exception or a <see cref="FunctionOutcome.Failed"/> fails the
-/// invocation. For an HTTP-triggered function that means the host still gets 200 and the caller gets the function's
+/// <para>Failure policy: a dependency that is down or slow (<see cref="DependencyRead.IsFailure"/>) is not a bug: an
+/// HTTP caller gets 503 <c>dependency_unavailable</c> with the reason (one Logs line, no stack trace). An unreadable
+/// envelope, any other exception or a <see cref="FunctionOutcome.Failed"/> fails the invocation. For an HTTP-triggered function that means the host still gets 200 and the caller gets the function's
 /// failure response (a 500 naming the invocation id), so the caller reads why; for any other trigger the host gets 500,
 /// so Service Bus redelivers the batch and a timer runs again. When the host gave up on the invocation (timeout,
 /// shutdown) nothing is answered: the host already failed it.</para>
