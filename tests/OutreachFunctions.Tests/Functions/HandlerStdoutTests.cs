@@ -69,7 +69,20 @@ public sealed class HandlerStdoutTests(AzuriteFixture azurite, ITestOutputHelper
         Assert.DoesNotContain(measured.Lines, line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 
-    private async Task<Measurement> MeasureAsync(string function, string envelope, bool reachableStorage)
+    [Fact]
+    public async Task Misconfigured_ingest_prints_at_most_two_lines_per_invocation()
+    {
+        var measured = await MeasureAsync(
+            IngestFunction.Name,
+            Golden.Read("Ingest", "single-profile.request.json"),
+            reachableStorage: true,
+            new Dictionary<string, string?> { ["Tokens:KeepAliveAge"] = "00:00:30", ["Delivery:MaxAttempts"] = "0" });
+
+        Assert.Equal(503, measured.ResponseStatus);
+        Assert.True(measured.LinesPerInvocation <= 2, measured.Describe());
+    }
+
+    private async Task<Measurement> MeasureAsync(string function, string envelope, bool reachableStorage, IDictionary<string, string?>? extra = null)
     {
         var appRoot = Directory.CreateTempSubdirectory("approot-");
         var tokens = Directory.CreateTempSubdirectory("tokens-");
@@ -111,6 +124,11 @@ public sealed class HandlerStdoutTests(AzuriteFixture azurite, ITestOutputHelper
             ["Outreach:ClientSecret"] = "test-secret",
             ["Outreach:RedirectUri"] = "https://func-test.azurewebsites.net/api/oauth/callback",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
