@@ -66,7 +66,7 @@ public static class StandaloneApp
             throw new SettingsRefusedException(settings.Problems);
         }
 
-        app.UseExceptionHandler(errors => errors.Run(UnexpectedErrorResponse.WriteAsync));
+        app.UseExceptionHandler(UnexpectedErrorResponse.Options());
         app.UseJsonErrorPages();
         app.MapGet("/", () => Results.Text("Outreach connector (standalone)"));
         app.MapIngest();
