@@ -7,7 +7,13 @@ using OutreachFunctions.Standalone;
 // One binary, two ways to run (docs/architecture.md): under the Azure Functions host as a custom handler, or as the
 // whole pipeline on one machine. The host sets FUNCTIONS_CUSTOMHANDLER_PORT (older hosts FUNCTIONS_HTTPWORKER_PORT);
 // Connector:Mode can force either.
-var builder = WebApplication.CreateBuilder(args);
+// Under the host the working directory is the app root, not the handler's folder: the content root (appsettings.json)
+// is the handler's own folder then (HandlerContentRoot).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = HandlerContentRoot.For(args, Environment.GetEnvironmentVariable),
+});
 if (ReplayCommand.IsReplay(args))
 {
     // `OutreachFunctions replay …`: re-queue failed updates from the failure ledger, with the app's own settings.

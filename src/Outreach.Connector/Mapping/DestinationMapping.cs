@@ -42,4 +42,11 @@ public sealed class DestinationMapping
 
     /// <summary>The text written to <c>customN</c> for each audience status.</summary>
     public StatusValues StatusValues { get; set; } = new();
+
+    /// <summary>
+    /// Keys of the file or of the <c>Mapping</c> settings that are not mapping keys (a misspelling, or a key of a newer
+    /// version), each as a sentence naming the nearest known key; filled while loading, reported by the validator.
+    /// Internal, so the configuration binder never binds it.
+    /// </summary>
+    internal List<string> KeyProblems { get; } = [];
 }

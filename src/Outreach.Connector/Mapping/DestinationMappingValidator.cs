@@ -20,7 +20,7 @@ public sealed class DestinationMappingValidator : IValidateOptions<DestinationMa
     public static IReadOnlyList<string> Problems(DestinationMapping mapping)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        var problems = new List<string>();
+        var problems = new List<string>(mapping.KeyProblems);
         IdentityProblems.Check(mapping, problems);
 
         if (mapping.Audiences.Count == 0 && mapping.Attributes.Count == 0)

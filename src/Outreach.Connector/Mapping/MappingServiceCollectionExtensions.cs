@@ -44,6 +44,13 @@ public static class MappingServiceCollectionExtensions
         }
 
         section.Bind(mapping);
+        foreach (var unknown in ConfigurationKeys.Of(typeof(DestinationMapping)).With("File").Find(section))
+        {
+            var typed = unknown.Path.Replace(":", "__", StringComparison.Ordinal);
+            mapping.KeyProblems.Add(unknown.Nearest is { } nearest
+                ? $"`{typed}` is not a mapping setting; did you mean `{nearest.Replace(":", "__", StringComparison.Ordinal)}`?"
+                : $"`{typed}` is not a mapping setting; the mapping settings are {string.Join(", ", ConfigurationKeys.Of(typeof(DestinationMapping)).With("File").Names.Select(n => "Mapping__" + n))}.");
+        }
     }
 
     /// <summary>Reads a mapping JSON file (the shape of samples/mapping.json) into <paramref name="mapping"/>.</summary>
@@ -60,11 +67,43 @@ public static class MappingServiceCollectionExtensions
         {
             var configuration = new ConfigurationBuilder().AddJsonFile(path, optional: false).Build();
             configuration.Bind(mapping);
+            var keys = ConfigurationKeys.Of(typeof(DestinationMapping));
+            foreach (var unknown in keys.Find(configuration))
+            {
+                // In the file's own words: "identityNamspace", "audiences[0].mappingID".
+                var typed = InFileSpelling(unknown.Path, camelCase: false);
+                mapping.KeyProblems.Add(unknown.Nearest is { } nearest
+                    ? $"`{typed}` is not a mapping key; did you mean `{InFileSpelling(nearest, camelCase: char.IsLower(typed[typed.LastIndexOf('.') + 1]))}`? (mapping file {Path.GetFileName(path)})"
+                    : $"`{typed}` is not a mapping key (mapping file {Path.GetFileName(path)}); the keys are {string.Join(", ", keys.Names.Select(n => InFileSpelling(n, camelCase: true)))}.");
+            }
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException or JsonException or InvalidOperationException)
         {
             throw new InvalidMappingException($"The mapping file '{path}' is not valid: {ex.Message}", ex);
         }
+    }
+
+    // A configuration path as the JSON file spells it: audiences:0:MappingId → audiences[0].mappingId (camelCase asked for).
+    private static string InFileSpelling(string path, bool camelCase)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var part in path.Split(':'))
+        {
+            if (part.All(char.IsAsciiDigit))
+            {
+                text.Append('[').Append(part).Append(']');
+                continue;
+            }
+
+            if (text.Length > 0)
+            {
+                text.Append('.');
+            }
+
+            text.Append(camelCase && part.Length > 0 ? char.ToLowerInvariant(part[0]) + part[1..] : part);
+        }
+
+        return text.ToString();
     }
 
     private static string Resolve(string file)

@@ -42,14 +42,38 @@ public sealed class ConnectorStatusService(
         ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hours, 168);
         var now = time.GetUtcNow();
-        var hourly = await counters.ReadLastHoursAsync(hours, cancellationToken);
-        var entries = new List<FailureLedgerEntry>();
-        await foreach (var entry in ledger.QueryAsync(new FailureQuery(From: hourly[0].Hour, MaxResults: MaxLedgerEntriesRead), cancellationToken))
+        var currentHour = new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, now.UtcDateTime.Day, now.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
+        var firstHour = currentHour.AddHours(-(hours - 1));
+
+        // Each section is read on its own, within its budget: a source that fails or is slow leaves its section empty
+        // and named in Errors, and the rest still shows (the page helps most exactly when something is broken).
+        var hourlyRead = SectionAsync("runs", "The hourly counters table", token => counters.ReadLastHoursAsync(hours, token), cancellationToken);
+        var ledgerRead = SectionAsync("failures", "The failure ledger", async token =>
         {
-            entries.Add(entry);
+            var read = new List<FailureLedgerEntry>();
+            await foreach (var entry in ledger.QueryAsync(new FailureQuery(From: firstHour, MaxResults: MaxLedgerEntriesRead), token))
+            {
+                read.Add(entry);
+            }
+
+            return read;
+        }, cancellationToken);
+        var activityRead = SectionAsync("delivery", "The delivery activity table", activity.ReadAsync, cancellationToken);
+        var healthRead = health.EvaluateAsync(cancellationToken);
+        await Task.WhenAll(hourlyRead, ledgerRead, activityRead, healthRead);
+
+        var errors = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (section, error) in new[] { hourlyRead.Result.Failure, ledgerRead.Result.Failure, activityRead.Result.Failure })
+        {
+            if (error is not null)
+            {
+                errors[section] = error;
+            }
         }
 
-        var delivery = await activity.ReadAsync(cancellationToken);
+        var hourly = hourlyRead.Result.Value ?? [.. Enumerable.Range(0, hours).Select(i => new HourlyCounters(firstHour.AddHours(i), new Dictionary<string, long>()))];
+        var entries = ledgerRead.Result.Value ?? [];
+        var delivery = activityRead.Result.Value ?? new DeliveryActivity(null, null, new Dictionary<string, DateTimeOffset>());
         var runs = hourly.Select((hour, i) => Run(
             hour.Hour.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture),
             hour.Hour,
@@ -71,12 +95,29 @@ public sealed class ConnectorStatusService(
             now,
             deliveryOptions.Value.ConnectionName,
             dryRunOptions?.Value.DryRun ?? false,
-            await health.EvaluateAsync(cancellationToken),
+            await healthRead,
             new DeliveryState(delivery.LastBatchAt, delivery.QueueLag?.TotalSeconds),
             totals,
             runs,
             Audiences(sums, entries, delivery),
-            refusals?.Snapshot());
+            refusals?.Snapshot())
+        {
+            Errors = errors.Count == 0 ? null : errors,
+        };
+    }
+
+    private async Task<(T? Value, (string Section, string? Error) Failure)> SectionAsync<T>(
+        string section, string source, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return (await DependencyRead.WithinAsync(source, DependencyRead.SectionBudget, read, cancellationToken), (section, null));
+        }
+        catch (Exception ex) when (DependencyRead.IsFailure(ex))
+        {
+            return (null, (section, ex is TimeoutException ? ex.Message : $"{source} could not be read ({DependencyRead.Describe(ex)})."));
+        }
     }
 
     private RunReport Run(string runId, DateTimeOffset start, DateTimeOffset end, string status, IReadOnlyDictionary<string, long> c, IEnumerable<FailureLedgerEntry> entries)

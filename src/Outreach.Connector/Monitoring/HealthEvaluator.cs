@@ -12,7 +12,8 @@ namespace Outreach.Connector.Monitoring;
 
 /// <summary>
 /// Decides whether the connector is healthy or degraded, and why: the connection needs (re-)authorization, Outreach's rate
-/// limit paused sending, too many updates failed in the last hour, updates wait too long, or Outreach refused bulk writes.
+/// limit paused sending, too many updates failed in the last hour, updates wait too long, Outreach refused bulk writes, or
+/// a setting is not one the connector knows (<see cref="SettingsWarnings"/>).
 /// </summary>
 /// <remarks>
 /// "The last hour" is the current and the previous clock hour of the hourly counters (between 60 and 120 minutes), so
@@ -25,7 +26,8 @@ public sealed class HealthEvaluator(
     DeliveryActivityStore activity,
     IOptions<MonitoringOptions> options,
     TimeProvider time,
-    BulkWriteAvailability? bulkWrites = null)
+    BulkWriteAvailability? bulkWrites = null,
+    SettingsWarnings? settingsWarnings = null)
 {
     private readonly MonitoringOptions _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
 
@@ -35,6 +37,7 @@ public sealed class HealthEvaluator(
         var now = time.GetUtcNow();
         var reasons = new List<HealthReason>();
         await CheckConnectionAsync(reasons, cancellationToken);
+        reasons.AddRange(settingsWarnings?.Reasons ?? []);
         if (bulkWrites?.Off is { } off)
         {
             // Delivery goes on one PATCH per prospect, at a fraction of the throughput: worth a person's attention.
@@ -43,7 +46,13 @@ public sealed class HealthEvaluator(
 
         try
         {
-            var status = await budget.ReadStatusAsync(cancellationToken);
+            // One budget for the storage reads together (DependencyRead.SectionBudget), so a probe gets its answer in
+            // seconds when storage is down or slow rather than after the SDK's retries.
+            var (status, hours, delivery) = await DependencyRead.WithinAsync(
+                "The connector's Table storage",
+                DependencyRead.SectionBudget,
+                async token => (await budget.ReadStatusAsync(token), await counters.ReadLastHoursAsync(2, token), await activity.ReadAsync(token)),
+                cancellationToken);
             if (status.BlockedUntil is { } blocked && blocked > now)
             {
                 reasons.Add(new HealthReason(
@@ -52,9 +61,7 @@ public sealed class HealthEvaluator(
                     blocked));
             }
 
-            var hours = await counters.ReadLastHoursAsync(2, cancellationToken);
             CheckFailureRate(reasons, hours);
-            var delivery = await activity.ReadAsync(cancellationToken);
             if (delivery.QueueLag is { } lag && lag > _options.QueueLagThreshold && delivery.LastBatchAt is { } at && now - at < TimeSpan.FromHours(1))
             {
                 reasons.Add(new HealthReason(
@@ -70,6 +77,11 @@ public sealed class HealthEvaluator(
         {
             reasons.Add(new HealthReason("storage_unavailable", $"The connector's Table storage could not be read ({ex.Status} {ex.ErrorCode})."));
         }
+        catch (Exception ex) when (DependencyRead.IsFailure(ex))
+        {
+            // E.g. the SDK's retries spent on 5xx answers (an AggregateException of them).
+            reasons.Add(new HealthReason("storage_unavailable", $"The connector's Table storage could not be read ({DependencyRead.Describe(ex)})."));
+        }
 
         return new HealthReport(reasons.Count == 0 ? HealthReport.Healthy : HealthReport.Degraded, reasons, now);
     }
@@ -79,7 +91,7 @@ public sealed class HealthEvaluator(
         // The shared state every instance reads: the token store's status, then this instance's hold after a refusal.
         try
         {
-            var report = await connection.GetStatusAsync(cancellationToken);
+            var report = await DependencyRead.WithinAsync("The token store", DependencyRead.SectionBudget, connection.GetStatusAsync, cancellationToken);
             switch (report.Status)
             {
                 case ConnectionStatus.NotConnected:
@@ -97,7 +109,7 @@ public sealed class HealthEvaluator(
             reasons.Add(new HealthReason(StorageFailure.UnreachableCode, $"The token store could not be reached ({StorageFailure.Describe(ex)})."));
             return;
         }
-        catch (Exception ex) when (ex is RequestFailedException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is RequestFailedException or IOException or InvalidOperationException || DependencyRead.IsFailure(ex))
         {
             reasons.Add(new HealthReason("storage_unavailable", $"The token store could not be read ({ex.GetType().Name})."));
             return;

@@ -19,7 +19,14 @@ public sealed record ConnectorStatus(
     RunReport Totals,
     IReadOnlyList<RunReport> Runs,
     IReadOnlyList<AudienceActivation> Audiences,
-    IngestRefusalSummary? Refusals = null);
+    IngestRefusalSummary? Refusals = null)
+{
+    /// <summary>
+    /// The sections whose source could not be read within its budget (<c>runs</c>, <c>failures</c>, <c>delivery</c>) and
+    /// why; such a section shows as empty. Null when every source answered.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Errors { get; init; }
+}
 
 /// <summary>Delivery's last batch.</summary>
 /// <param name="LastBatchAt">When delivery last worked on a batch (null: never).</param>

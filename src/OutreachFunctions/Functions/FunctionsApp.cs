@@ -1,5 +1,5 @@
 using System.Net;
-using Microsoft.Extensions.Logging.Console;
+using Outreach.Connector.Ingest;
 using Outreach.Connector.Queueing;
 using Outreach.Connector.Queueing.ServiceBus;
 using Outreach.Connector.Storage;
@@ -49,8 +49,14 @@ public static class FunctionsApp
             kestrel.AddServerHeader = false;
         });
 
-        // One line per log entry: the host copies the handler's stdout into its own log (functions-host.md §12).
-        builder.Services.Configure<SimpleConsoleFormatterOptions>(console => console.SingleLine = true);
+        // One line per log entry, level and category on it: the host turns every stdout line into an entry of its own
+        // (functions-host.md §12). Stack traces only when the log level asks for Debug.
+        var stackTraces = configuration.GetValue<LogLevel?>("Logging:LogLevel:Default") is LogLevel.Debug or LogLevel.Trace;
+        builder.Logging.AddConsole(console => console.FormatterName = OneLineConsoleFormatter.Name);
+        builder.Logging.AddConsoleFormatter<OneLineConsoleFormatter, OneLineConsoleFormatterOptions>(options => options.StackTraces |= stackTraces);
+        // Ingest's summary ("AEP export: n accepted, …") is the invocation's Logs line under the host; printed as well, it
+        // would be the same event twice in the host's log. Its warnings still print.
+        builder.Logging.AddFilter(typeof(IngestService).FullName, LogLevel.Warning);
 
         var services = builder.Services;
         services.AddSingleton<FunctionRunner>();
@@ -72,9 +78,10 @@ public static class FunctionsApp
         }
 
         replaceServices?.Invoke(services);
-        var settings = SettingsCheck.TakeOver(services, registrationProblems);
+        var settings = SettingsCheck.TakeOver(services, registrationProblems, ConnectorMode.Functions);
         var app = builder.Build();
         settings.Run(app.Services);
+        UnknownSettings.LogAtStart(app.Services);
         // Routing first, so the settings check knows which function an invocation is for before its services are built.
         app.UseRouting();
         app.UseMisconfiguredAnswers();

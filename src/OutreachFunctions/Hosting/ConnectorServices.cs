@@ -56,6 +56,9 @@ public static class ConnectorServices
         services.AddEmailResolution(configuration);
         services.AddSingleton<StatusReport>();
 
+        // Settings under the connector's sections that nothing binds: a warning at start and a health reason.
+        services.AddSingleton(UnknownSettings.Warnings(configuration));
+
         // Telemetry (Application Insights when configured, else the console) and monitoring (run reports, activation
         // view, health, replay, dry run); monitoring wraps the Outreach client in dry-run mode, so it comes last.
         services.AddConnectorTelemetry(configuration);

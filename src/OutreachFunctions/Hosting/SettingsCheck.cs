@@ -14,11 +14,13 @@ public sealed class SettingsCheck
 {
     private readonly List<ServiceDescriptor> _validators;
     private readonly List<SettingsProblem> _registrationProblems;
+    private readonly ConnectorMode _runtime;
 
-    private SettingsCheck(List<ServiceDescriptor> validators, List<SettingsProblem> registrationProblems)
+    private SettingsCheck(List<ServiceDescriptor> validators, List<SettingsProblem> registrationProblems, ConnectorMode runtime)
     {
         _validators = validators;
         _registrationProblems = registrationProblems;
+        _runtime = runtime;
     }
 
     /// <summary>The settings to fix; empty when the settings are valid.</summary>
@@ -33,7 +35,8 @@ public sealed class SettingsCheck
     /// </summary>
     /// <param name="services">The app's services, fully registered.</param>
     /// <param name="registrationProblems">Settings found invalid while registering (before any options exist).</param>
-    public static SettingsCheck TakeOver(IServiceCollection services, IEnumerable<SettingsProblem> registrationProblems)
+    /// <param name="runtime">The runtime checked: a problem in a setting only the other runtime reads is left out (<see cref="RuntimeSettings"/>).</param>
+    public static SettingsCheck TakeOver(IServiceCollection services, IEnumerable<SettingsProblem> registrationProblems, ConnectorMode runtime)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(registrationProblems);
@@ -43,7 +46,7 @@ public sealed class SettingsCheck
             services.Remove(validator);
         }
 
-        var check = new SettingsCheck(validators, [.. registrationProblems]);
+        var check = new SettingsCheck(validators, [.. registrationProblems], runtime);
         services.AddSingleton(check);
         return check;
     }
@@ -65,7 +68,8 @@ public sealed class SettingsCheck
             }
         }
 
-        Problems = problems;
+        // E.g. Delivery__BatchSize=0 under the Functions host, where host.json's batch size applies: not this runtime's.
+        Problems = [.. problems.Where(problem => RuntimeSettings.AppliesTo(problem.Setting, _runtime))];
     }
 
     private static IStartupValidator Create(IServiceProvider services, ServiceDescriptor descriptor) =>

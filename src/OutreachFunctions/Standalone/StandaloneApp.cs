@@ -57,15 +57,16 @@ public static class StandaloneApp
         // options group that fails, and a missing storage setting would only fail when first resolved.
         var settings = SettingsCheck.TakeOver(services, ConnectorStorage.MissingSetting(configuration) is { } missing
             ? [SettingsProblems.FromMessage(missing)]
-            : []);
+            : [], ConnectorMode.Standalone);
         var app = builder.Build();
         settings.Run(app.Services);
+        UnknownSettings.LogAtStart(app.Services);
         if (settings.IsMisconfigured)
         {
             throw new SettingsRefusedException(settings.Problems);
         }
 
-        app.UseExceptionHandler(errors => errors.Run(UnexpectedErrorResponse.WriteAsync));
+        app.UseExceptionHandler(UnexpectedErrorResponse.Options());
         app.UseJsonErrorPages();
         app.MapGet("/", () => Results.Text("Outreach connector (standalone)"));
         app.MapIngest();

@@ -172,6 +172,75 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
         }
     }
 
+    [Fact]
+    public async Task Packaged_handler_started_in_the_app_root_reads_its_own_appsettings_and_prints_one_line_per_entry()
+    {
+        var port = LoopbackPort.GetFree();
+        var start = new ProcessStartInfo(Path.Combine(PackagedApp.Folder, DefaultExecutablePath()))
+        {
+            // The app root, as the host starts it; no log level set, so handler/appsettings.json decides.
+            WorkingDirectory = PackagedApp.Folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            Environment =
+            {
+                [HandlerPort.SettingName] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
+                ["Mapping__File"] = "mapping.json",
+                ["Delivery__QueueName"] = "prospect-updates",
+                ["ServiceBusConnection"] = $"Endpoint=sb://127.0.0.1:{LoopbackPort.GetFree()};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;",
+                ["ConnectorStorage__accountName"] = "sttest",
+                ["Tokens__Store"] = "KeyVault",
+                ["Tokens__KeyVaultUri"] = "https://kv-test.vault.azure.net/",
+                ["Outreach__ClientId"] = "test-client",
+                ["Outreach__ClientSecret"] = "test-secret",
+                ["Outreach__RedirectUri"] = "https://func-test.azurewebsites.net/api/oauth/callback",
+            },
+        };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Logging__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        using var process = Process.Start(start)!;
+        var log = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var ready = await PollLikeTheHostAsync(client, process, log);
+            for (var i = 0; i < 3; i++)
+            {
+                using var content = new StringContent(Golden.Read("Ingest", "single-profile.request.json"), Encoding.UTF8, "application/json");
+                using var response = await client.PostAsync("/" + IngestFunction.Name, content);
+                Assert.Equal(503, (await HostAnswer.ReadAsync(response)).ResponseStatus);
+            }
+        }
+        finally
+        {
+            // SIGTERM, as the host stops its worker: the handler flushes its log and exits.
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(guard.Token);
+            process.WaitForExit();
+        }
+
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        output.WriteLine(string.Join('\n', lines));
+        Assert.Contains(lines, line => line.Contains("Content root path: " + Path.Combine(PackagedApp.Folder, "handler"), StringComparison.Ordinal));
+        // handler/appsettings.json keeps ASP.NET Core's per-request lines out; every entry is one line with its level.
+        Assert.DoesNotContain(lines, line => line.Contains("Microsoft.AspNetCore.Routing", StringComparison.Ordinal));
+        Assert.All(lines, line => Assert.Matches("^(trce|dbug|info|warn|fail|crit): [A-Za-z0-9_.]+\\[-?[0-9]+\\] ", line));
+    }
+
     // The host polls GET / every 25 ms and takes any answer as ready (docs/reference/functions-host.md §1); it gives up after its
     // initialization timeout. The 60 s bound here only keeps a broken build from hanging the run.
     private static async Task<HttpResponseMessage> PollLikeTheHostAsync(HttpClient client, Process process, StringBuilder log)

@@ -1,5 +1,4 @@
-using Azure;
-using Azure.Identity;
+using Outreach.Connector.Monitoring;
 using Outreach.Connector.Tokens;
 using OutreachFunctions.Functions.Http;
 using OutreachFunctions.Functions.Invocation;
@@ -38,12 +37,16 @@ public static class ConnectFunction
         AuthorizationStart start;
         try
         {
-            start = await flow.StartAsync(cancellationToken);
+            // Storing the single-use state is one Table storage write: a browser waits at most DependencyRead.InteractiveBudget.
+            start = await DependencyRead.WithinAsync("The OAuth state table", DependencyRead.InteractiveBudget, flow.StartAsync, cancellationToken);
         }
-        catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException)
+        catch (Exception ex) when (DependencyRead.IsFailure(ex))
         {
-            // The state store (Table storage) is unavailable: nothing was started.
-            return HttpFunction.Text(StatusCodes.Status503ServiceUnavailable, "The connector could not start the sign-in (its storage is unavailable). Try again in a minute.");
+            // The state store (Table storage) is unavailable or slow: nothing was started.
+            return HttpFunction.JsonError(
+                StatusCodes.Status503ServiceUnavailable,
+                HttpFunction.DependencyUnavailableCode,
+                $"The connector could not start the sign-in: its storage is unavailable ({DependencyRead.Describe(ex)}). Try again in a minute.");
         }
 
         var headers = new Dictionary<string, string>(HttpFunction.NoStoreHeaders, StringComparer.OrdinalIgnoreCase)

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Protocol;
 
@@ -17,6 +20,9 @@ public static class HttpFunction
     /// <summary>The <c>http</c> output binding of every HTTP function.</summary>
     public const string ResponseBinding = "res";
 
+    /// <summary>The error code of a 503 answered because a dependency is down or slow.</summary>
+    public const string DependencyUnavailableCode = "dependency_unavailable";
+
     /// <summary>Headers every page or document of these functions carries: nothing cached, sniffed, framed or referred.</summary>
     public static IReadOnlyDictionary<string, string> NoStoreHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -28,10 +34,36 @@ public static class HttpFunction
     /// <summary>A plain-text response with <see cref="NoStoreHeaders"/>.</summary>
     public static HttpOutput Text(int statusCode, string text) => new(statusCode, text, "text/plain; charset=utf-8", NoStoreHeaders);
 
-    /// <summary>The caller's answer to a failed invocation: a plain-text 500 that names the invocation id, never the cause.</summary>
+    /// <summary>A JSON error answer, <c>{"error":{"code","message"}}</c>, with <see cref="NoStoreHeaders"/>.</summary>
+    public static HttpOutput JsonError(int statusCode, string code, string message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("error");
+            writer.WriteString("code", code);
+            writer.WriteString("message", message);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return new HttpOutput(statusCode, Encoding.UTF8.GetString(buffer.WrittenSpan), "application/json; charset=utf-8", NoStoreHeaders);
+    }
+
+    /// <summary>
+    /// The caller's answer to a failed invocation: 503 JSON <c>dependency_unavailable</c> with the reason when a dependency
+    /// (storage, Key Vault, Outreach, Service Bus) is down or slow, so the caller knows to retry; otherwise a plain-text
+    /// 500 that names the invocation id, never the cause.
+    /// </summary>
     public static HttpOutput TextFailure(FunctionFailure failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
+        if (failure.Kind == FunctionFailureKind.DependencyUnavailable)
+        {
+            return JsonError(StatusCodes.Status503ServiceUnavailable, DependencyUnavailableCode, failure.Reason);
+        }
+
         return Text(
             StatusCodes.Status500InternalServerError,
             failure.Kind == FunctionFailureKind.UnreadableEnvelope

@@ -20,7 +20,7 @@ namespace OutreachFunctions.Functions.Ingest;
 /// 200; AEP gets the ingest answer (202/400/411/413/415/422) through the <c>res</c> output, 503 when the queue
 /// refused the updates (AEP retries), 500 when the handler failed.
 /// </remarks>
-public static partial class IngestFunction
+public static class IngestFunction
 {
     /// <summary>The function's name: its folder under function-definitions/ and the handler path the host POSTs to.</summary>
     public const string Name = "Ingest";
@@ -31,13 +31,13 @@ public static partial class IngestFunction
     public static IEndpointRouteBuilder MapIngestFunction(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapFunction(Function, (HttpContext context, FunctionRunner runner, IngestService ingest, ServiceBusIngestQueue queue, IngestRequestCheck requestCheck, IngestRefusals refusals) =>
-            runner.RunAsync(context, Function, (invocation, logger, cancellationToken) =>
-                AcceptAsync(invocation.GetHttpRequest(HttpFunction.TriggerBinding), ingest, queue, requestCheck, refusals, logger, cancellationToken)));
+            runner.RunAsync(context, Function, (invocation, _, cancellationToken) =>
+                AcceptAsync(invocation.GetHttpRequest(HttpFunction.TriggerBinding), ingest, queue, requestCheck, refusals, cancellationToken)));
         return endpoints;
     }
 
     private static async Task<FunctionOutcome> AcceptAsync(
-        HttpTriggerRequest request, IngestService ingest, ServiceBusIngestQueue queue, IngestRequestCheck requestCheck, IngestRefusals refusals, ILogger logger, CancellationToken cancellationToken)
+        HttpTriggerRequest request, IngestService ingest, ServiceBusIngestQueue queue, IngestRequestCheck requestCheck, IngestRefusals refusals, CancellationToken cancellationToken)
     {
         if (DroppedBody.WasDropped(request))
         {
@@ -62,12 +62,13 @@ public static partial class IngestFunction
         }
         catch (ServiceBusSendException ex)
         {
-            // Whatever was sent before the failure carries the ids AEP's retry will, so the queue drops it then.
-            LogQueueRefused(logger, ex.Message);
+            // Whatever was sent before the failure carries the ids AEP's retry will, so the queue drops it then. Logged
+            // once, as the invocation's Logs line the host records with the invocation; the SDK's message carries stack
+            // frames of the AMQP library after the reason, which the line leaves out.
             return Answer(
                 IngestResponse.Error(StatusCodes.Status503ServiceUnavailable, "queue_unavailable", "The update queue did not take the updates; retry later."),
                 refusals: null,
-                "Ingest answered 503: " + ex.Message);
+                "Ingest answered 503: the update queue refused the updates: " + DependencyRead.OneLine(ex.Message));
         }
     }
 
@@ -84,17 +85,18 @@ public static partial class IngestFunction
 
     // AEP gets a 5xx and retries the whole export; updates already sent are dropped by the queue as duplicates then.
     private static HttpOutput FailureResponse(FunctionFailure failure) =>
-        Output(failure.Kind == FunctionFailureKind.UnreadableEnvelope
-            ? IngestResponse.Error(
-                StatusCodes.Status500InternalServerError, "invocation_unreadable", "The Functions host sent a request the connector cannot read; nothing was queued. Retry later.")
-            : IngestResponse.Error(
+        Output(failure.Kind switch
+        {
+            FunctionFailureKind.UnreadableEnvelope => IngestResponse.Error(
+                StatusCodes.Status500InternalServerError, "invocation_unreadable", "The Functions host sent a request the connector cannot read; nothing was queued. Retry later."),
+            FunctionFailureKind.DependencyUnavailable => IngestResponse.Error(StatusCodes.Status503ServiceUnavailable, HttpFunction.DependencyUnavailableCode, failure.Reason),
+            _ => IngestResponse.Error(
                 StatusCodes.Status500InternalServerError,
                 "internal_error",
-                "The connector failed unexpectedly; the request was not processed. Retry later; the logs carry the invocation id " + failure.InvocationId + "."));
+                "The connector failed unexpectedly; the request was not processed. Retry later; the logs carry the invocation id " + failure.InvocationId + "."),
+        });
 
     private static HttpOutput Output(IngestResponse response) =>
         new(response.StatusCode, Encoding.UTF8.GetString(response.Body), IngestResponse.ContentType, new Dictionary<string, string>());
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest answered 503: the update queue refused the updates: {Problem}")]
-    private static partial void LogQueueRefused(ILogger logger, string problem);
 }

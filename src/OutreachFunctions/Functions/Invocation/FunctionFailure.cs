@@ -15,6 +15,12 @@ public enum FunctionFailureKind
     /// <summary>The function threw: a bug or a dependency that failed in a way nothing handles.</summary>
     Unexpected,
 
+    /// <summary>
+    /// A dependency (storage, Key Vault, the identity endpoint, Outreach, Service Bus) was unreachable, answered with an
+    /// error, or did not answer within the function's budget: an HTTP caller gets 503 and retries; nothing is a bug.
+    /// </summary>
+    DependencyUnavailable,
+
     /// <summary>The function reported the failure itself (<see cref="FunctionOutcome.Failed"/>).</summary>
     Reported,
 }

@@ -1,3 +1,4 @@
+using Outreach.Connector.Monitoring;
 using OutreachFunctions.Functions.Http;
 using OutreachFunctions.Functions.Protocol;
 
@@ -10,8 +11,9 @@ namespace OutreachFunctions.Functions.Invocation;
 /// (<see cref="Misconfigured.MisconfiguredAnswers"/>, which answers each function as this failure policy does).
 /// </summary>
 /// <remarks>
-/// <para>Failure policy: an unreadable envelope, an exception or a <see cref="FunctionOutcome.Failed"/> fails the
-/// invocation. For an HTTP-triggered function that means the host still gets 200 and the caller gets the function's
+/// <para>Failure policy: a dependency that is down or slow (<see cref="DependencyRead.IsFailure"/>) is not a bug: an
+/// HTTP caller gets 503 <c>dependency_unavailable</c> with the reason (one Logs line, no stack trace). An unreadable
+/// envelope, any other exception or a <see cref="FunctionOutcome.Failed"/> fails the invocation. For an HTTP-triggered function that means the host still gets 200 and the caller gets the function's
 /// failure response (a 500 naming the invocation id), so the caller reads why; for any other trigger the host gets 500,
 /// so Service Bus redelivers the batch and a timer runs again. When the host gave up on the invocation (timeout,
 /// shutdown) nothing is answered: the host already failed it.</para>
@@ -59,6 +61,16 @@ public sealed partial class FunctionRunner(ILoggerFactory loggers)
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The host gave up on the invocation (timeout, shutdown): it has failed it already, and nobody reads an answer.
+            return;
+        }
+        catch (Exception ex) when (DependencyRead.IsFailure(ex))
+        {
+            // Expected when storage, Key Vault or Outreach is down: no stack trace. An HTTP caller gets 503 with the
+            // reason and the invocation's Logs carry it (one entry); any other trigger fails, logged once below.
+            await FailAsync(context, function, new FunctionFailure(
+                FunctionFailureKind.DependencyUnavailable,
+                $"{function.Name} could not reach a service it depends on ({DependencyRead.Describe(ex)}); try again in a minute.",
+                invocationId), logger);
             return;
         }
         catch (Exception ex)

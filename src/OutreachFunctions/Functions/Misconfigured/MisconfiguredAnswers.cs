@@ -93,18 +93,19 @@ public static partial class MisconfiguredAnswers
 
     private static Task AnswerAsync(HttpContext context, FunctionDefinition function, IReadOnlyList<SettingsProblem> problems, ILogger logger)
     {
-        var invocationId = context.Request.Headers[FunctionsHeaders.InvocationId].ToString();
-        using (logger.BeginScope("InvocationId {InvocationId}", invocationId))
-        {
-            foreach (var problem in problems)
-            {
-                LogProblem(logger, function.Name, problem.Setting, problem.Problem);
-            }
-        }
-
+        // One entry per invocation naming the settings (the problems themselves were logged once each at start): the
+        // host turns every stdout line into an entry, so a line per setting per invocation would flood its log.
+        var settings = string.Join(", ", problems.Select(p => p.Setting).Distinct(StringComparer.Ordinal));
         if (!function.IsHttp)
         {
-            // A failed invocation: the host abandons the batch (Service Bus redelivers it) or retries the timer later.
+            // A failed invocation: the host abandons the batch (Service Bus redelivers it) or retries the timer later. The
+            // host ignores a failed invocation's Logs, so the entry is the handler's own.
+            var invocationId = context.Request.Headers[FunctionsHeaders.InvocationId].ToString();
+            using (logger.BeginScope("InvocationId {InvocationId}", invocationId))
+            {
+                LogRefused(logger, function.Name, problems.Count, settings);
+            }
+
             return FunctionsResponse.WriteFailureAsync(context, Body(problems), JsonContentType);
         }
 
@@ -112,7 +113,7 @@ public static partial class MisconfiguredAnswers
         var result = new InvocationResult();
         result.SetHttpResponse(
             HttpFunction.ResponseBinding, StatusCodes.Status503ServiceUnavailable, Body(problems, health ? "degraded" : null), JsonContentType, HttpFunction.NoStoreHeaders);
-        result.Log($"{function.Name} refused: {problems.Count} setting(s) to fix.");
+        result.Log($"{function.Name} refused: {problems.Count} setting(s) to fix: {settings}.");
         return FunctionsResponse.WriteAsync(context, result);
     }
 
@@ -121,4 +122,7 @@ public static partial class MisconfiguredAnswers
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Function}: setting {Setting} is invalid: {Problem}")]
     private static partial void LogProblem(ILogger logger, string function, string setting, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Function} refused: {Count} setting(s) to fix: {Settings}")]
+    private static partial void LogRefused(ILogger logger, string function, int count, string settings);
 }
