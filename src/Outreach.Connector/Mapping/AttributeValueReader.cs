@@ -14,14 +14,14 @@ namespace Outreach.Connector.Mapping;
 /// </remarks>
 internal static class AttributeValueReader
 {
-    internal enum Result
+    internal enum ReadOutcome
     {
         Value,
         Absent,
         Invalid,
     }
 
-    internal static Result Read(JsonElement profile, string profilePath, CompiledAttribute attribute, out FieldValue value, out string errorPath, out string error)
+    internal static ReadOutcome Read(JsonElement profile, string profilePath, CompiledAttribute attribute, out FieldValue value, out string errorPath, out string error)
     {
         value = default;
         errorPath = "";
@@ -31,13 +31,13 @@ internal static class AttributeValueReader
         {
             if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(segment, out element))
             {
-                return Result.Absent;
+                return ReadOutcome.Absent;
             }
         }
 
         if (element.ValueKind == JsonValueKind.Null)
         {
-            return Result.Absent;
+            return ReadOutcome.Absent;
         }
 
         var result = attribute.Kind switch
@@ -50,7 +50,7 @@ internal static class AttributeValueReader
         };
 
         // The path is only built for the error message: the common case allocates nothing for it.
-        if (result == Result.Invalid)
+        if (result == ReadOutcome.Invalid)
         {
             errorPath = attribute.Segments.Aggregate(profilePath, Aep.JsonPath.Property);
         }
@@ -58,7 +58,7 @@ internal static class AttributeValueReader
         return result;
     }
 
-    private static Result ReadText(JsonElement element, CompiledAttribute attribute, out FieldValue value, out string error)
+    private static ReadOutcome ReadText(JsonElement element, CompiledAttribute attribute, out FieldValue value, out string error)
     {
         value = default;
         error = "";
@@ -69,37 +69,37 @@ internal static class AttributeValueReader
                 if (text.Length > attribute.MaxLength)
                 {
                     error = TooLong(attribute, text.Length);
-                    return Result.Invalid;
+                    return ReadOutcome.Invalid;
                 }
 
                 value = FieldValue.FromElement(element);
-                return Result.Value;
+                return ReadOutcome.Value;
             case JsonValueKind.Number:
             case JsonValueKind.True:
             case JsonValueKind.False:
                 value = FieldValue.FromString(element.GetRawText());
-                return Result.Value;
+                return ReadOutcome.Value;
             default:
                 error = $"{attribute.Target} takes text, but the profile has a JSON {Describe(element)} at {attribute.Source}.";
-                return Result.Invalid;
+                return ReadOutcome.Invalid;
         }
     }
 
-    private static Result ReadTextList(JsonElement element, CompiledAttribute attribute, out FieldValue value, out string error)
+    private static ReadOutcome ReadTextList(JsonElement element, CompiledAttribute attribute, out FieldValue value, out string error)
     {
         value = default;
         error = "";
         if (element.ValueKind == JsonValueKind.String)
         {
-            return ReadText(element, attribute, out var single, out error) == Result.Value
+            return ReadText(element, attribute, out var single, out error) == ReadOutcome.Value
                 ? Wrap(single, out value)
-                : Result.Invalid;
+                : ReadOutcome.Invalid;
         }
 
         if (element.ValueKind != JsonValueKind.Array)
         {
             error = $"{attribute.Target} takes a list of text, but the profile has a JSON {Describe(element)} at {attribute.Source}.";
-            return Result.Invalid;
+            return ReadOutcome.Invalid;
         }
 
         foreach (var item in element.EnumerateArray())
@@ -107,42 +107,42 @@ internal static class AttributeValueReader
             if (item.ValueKind != JsonValueKind.String)
             {
                 error = $"{attribute.Target} takes a list of text, but an item at {attribute.Source} is a JSON {Describe(item)}.";
-                return Result.Invalid;
+                return ReadOutcome.Invalid;
             }
 
             if (item.GetString()!.Length > attribute.MaxLength)
             {
                 error = TooLong(attribute, item.GetString()!.Length);
-                return Result.Invalid;
+                return ReadOutcome.Invalid;
             }
         }
 
         value = FieldValue.FromElement(element);
-        return Result.Value;
+        return ReadOutcome.Value;
     }
 
-    private static Result ReadNumber(JsonElement element, CompiledAttribute attribute, out FieldValue value, out string error)
+    private static ReadOutcome ReadNumber(JsonElement element, CompiledAttribute attribute, out FieldValue value, out string error)
     {
         value = default;
         error = "";
         if (element.ValueKind == JsonValueKind.Number)
         {
             value = FieldValue.FromElement(element);
-            return Result.Value;
+            return ReadOutcome.Value;
         }
 
         if (element.ValueKind == JsonValueKind.String
             && decimal.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
             value = FieldValue.Parse(number.ToString(CultureInfo.InvariantCulture));
-            return Result.Value;
+            return ReadOutcome.Value;
         }
 
         error = $"{attribute.Target} takes a number, but the profile has a JSON {Describe(element)} at {attribute.Source}.";
-        return Result.Invalid;
+        return ReadOutcome.Invalid;
     }
 
-    private static Result ReadBoolean(JsonElement element, CompiledAttribute attribute, out FieldValue value, out string error)
+    private static ReadOutcome ReadBoolean(JsonElement element, CompiledAttribute attribute, out FieldValue value, out string error)
     {
         value = default;
         error = "";
@@ -156,14 +156,14 @@ internal static class AttributeValueReader
         if (flag is null)
         {
             error = $"{attribute.Target} takes true or false, but the profile has a JSON {Describe(element)} at {attribute.Source}.";
-            return Result.Invalid;
+            return ReadOutcome.Invalid;
         }
 
         value = FieldValue.Parse(flag.Value ? "true" : "false");
-        return Result.Value;
+        return ReadOutcome.Value;
     }
 
-    private static Result Wrap(FieldValue single, out FieldValue list)
+    private static ReadOutcome Wrap(FieldValue single, out FieldValue list)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -174,7 +174,7 @@ internal static class AttributeValueReader
         }
 
         list = FieldValue.Parse(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
-        return Result.Value;
+        return ReadOutcome.Value;
     }
 
     private static string TooLong(CompiledAttribute attribute, int length) =>

@@ -42,9 +42,9 @@ public sealed class ProfileTranslator(CompiledMapping mapping)
         {
             switch (AttributeValueReader.Read(element, path, attribute, out var value, out var errorPath, out var error))
             {
-                case AttributeValueReader.Result.Invalid:
+                case AttributeValueReader.ReadOutcome.Invalid:
                     return new ProfileOutcome.Invalid(index, path, errorPath, error);
-                case AttributeValueReader.Result.Value:
+                case AttributeValueReader.ReadOutcome.Value:
                     fields[attribute.Target] = new FieldChange(value, receivedAt);
                     break;
             }

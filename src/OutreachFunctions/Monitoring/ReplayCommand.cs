@@ -129,7 +129,7 @@ public static class ReplayCommand
 
         var useServiceBus = kind switch
         {
-            null => !string.IsNullOrWhiteSpace(configuration["ServiceBusConnection:fullyQualifiedNamespace"]),
+            null => !string.IsNullOrWhiteSpace(configuration[ServiceBusSenderOptions.FullyQualifiedNamespaceKey]),
             "servicebus" => true,
             "storage" => false,
             _ => throw new InvalidOperationException($"--queue must be storage or servicebus, not '{kind}'."),

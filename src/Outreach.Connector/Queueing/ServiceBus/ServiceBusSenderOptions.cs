@@ -13,6 +13,9 @@ public sealed class ServiceBusSenderOptions
     /// <summary>The connection setting shared with the host's trigger.</summary>
     public const string ConnectionName = "ServiceBusConnection";
 
+    /// <summary>The setting that names the namespace (identity-based connection), as configuration reads it.</summary>
+    public const string FullyQualifiedNamespaceKey = ConnectionName + ":fullyQualifiedNamespace";
+
     /// <summary>The namespace host name, e.g. <c>sb-outreach.servicebus.windows.net</c>; used when set.</summary>
     public string FullyQualifiedNamespace { get; set; } = "";
 
@@ -45,7 +48,7 @@ public sealed class ServiceBusSenderOptions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
-        options.FullyQualifiedNamespace = configuration[ConnectionName + ":fullyQualifiedNamespace"] ?? options.FullyQualifiedNamespace;
+        options.FullyQualifiedNamespace = configuration[FullyQualifiedNamespaceKey] ?? options.FullyQualifiedNamespace;
         options.ConnectionString = configuration[ConnectionName] ?? options.ConnectionString;
         options.ManagedIdentityClientId = configuration[ConnectionName + ":clientId"] ?? options.ManagedIdentityClientId;
         options.QueueName = configuration["Delivery:QueueName"] ?? options.QueueName;
