@@ -55,6 +55,38 @@ public sealed class RepositoryChecksTests : IDisposable
         Assert.True(exitCode == 0, output);
     }
 
+    [Fact]
+    public void A_trace_whose_count_or_files_do_not_match_the_tree_fails_and_says_why()
+    {
+        Track("src/App/Ingest.cs", "class Ingest {}");
+        Track("src/App/Deliver.cs", "class Deliver {}");
+        Track("docs/architecture.md", string.Join('\n',
+            "<!-- trace:standalone files=3 -->",
+            "1. `src/App/Ingest.cs`: in.",
+            "2. `src/App/Deliver.cs`: out.",
+            "3. `src/App/Gone.cs`: renamed since.",
+            "<!-- /trace -->",
+            ""));
+        Track("eng/check-trace.sh", File.ReadAllText(Path.Combine(RepositoryRoot.Path, "eng", "check-trace.sh")));
+
+        var (exitCode, output) = RunOnScratchRepository();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("names src/App/Gone.cs, which is not a tracked file", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trace_that_matches_the_tree_passes()
+    {
+        Track("src/App/Ingest.cs", "class Ingest {}");
+        Track("docs/architecture.md", "<!-- trace:standalone files=1 -->\n1. `src/App/Ingest.cs`: in.\n<!-- /trace -->\n");
+        Track("eng/check-trace.sh", File.ReadAllText(Path.Combine(RepositoryRoot.Path, "eng", "check-trace.sh")));
+
+        var (exitCode, output) = RunOnScratchRepository();
+
+        Assert.True(exitCode == 0, output);
+    }
+
     public void Dispose() => Directory.Delete(_repository, recursive: true);
 
     private void Track(string path, string content)
