@@ -1,8 +1,7 @@
-using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Protocol;
+using OutreachFunctions.Monitoring;
 
 namespace OutreachFunctions.Functions.Http;
 
@@ -37,18 +36,9 @@ public static class HttpFunction
     /// <summary>A JSON error answer, <c>{"error":{"code","message"}}</c>, with <see cref="NoStoreHeaders"/>.</summary>
     public static HttpOutput JsonError(int statusCode, string code, string message)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("error");
-            writer.WriteString("code", code);
-            writer.WriteString("message", message);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return new HttpOutput(statusCode, Encoding.UTF8.GetString(buffer.WrittenSpan), "application/json; charset=utf-8", NoStoreHeaders);
+        // The one writer of that shape, shared with the status and admin answers.
+        var answer = MonitoringAnswers.Error(statusCode, code, message);
+        return new HttpOutput(statusCode, Encoding.UTF8.GetString(answer.Body), answer.ContentType, NoStoreHeaders);
     }
 
     /// <summary>
