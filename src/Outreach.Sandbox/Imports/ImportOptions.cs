@@ -87,8 +87,13 @@ public sealed class ImportOptions
     /// <summary>A scope name split as the sandbox's scope check wants it (<c>imports.write</c> → imports, write); null when malformed.</summary>
     internal static (string Resource, string Action)? SplitScope(string? scope)
     {
-        var dot = scope?.LastIndexOf('.') ?? -1;
-        return dot > 0 && dot < scope!.Length - 1 && !scope.Contains(' ', StringComparison.Ordinal) ? (scope[..dot], scope[(dot + 1)..]) : null;
+        if (string.IsNullOrEmpty(scope) || scope.Contains(' ', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var dot = scope.LastIndexOf('.');
+        return dot > 0 && dot < scope.Length - 1 ? (scope[..dot], scope[(dot + 1)..]) : null;
     }
 }
 

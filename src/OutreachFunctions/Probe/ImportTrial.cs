@@ -54,10 +54,10 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
         foreach (var shape in Enum.GetValues<ImportRecordShape>())
         {
             var attempt = await TryAsync(shape, 1, arguments, cancellationToken);
-            report.Add($"Import record shape {shape} ({Describe(shape)}): {attempt.Summary}.");
+            report.Add($"Import record shape {shape} ({Describe(shape)}): {attempt.Summary.TrimEnd('.')}.");
             if (attempt.StopsTrial is { } why)
             {
-                report.Add($"Imports: {why}; the connector writes with bulk actions and PATCH.");
+                report.Add($"Imports: {why}; per-record bulk writes stay off.");
                 report.Recommend("Delivery__PerRecordBulk", "off");
                 return;
             }
@@ -80,7 +80,7 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
         foreach (var size in GroupSizes)
         {
             var attempt = await TryAsync(shapeToUse, size, arguments, cancellationToken);
-            report.Add($"Import group of {size} (the test prospect's record repeated {size} times: safe, as {DupeMethod} cannot create and every copy sets the same value): {attempt.Summary}.");
+            report.Add($"Import group of {size} (the test prospect's record repeated {size} times: safe, as {DupeMethod} cannot create and every copy sets the same value): {attempt.Summary.TrimEnd('.')}.");
             if (!attempt.AppliedFully)
             {
                 break;
