@@ -192,7 +192,7 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
         _ => new Attempt("no answer", false, false, null),
     };
 
-    private static byte[] Body(ImportRecordShape shape, int groupSize, ProbeArguments arguments, FieldValue value)
+    internal static byte[] Body(ImportRecordShape shape, int groupSize, ProbeArguments arguments, FieldValue value)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
