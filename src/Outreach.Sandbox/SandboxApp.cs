@@ -7,6 +7,7 @@ using Outreach.Sandbox.Api;
 using Outreach.Sandbox.Batches;
 using Outreach.Sandbox.Configuration;
 using Outreach.Sandbox.Faults;
+using Outreach.Sandbox.Imports;
 using Outreach.Sandbox.OAuth;
 using Outreach.Sandbox.Prospects;
 using Outreach.Sandbox.RateLimiting;
@@ -93,6 +94,7 @@ public static class SandboxApp
         services.AddSingleton<TokenStore>();
         services.AddSingleton<ProspectStore>();
         services.AddSingleton<BatchStore>();
+        services.AddSingleton<ImportStore>();
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<RequestLog>();
@@ -104,6 +106,12 @@ public static class SandboxApp
             context.RequestServices.GetRequiredService<BatchStore>().Advance();
             return next(context);
         });
+        // Imports move through their states with the clock, the same way.
+        app.Use((context, next) =>
+        {
+            context.RequestServices.GetRequiredService<ImportStore>().Advance();
+            return next(context);
+        });
         app.UseWhen(IsLogged, branch => branch.UseMiddleware<RequestLogMiddleware>());
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v2"), branch => branch.UseMiddleware<ApiGatewayMiddleware>());
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/oauth/token"), branch => branch.UseMiddleware<TokenEndpointFaultMiddleware>());
@@ -112,6 +120,7 @@ public static class SandboxApp
         app.MapOAuth();
         app.MapProspects();
         app.MapBatches();
+        app.MapImports();
         app.MapAdmin();
         app.MapFallback("/api/v2/{**rest}", (HttpContext context) =>
             ApiErrors.WriteAsync(context, StatusCodes.Status404NotFound, new ApiError

@@ -20,5 +20,6 @@ namespace Outreach.Sandbox;
 [JsonSerializable(typeof(IReadOnlyList<RequestLogEntry>))]
 [JsonSerializable(typeof(SandboxCounters))]
 [JsonSerializable(typeof(Batches.BulkCounters))]
+[JsonSerializable(typeof(Imports.ImportCounters))]
 [JsonSerializable(typeof(RevokeResult))]
 public sealed partial class SandboxJsonContext : JsonSerializerContext;

@@ -213,12 +213,24 @@ public sealed class SandboxServer : IAsyncDisposable
     /// </summary>
     public bool ExpectsUnfilteredBulkActions { get; set; }
 
+    /// <summary>
+    /// Set by a test that creates prospects through an import on purpose (a dupe method other than
+    /// <c>overwriteNoCreate</c> with an id no prospect has). Otherwise disposing fails when the sandbox counted any.
+    /// </summary>
+    public bool ExpectsProspectsCreatedByImports { get; set; }
+
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">The sandbox received an unfiltered bulk action that nobody expected.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The sandbox received an unfiltered bulk action, or an import created a prospect, that nobody expected.
+    /// </exception>
     public async ValueTask DisposeAsync()
     {
         // A bulk action without an id filter modifies every prospect of a real Outreach org (docs/reference/outreach-api.md).
-        var unfiltered = ExpectsUnfilteredBulkActions ? 0 : (await GetCountersAsync()).Bulk.Unfiltered;
+        var counters = ExpectsUnfilteredBulkActions && ExpectsProspectsCreatedByImports ? null : await GetCountersAsync();
+        var unfiltered = ExpectsUnfilteredBulkActions ? 0 : counters!.Bulk.Unfiltered;
+
+        // An import with a dupe method that can create adds a prospect to a real org (docs/reference/outreach-imports.md).
+        var created = ExpectsProspectsCreatedByImports ? 0 : counters!.Imports.ProspectsCreated;
         Admin.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
@@ -226,6 +238,12 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             throw new InvalidOperationException(
                 $"The Outreach sandbox received {unfiltered} unfiltered bulk action(s): on a real org each one modifies every prospect.");
+        }
+
+        if (created > 0)
+        {
+            throw new InvalidOperationException(
+                $"An import created {created} prospect(s) in the Outreach sandbox: on a real org each one is a new prospect nobody asked for.");
         }
     }
 

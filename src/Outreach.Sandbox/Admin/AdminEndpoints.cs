@@ -3,6 +3,7 @@ using System.Text.Json;
 using Outreach.Sandbox.Api;
 using Outreach.Sandbox.Batches;
 using Outreach.Sandbox.Faults;
+using Outreach.Sandbox.Imports;
 using Outreach.Sandbox.OAuth;
 using Outreach.Sandbox.Prospects;
 using Outreach.Sandbox.RateLimiting;
@@ -64,7 +65,7 @@ internal static class AdminEndpoints
     private static IResult ReadRequests(RequestLog log, long? after, int? limit) =>
         Results.Json(log.Read(after ?? 0, Math.Clamp(limit ?? 10_000, 1, 100_000)), SandboxJson.Context.IReadOnlyListRequestLogEntry);
 
-    private static IResult Counters(RequestLog log, UserRateLimiter limiter, ProspectStore prospects, TokenStore tokens, BatchStore batches)
+    private static IResult Counters(RequestLog log, UserRateLimiter limiter, ProspectStore prospects, TokenStore tokens, BatchStore batches, ImportStore imports)
     {
         var (total, byStatus, byFault, users) = log.Counters();
         return Results.Json(
@@ -77,6 +78,7 @@ internal static class AdminEndpoints
                 RateLimitWindows = limiter.Windows(),
                 ProspectsPatched = prospects.Patched,
                 Bulk = batches.Counters(),
+                Imports = imports.Counters(),
                 OAuth = tokens.Counters(),
             },
             SandboxJson.Context.SandboxCounters);
@@ -86,9 +88,11 @@ internal static class AdminEndpoints
     /// Clears the request log, counters, batches and rate-limit windows, restores the start-up faults and the seeded prospects.
     /// Tokens survive (a connected client stays connected) unless <c>oauth=true</c>.
     /// </summary>
-    private static IResult Reset(bool? oauth, RequestLog log, UserRateLimiter limiter, FaultInjector faults, ProspectStore prospects, TokenStore tokens, BatchStore batches)
+    private static IResult Reset(
+        bool? oauth, RequestLog log, UserRateLimiter limiter, FaultInjector faults, ProspectStore prospects, TokenStore tokens, BatchStore batches, ImportStore imports)
     {
         batches.Reset();
+        imports.Reset();
         log.Clear();
         limiter.Reset();
         faults.Reset();

@@ -28,6 +28,9 @@ public sealed record SandboxCounters
     /// <summary>Bulk actions: calls, calls without a query filter, calls that hit every prospect (assert 0), items.</summary>
     public BulkCounters Bulk { get; init; } = new();
 
+    /// <summary>Imports (<c>bulkUpsert</c>): calls, records, failures, dupes, prospects created (assert 0).</summary>
+    public Imports.ImportCounters Imports { get; init; } = new();
+
     /// <summary>Token endpoint activity.</summary>
     public required OAuthCounters OAuth { get; init; }
 }

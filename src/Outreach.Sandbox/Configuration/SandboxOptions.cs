@@ -27,6 +27,9 @@ public sealed class SandboxOptions
     /// <summary>Bulk actions (<c>prospectsBulkModify</c>) and their asynchronous batches.</summary>
     public BulkOptions Bulk { get; init; } = new();
 
+    /// <summary>Imports (<c>bulkUpsert</c>): record shape, limits, timing and faults.</summary>
+    public Imports.ImportOptions Imports { get; init; } = new();
+
     /// <summary>The per-user request limit and how its headers are written.</summary>
     public RateLimitOptions RateLimit { get; init; } = new();
 

@@ -11,8 +11,9 @@ namespace OutreachFunctions.Probe;
 
 /// <summary>
 /// Confirms on the user's own Outreach org what docs/reference/outreach-api.md marks UNCONFIRMED (scopes, rate-limit
-/// headers, <c>filter[id]</c> list length, multi-value email filter, bulk body shape, batch completion), touching one
-/// test prospect only, and puts that prospect's original value back.
+/// headers, <c>filter[id]</c> list length, multi-value email filter, bulk body shape, batch completion) and what
+/// docs/reference/outreach-imports.md does (the <see cref="ImportTrial"/>), touching one test prospect only, and puts
+/// that prospect's original value back.
 /// </summary>
 /// <remarks>
 /// Writes go through the connector's own clients: the bulk client (a <see cref="BulkProspectIds"/> holding only the
@@ -33,8 +34,11 @@ public sealed class OutreachProbe(
     /// <summary>How long one batch is followed before the probe gives up on it.</summary>
     public TimeSpan BatchTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>The pause between two <c>GET /batches/{id}</c>.</summary>
+    /// <summary>The pause between two <c>GET /batches/{id}</c> (and two <c>GET /imports/{id}</c>).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long one import of the upsert trial is followed before the prospect is read back anyway.</summary>
+    public TimeSpan ImportTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Runs every step and returns the report; the prospect is restored even when a step fails.</summary>
     public async Task<ProbeReport> RunAsync(ProbeArguments arguments, CancellationToken cancellationToken)
@@ -61,6 +65,8 @@ public sealed class OutreachProbe(
         try
         {
             await ProbeBulkShapesAsync(report, arguments, cancellationToken);
+            var imports = new ImportTrial(sender, recorder, timeProvider) { ImportTimeout = ImportTimeout, PollInterval = PollInterval };
+            await imports.RunAsync(report, arguments, cancellationToken);
         }
         finally
         {

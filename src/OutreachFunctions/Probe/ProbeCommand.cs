@@ -20,8 +20,9 @@ public static class ProbeCommand
     public const string Usage =
         "usage: OutreachFunctions probe-outreach --prospect-id N [--field NAME]\n" +
         "  Checks on ONE test prospect what the connected Outreach org accepts (scopes, rate-limit headers, filter[id] list length,\n" +
-        "  several emails per lookup, bulk body shape, batch completion), writes only that prospect's field NAME (default custom1),\n" +
-        "  puts its original value back and prints the settings to use.";
+        "  several emails per lookup, bulk body shape, batch completion, bulkUpsert imports with dupeMethod=overwriteNoCreate only,\n" +
+        "  which never creates a prospect), writes only that prospect's field NAME (default custom1), puts its original value back\n" +
+        "  and prints the settings to use.";
 
     /// <summary>True when the arguments ask for this command (Program.cs checks this first).</summary>
     public static bool IsProbe(IReadOnlyList<string> args) => args is { Count: > 0 } && args[0] == Name;

@@ -21,6 +21,7 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
 {
     private const long TestProspect = 7;
     private const string AllScopes = "prospects.read prospects.write batches.read batches.write";
+    private const string ImportScopes = AllScopes + " imports.read imports.write";
 
     [Fact]
     public async Task A_default_sandbox_gets_long_id_lists_one_email_per_lookup_and_the_attributes_body_and_the_prospect_is_restored()
@@ -36,6 +37,63 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Contains("epoch seconds", run.Output, StringComparison.Ordinal);
         Assert.Contains("Scopes granted (token response, connection 'default'): " + AllScopes, run.Output, StringComparison.Ordinal);
         Assert.Contains("value applied", run.Output, StringComparison.Ordinal);
+        Assert.Contains("imports.write missing", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Delivery__PerRecordBulk=off", run.Output, StringComparison.Ordinal);
+        run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
+    }
+
+    [Fact]
+    public async Task A_sandbox_that_takes_bare_records_gets_per_record_bulk_writes_with_that_shape_and_the_largest_group_that_applied()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 120 }, ImportScopes, configure: options =>
+        {
+            options.Imports.RecordShape = Outreach.Sandbox.Imports.ImportRecordShape.Resource;
+            options.Imports.MaxRecordsPerRequest = 20;
+        });
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("dupeMethod=overwriteNoCreate ONLY (it never creates a prospect)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Import record shape Resource", run.Output, StringComparison.Ordinal);
+        Assert.Contains("states seen: pending", run.Output, StringComparison.Ordinal);
+        Assert.Contains("completed; total 1, failures 0", run.Output, StringComparison.Ordinal);
+        Assert.Contains("read-back: value applied; cost: X-RateLimit-Remaining dropped by 1", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Import group of 25", run.Output, StringComparison.Ordinal);
+        Assert.Contains("at most 20", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Outreach__ImportRecordShape=Resource", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Delivery__PerRecordBulk=auto", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Delivery__PerRecordBulkGroupSize=10", run.Output, StringComparison.Ordinal);
+        // Two imports (one record, then ten): the group of 25 was refused with 422, which imports nothing.
+        Assert.Equal(["overwriteNoCreate", "overwriteNoCreate"], run.ImportDupeMethods);
+        run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
+    }
+
+    [Fact]
+    public async Task A_sandbox_that_refuses_bare_records_makes_the_probe_report_the_document_shape()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 120 }, ImportScopes, configure: options =>
+            options.Imports.RecordShape = Outreach.Sandbox.Imports.ImportRecordShape.Document);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("refused: HTTP 422 validationError /data/attributes/records/0", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Outreach__ImportRecordShape=Document", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Delivery__PerRecordBulk=auto", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Delivery__PerRecordBulkGroupSize=100", run.Output, StringComparison.Ordinal);
+        Assert.All(run.ImportDupeMethods, method => Assert.Equal("overwriteNoCreate", method));
+        run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
+    }
+
+    [Fact]
+    public async Task A_sandbox_that_applies_nothing_makes_the_probe_report_imports_not_confirmed()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 120 }, ImportScopes, configure: options => options.Imports.ApplyNothing = true);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("read-back: value NOT applied", run.Output, StringComparison.Ordinal);
+        Assert.Contains("imports are not confirmed", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Delivery__PerRecordBulk=off", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Outreach__ImportRecordShape", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Delivery__PerRecordBulkGroupSize", run.Output, StringComparison.Ordinal);
+        Assert.Equal(2, run.ImportDupeMethods.Count);
         run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
     }
 
@@ -99,9 +157,12 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal("***", MaskedEmail.Mask("no-at-sign"));
     }
 
-    private async Task<ProbeRun> ProbeAsync(ProspectOptions prospects, string scope, long prospectId = TestProspect)
+    private async Task<ProbeRun> ProbeAsync(ProspectOptions prospects, string scope, long prospectId = TestProspect, Action<SandboxOptions>? configure = null)
     {
-        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Prospects = prospects });
+        // Short import delays: the probe follows imports on the system clock.
+        var options = new SandboxOptions { Prospects = prospects, Imports = { ProcessingDelay = TimeSpan.FromMilliseconds(100), ProcessingDuration = TimeSpan.FromMilliseconds(100) } };
+        configure?.Invoke(options);
+        var sandbox = await SandboxServer.StartAsync(options);
         await using var _ = sandbox;
         var folder = Directory.CreateTempSubdirectory("probe-tokens").FullName;
         try
@@ -126,12 +187,20 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
             var after = await SnapshotAsync(sandbox, prospects.SeedCount);
             var counters = await sandbox.GetCountersAsync();
             var email = (await sandbox.GetProspectAttributesAsync(TestProspect))?.GetProperty("emails")[0].GetString();
-            return new ProbeRun(exit, output + errors.ToString(), before, after, counters.Bulk.Unfiltered, counters.Bulk.Calls, email);
+            return new ProbeRun(
+                exit, output + errors.ToString(), before, after, counters.Bulk.Unfiltered, counters.Bulk.Calls, email, counters.Imports.ProspectsCreated, await ImportDupeMethodsAsync(sandbox));
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static async Task<IReadOnlyList<string>> ImportDupeMethodsAsync(SandboxServer sandbox)
+    {
+        using var response = await sandbox.Admin.GetAsync("admin/imports");
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. document.RootElement.GetProperty("imports").EnumerateArray().Select(i => i.GetProperty("attributes").GetProperty("dupeMethod").GetString()!)];
     }
 
     private static async Task<Dictionary<long, string>> SnapshotAsync(SandboxServer sandbox, int count)
@@ -146,11 +215,21 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
     }
 
     private sealed record ProbeRun(
-        int Exit, string Output, Dictionary<long, string> Before, Dictionary<long, string> After, long UnfilteredBulkCalls, long BulkCalls, string? TestProspectEmail)
+        int Exit,
+        string Output,
+        Dictionary<long, string> Before,
+        Dictionary<long, string> After,
+        long UnfilteredBulkCalls,
+        long BulkCalls,
+        string? TestProspectEmail,
+        long ProspectsCreatedByImports,
+        IReadOnlyList<string> ImportDupeMethods)
     {
         public void AssertOnlyTheTestProspectWasWrittenAndItIsRestored()
         {
             Assert.Equal(0, UnfilteredBulkCalls);
+            Assert.Equal(0, ProspectsCreatedByImports);
+            Assert.All(ImportDupeMethods, method => Assert.Equal("overwriteNoCreate", method));
             Assert.Equal(Before.Count, After.Count);
             foreach (var (id, attributes) in Before)
             {
