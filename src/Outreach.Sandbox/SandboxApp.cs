@@ -96,6 +96,7 @@ public static class SandboxApp
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<RequestLog>();
+        services.AddSingleton<ProspectCreationLedger>();
 
         var app = builder.Build();
         // Bulk batches progress with the clock; every request first applies the items whose time has come.
@@ -113,6 +114,7 @@ public static class SandboxApp
         app.MapProspects();
         app.MapBatches();
         app.MapAdmin();
+        app.MapProspectCreation();
         app.MapFallback("/api/v2/{**rest}", (HttpContext context) =>
             ApiErrors.WriteAsync(context, StatusCodes.Status404NotFound, new ApiError
             {

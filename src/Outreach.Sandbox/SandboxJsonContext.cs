@@ -21,4 +21,6 @@ namespace Outreach.Sandbox;
 [JsonSerializable(typeof(SandboxCounters))]
 [JsonSerializable(typeof(Batches.BulkCounters))]
 [JsonSerializable(typeof(RevokeResult))]
+// Prospect creation and sequences (issues 21 and 22).
+[JsonSerializable(typeof(IReadOnlyList<Prospects.EmailCreations>))]
 public sealed partial class SandboxJsonContext : JsonSerializerContext;

@@ -9,6 +9,7 @@ using Outreach.Sandbox.Admin;
 using Outreach.Sandbox.Configuration;
 using Outreach.Sandbox.Faults;
 using Outreach.Sandbox.OAuth;
+using Outreach.Sandbox.Prospects;
 
 namespace Outreach.Testing;
 
@@ -207,26 +208,63 @@ public sealed class SandboxServer : IAsyncDisposable
         return document.RootElement.GetProperty("data").GetProperty("attributes").Clone();
     }
 
+    /// <summary>The prospects created per email (<c>GET /admin/prospectCreations</c>), for one email or all.</summary>
+    public Task<IReadOnlyList<EmailCreations>> GetProspectCreationsAsync(string? email = null, CancellationToken cancellationToken = default) =>
+        GetAsync(
+            email is null ? "admin/prospectCreations" : $"admin/prospectCreations?email={Uri.EscapeDataString(email)}",
+            SandboxJsonContext.Default.IReadOnlyListEmailCreations,
+            cancellationToken);
+
     /// <summary>
     /// Set by a test that sends unfiltered bulk actions on purpose. Otherwise disposing fails when the sandbox counted
     /// any, so every test, benchmark and local run that uses a sandbox checks that nothing sent one.
     /// </summary>
     public bool ExpectsUnfilteredBulkActions { get; set; }
 
+    /// <summary>
+    /// Set by a test that creates a second prospect with an email on purpose (purposeful duplicates on). Otherwise
+    /// disposing fails when a create made a duplicate: Outreach has no idempotency key, so a retried create does.
+    /// </summary>
+    public bool ExpectsDuplicateProspects { get; set; }
+
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">The sandbox received an unfiltered bulk action that nobody expected.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The sandbox received an unfiltered bulk action, created a duplicate prospect or enrolled a prospect twice, and
+    /// the test did not say it expected it.
+    /// </exception>
     public async ValueTask DisposeAsync()
     {
-        // A bulk action without an id filter modifies every prospect of a real Outreach org (docs/reference/outreach-api.md).
-        var unfiltered = ExpectsUnfilteredBulkActions ? 0 : (await GetCountersAsync()).Bulk.Unfiltered;
+        var problems = await UnexpectedDangersAsync();
         Admin.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        if (unfiltered > 0)
+        if (problems.Count > 0)
         {
-            throw new InvalidOperationException(
-                $"The Outreach sandbox received {unfiltered} unfiltered bulk action(s): on a real org each one modifies every prospect.");
+            throw new InvalidOperationException(string.Join(" ", problems));
         }
+    }
+
+    private async Task<List<string>> UnexpectedDangersAsync()
+    {
+        var problems = new List<string>();
+        if (ExpectsUnfilteredBulkActions && ExpectsDuplicateProspects)
+        {
+            return problems;
+        }
+
+        var counters = await GetCountersAsync();
+        // A bulk action without an id filter modifies (or enrols) every prospect of a real Outreach org (docs/reference/outreach-api.md).
+        if (!ExpectsUnfilteredBulkActions && counters.Bulk.Unfiltered > 0)
+        {
+            problems.Add($"The Outreach sandbox received {counters.Bulk.Unfiltered} unfiltered bulk action(s): on a real org each one modifies every prospect (or enrols every prospect in a sequence).");
+        }
+
+        if (!ExpectsDuplicateProspects && counters.ProspectCreation.DuplicatesCreated > 0)
+        {
+            problems.Add($"The Outreach sandbox created {counters.ProspectCreation.DuplicatesCreated} prospect(s) with an email another prospect already held: a duplicate on a real org (GET /admin/prospectCreations lists them).");
+        }
+
+        return problems;
     }
 
     private async Task<T> GetAsync<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)

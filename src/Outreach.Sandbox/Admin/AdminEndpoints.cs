@@ -64,7 +64,8 @@ internal static class AdminEndpoints
     private static IResult ReadRequests(RequestLog log, long? after, int? limit) =>
         Results.Json(log.Read(after ?? 0, Math.Clamp(limit ?? 10_000, 1, 100_000)), SandboxJson.Context.IReadOnlyListRequestLogEntry);
 
-    private static IResult Counters(RequestLog log, UserRateLimiter limiter, ProspectStore prospects, TokenStore tokens, BatchStore batches)
+    private static IResult Counters(
+        RequestLog log, UserRateLimiter limiter, ProspectStore prospects, TokenStore tokens, BatchStore batches, ProspectCreationLedger creations)
     {
         var (total, byStatus, byFault, users) = log.Counters();
         return Results.Json(
@@ -77,6 +78,7 @@ internal static class AdminEndpoints
                 RateLimitWindows = limiter.Windows(),
                 ProspectsPatched = prospects.Patched,
                 Bulk = batches.Counters(),
+                ProspectCreation = creations.Counters(),
                 OAuth = tokens.Counters(),
             },
             SandboxJson.Context.SandboxCounters);
@@ -86,9 +88,12 @@ internal static class AdminEndpoints
     /// Clears the request log, counters, batches and rate-limit windows, restores the start-up faults and the seeded prospects.
     /// Tokens survive (a connected client stays connected) unless <c>oauth=true</c>.
     /// </summary>
-    private static IResult Reset(bool? oauth, RequestLog log, UserRateLimiter limiter, FaultInjector faults, ProspectStore prospects, TokenStore tokens, BatchStore batches)
+    private static IResult Reset(
+        bool? oauth, RequestLog log, UserRateLimiter limiter, FaultInjector faults, ProspectStore prospects, TokenStore tokens, BatchStore batches,
+        ProspectCreationLedger creations)
     {
         batches.Reset();
+        creations.Reset();
         log.Clear();
         limiter.Reset();
         faults.Reset();

@@ -1,5 +1,6 @@
 using Outreach.Sandbox.Batches;
 using Outreach.Sandbox.OAuth;
+using Outreach.Sandbox.Prospects;
 using Outreach.Sandbox.RateLimiting;
 
 namespace Outreach.Sandbox.Admin;
@@ -27,6 +28,9 @@ public sealed record SandboxCounters
 
     /// <summary>Bulk actions: calls, calls without a query filter, calls that hit every prospect (assert 0), items.</summary>
     public BulkCounters Bulk { get; init; } = new();
+
+    /// <summary>Prospect creates: created, duplicates made (assert 0), refusals, dropped answers.</summary>
+    public ProspectCreationCounters ProspectCreation { get; init; } = new();
 
     /// <summary>Token endpoint activity.</summary>
     public required OAuthCounters OAuth { get; init; }

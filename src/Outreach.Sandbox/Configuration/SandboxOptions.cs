@@ -24,6 +24,9 @@ public sealed class SandboxOptions
     /// <summary>The seeded prospects and PATCH validation quirks.</summary>
     public ProspectOptions Prospects { get; init; } = new();
 
+    /// <summary><c>POST /prospects</c>: email uniqueness ("Purposeful Duplicates"), refused domains, dropped answers.</summary>
+    public ProspectCreationOptions ProspectCreation { get; init; } = new();
+
     /// <summary>Bulk actions (<c>prospectsBulkModify</c>) and their asynchronous batches.</summary>
     public BulkOptions Bulk { get; init; } = new();
 

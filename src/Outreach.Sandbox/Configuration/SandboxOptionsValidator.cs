@@ -78,6 +78,7 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
         }
 
         problems.AddRange(options.Bulk.Validate().Select(problem => "Bulk: " + problem));
+        problems.AddRange(options.ProspectCreation.Validate().Select(problem => "ProspectCreation: " + problem));
 
         if (options.RateLimit.Limit < 1 || options.RateLimit.Window <= TimeSpan.Zero)
         {
