@@ -10,6 +10,7 @@ using Outreach.Sandbox.Faults;
 using Outreach.Sandbox.OAuth;
 using Outreach.Sandbox.Prospects;
 using Outreach.Sandbox.RateLimiting;
+using Outreach.Sandbox.Sequences;
 
 namespace Outreach.Sandbox;
 
@@ -97,6 +98,7 @@ public static class SandboxApp
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton<ProspectCreationLedger>();
+        services.AddSingleton<SequenceStore>();
 
         var app = builder.Build();
         // Bulk batches progress with the clock; every request first applies the items whose time has come.
@@ -115,6 +117,9 @@ public static class SandboxApp
         app.MapBatches();
         app.MapAdmin();
         app.MapProspectCreation();
+        app.MapSequences();
+        app.MapSequenceBulkActions();
+        app.MapSequenceAdmin();
         app.MapFallback("/api/v2/{**rest}", (HttpContext context) =>
             ApiErrors.WriteAsync(context, StatusCodes.Status404NotFound, new ApiError
             {

@@ -10,6 +10,7 @@ using Outreach.Sandbox.Configuration;
 using Outreach.Sandbox.Faults;
 using Outreach.Sandbox.OAuth;
 using Outreach.Sandbox.Prospects;
+using Outreach.Sandbox.Sequences;
 
 namespace Outreach.Testing;
 
@@ -215,6 +216,23 @@ public sealed class SandboxServer : IAsyncDisposable
             SandboxJsonContext.Default.IReadOnlyListEmailCreations,
             cancellationToken);
 
+    /// <summary>The enrolments per (prospect, sequence) (<c>GET /admin/enrolments</c>), optionally for one prospect or sequence.</summary>
+    public Task<IReadOnlyList<EnrolmentCount>> GetEnrolmentsAsync(long? prospectId = null, long? sequenceId = null, CancellationToken cancellationToken = default)
+    {
+        var query = new Dictionary<string, string?>();
+        if (prospectId is { } prospect)
+        {
+            query["prospectId"] = prospect.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (sequenceId is { } sequence)
+        {
+            query["sequenceId"] = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return GetAsync(QueryHelpers.AddQueryString("admin/enrolments", query), SandboxJsonContext.Default.IReadOnlyListEnrolmentCount, cancellationToken);
+    }
+
     /// <summary>
     /// Set by a test that sends unfiltered bulk actions on purpose. Otherwise disposing fails when the sandbox counted
     /// any, so every test, benchmark and local run that uses a sandbox checks that nothing sent one.
@@ -226,6 +244,12 @@ public sealed class SandboxServer : IAsyncDisposable
     /// disposing fails when a create made a duplicate: Outreach has no idempotency key, so a retried create does.
     /// </summary>
     public bool ExpectsDuplicateProspects { get; set; }
+
+    /// <summary>
+    /// Set by a test that enrols one prospect in one sequence more than once on purpose. Otherwise disposing fails when
+    /// the sandbox counted such a repeat: on a real org each enrolment starts the sequence's emails again.
+    /// </summary>
+    public bool ExpectsRepeatEnrolments { get; set; }
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">
@@ -247,7 +271,7 @@ public sealed class SandboxServer : IAsyncDisposable
     private async Task<List<string>> UnexpectedDangersAsync()
     {
         var problems = new List<string>();
-        if (ExpectsUnfilteredBulkActions && ExpectsDuplicateProspects)
+        if (ExpectsUnfilteredBulkActions && ExpectsDuplicateProspects && ExpectsRepeatEnrolments)
         {
             return problems;
         }
@@ -262,6 +286,11 @@ public sealed class SandboxServer : IAsyncDisposable
         if (!ExpectsDuplicateProspects && counters.ProspectCreation.DuplicatesCreated > 0)
         {
             problems.Add($"The Outreach sandbox created {counters.ProspectCreation.DuplicatesCreated} prospect(s) with an email another prospect already held: a duplicate on a real org (GET /admin/prospectCreations lists them).");
+        }
+
+        if (!ExpectsRepeatEnrolments && counters.Sequences.RepeatEnrolments > 0)
+        {
+            problems.Add($"The Outreach sandbox enrolled a prospect in a sequence it had already been enrolled in {counters.Sequences.RepeatEnrolments} time(s): on a real org the sequence's emails start again (GET /admin/enrolments lists them).");
         }
 
         return problems;

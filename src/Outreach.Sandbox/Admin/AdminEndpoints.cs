@@ -6,6 +6,7 @@ using Outreach.Sandbox.Faults;
 using Outreach.Sandbox.OAuth;
 using Outreach.Sandbox.Prospects;
 using Outreach.Sandbox.RateLimiting;
+using Outreach.Sandbox.Sequences;
 
 namespace Outreach.Sandbox.Admin;
 
@@ -65,7 +66,7 @@ internal static class AdminEndpoints
         Results.Json(log.Read(after ?? 0, Math.Clamp(limit ?? 10_000, 1, 100_000)), SandboxJson.Context.IReadOnlyListRequestLogEntry);
 
     private static IResult Counters(
-        RequestLog log, UserRateLimiter limiter, ProspectStore prospects, TokenStore tokens, BatchStore batches, ProspectCreationLedger creations)
+        RequestLog log, UserRateLimiter limiter, ProspectStore prospects, TokenStore tokens, BatchStore batches, ProspectCreationLedger creations, SequenceStore sequences)
     {
         var (total, byStatus, byFault, users) = log.Counters();
         return Results.Json(
@@ -79,6 +80,7 @@ internal static class AdminEndpoints
                 ProspectsPatched = prospects.Patched,
                 Bulk = batches.Counters(),
                 ProspectCreation = creations.Counters(),
+                Sequences = sequences.Counters(),
                 OAuth = tokens.Counters(),
             },
             SandboxJson.Context.SandboxCounters);
@@ -90,10 +92,11 @@ internal static class AdminEndpoints
     /// </summary>
     private static IResult Reset(
         bool? oauth, RequestLog log, UserRateLimiter limiter, FaultInjector faults, ProspectStore prospects, TokenStore tokens, BatchStore batches,
-        ProspectCreationLedger creations)
+        ProspectCreationLedger creations, SequenceStore sequences)
     {
         batches.Reset();
         creations.Reset();
+        sequences.Reset();
         log.Clear();
         limiter.Reset();
         faults.Reset();

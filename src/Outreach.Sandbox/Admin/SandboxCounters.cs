@@ -2,6 +2,7 @@ using Outreach.Sandbox.Batches;
 using Outreach.Sandbox.OAuth;
 using Outreach.Sandbox.Prospects;
 using Outreach.Sandbox.RateLimiting;
+using Outreach.Sandbox.Sequences;
 
 namespace Outreach.Sandbox.Admin;
 
@@ -31,6 +32,9 @@ public sealed record SandboxCounters
 
     /// <summary>Prospect creates: created, duplicates made (assert 0), refusals, dropped answers.</summary>
     public ProspectCreationCounters ProspectCreation { get; init; } = new();
+
+    /// <summary>Sequences: enrolments, repeat enrolments of one (prospect, sequence) (assert 0), refusals, state changes.</summary>
+    public SequenceCounters Sequences { get; init; } = new();
 
     /// <summary>Token endpoint activity.</summary>
     public required OAuthCounters OAuth { get; init; }

@@ -27,6 +27,9 @@ public sealed class SandboxOptions
     /// <summary><c>POST /prospects</c>: email uniqueness ("Purposeful Duplicates"), refused domains, dropped answers.</summary>
     public ProspectCreationOptions ProspectCreation { get; init; } = new();
 
+    /// <summary>Sequences, mailboxes and sequence states: the seeded ones, the ruleset and the scope names.</summary>
+    public SequenceOptions Sequences { get; init; } = new();
+
     /// <summary>Bulk actions (<c>prospectsBulkModify</c>) and their asynchronous batches.</summary>
     public BulkOptions Bulk { get; init; } = new();
 
@@ -51,6 +54,8 @@ public sealed class SandboxOptions
         {
             Users.Add(SandboxUser.CreateDemo());
         }
+
+        Sequences.ApplyDefaults(Users[0].Email);
 
         return this;
     }
