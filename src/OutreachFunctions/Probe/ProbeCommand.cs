@@ -18,15 +18,20 @@ public static class ProbeCommand
 
     /// <summary>The usage text.</summary>
     public const string Usage =
-        "usage: OutreachFunctions probe-outreach --prospect-id N [--field NAME]\n" +
+        "usage: OutreachFunctions probe-outreach --prospect-id N [--field NAME] [--sequence-id S --mailbox-id M]\n" +
         "  Checks on ONE test prospect what the connected Outreach org accepts (scopes, rate-limit headers, filter[id] list length,\n" +
         "  several emails per lookup, bulk body shape, batch completion), writes only that prospect's field NAME (default custom1),\n" +
-        "  puts its original value back and prints the settings to use.";
+        "  puts its original value back and prints the settings to use.\n" +
+        "  With --sequence-id and --mailbox-id (alone or with --prospect-id): checks READ-ONLY that the sequence exists and is enabled,\n" +
+        "  the mailbox exists and may send, and the token's scopes allow enrolment. It never enrols anyone.";
 
     /// <summary>True when the arguments ask for this command (Program.cs checks this first).</summary>
     public static bool IsProbe(IReadOnlyList<string> args) => args is { Count: > 0 } && args[0] == Name;
 
-    /// <summary>Runs the command; returns the exit code (0 done and restored, 1 stopped early or the prospect is not restored, 2 bad arguments or settings).</summary>
+    /// <summary>
+    /// Runs the command; returns the exit code (0 done, restored and the sequence ready; 1 stopped early, the prospect not
+    /// restored or the sequence not ready; 2 bad arguments or settings).
+    /// </summary>
     /// <param name="args">The whole command line, starting with <c>probe-outreach</c>.</param>
     /// <param name="configuration">The app's configuration.</param>
     /// <param name="output">Where the report goes.</param>
@@ -85,7 +90,13 @@ public static class ProbeCommand
                 provider.GetRequiredService<IOutreachProspectClient>(),
                 provider.GetRequiredService<IOptions<TokenOptions>>(),
                 provider.GetRequiredService<TimeProvider>());
-            report = await probe.RunAsync(arguments!, cancellationToken);
+            report = arguments!.ProspectId is null ? new ProbeReport { Restored = true } : await probe.RunAsync(arguments, cancellationToken);
+            if (arguments is { SequenceId: { } sequenceId, MailboxId: { } mailboxId })
+            {
+                var sequenceProbe = new SequenceProbe(
+                    sender, provider.GetRequiredService<ITokenStore>(), provider.GetRequiredService<IOptions<TokenOptions>>(), options);
+                await sequenceProbe.CheckAsync(report, sequenceId, mailboxId, cancellationToken);
+            }
         }
         catch (OptionsValidationException ex)
         {
@@ -94,6 +105,6 @@ public static class ProbeCommand
         }
 
         await report.WriteAsync(output);
-        return report.Restored && !report.Stopped ? 0 : 1;
+        return report.ExitCode;
     }
 }
