@@ -167,13 +167,12 @@ public sealed class ProspectCreationTests
             options.ProspectCreation.DroppedAnswerRate = 0.5;
             options.ProspectCreation.DroppedAnswerSeed = 7;
         });
-        var token = (await sandbox.ConnectAsync()).AccessToken;
+        using var api = await sandbox.ConnectedApiAsync();
 
         var lost = 0;
         for (var n = 0; n < 20; n++)
         {
-            // A new connection per create: SocketsHttpHandler may resend a request that failed on a reused connection.
-            using var api = sandbox.CreateApiClient(token);
+            // Also proves the client stack does not resend a create whose answer was dropped on a reused connection.
             try
             {
                 (await api.CreateProspectAsync($$"""{"emails":["p{{n}}@example.org"]}""")).Dispose();
@@ -187,6 +186,7 @@ public sealed class ProspectCreationTests
         var counters = (await sandbox.GetCountersAsync()).ProspectCreation;
         Assert.Equal(20, counters.Created);
         Assert.Equal(lost, counters.AnswersDropped);
+        Assert.Equal(20, (await sandbox.GetRequestsAsync()).Count(entry => entry.Method == "POST" && entry.Path.StartsWith("/api/", StringComparison.Ordinal)));
         Assert.InRange(lost, 1, 19);
     }
 
