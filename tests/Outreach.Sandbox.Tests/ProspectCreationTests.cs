@@ -230,6 +230,23 @@ public sealed class ProspectCreationTests
         Assert.Equal(1, (await sandbox.GetCountersAsync()).ProspectCreation.Created);
     }
 
+    [Theory]
+    [InlineData("rate")]
+    [InlineData("hang")]
+    [InlineData("domain")]
+    public void Invalid_creation_options_fail_at_start(string problem)
+    {
+        var options = new SandboxOptions();
+        switch (problem)
+        {
+            case "rate": options.ProspectCreation.DroppedAnswerRate = 1.5; break;
+            case "hang": options.ProspectCreation.DroppedAnswerHang = TimeSpan.FromSeconds(-1); break;
+            default: options.ProspectCreation.ExcludedEmailDomains.Add("someone@blocked.example"); break;
+        }
+
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => SandboxApp.Create(options));
+    }
+
     [Fact]
     public async Task Reset_removes_the_created_prospects_and_their_counts()
     {

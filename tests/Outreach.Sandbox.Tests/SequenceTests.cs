@@ -235,6 +235,26 @@ public sealed class SequenceTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("id")]
+    [InlineData("duplicate")]
+    [InlineData("scope")]
+    public void Invalid_sequence_options_fail_at_start(string problem)
+    {
+        var options = new SandboxOptions();
+        switch (problem)
+        {
+            case "id": options.Sequences.Sequences.Add(new SandboxSequence { Id = 0, Name = "zero" }); break;
+            case "duplicate":
+                options.Sequences.Mailboxes.Add(new SandboxMailbox { Id = 5, Email = "a@example.org" });
+                options.Sequences.Mailboxes.Add(new SandboxMailbox { Id = 5, Email = "b@example.org" });
+                break;
+            default: options.Sequences.SequenceStatesScope = " "; break;
+        }
+
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => SandboxApp.Create(options));
+    }
+
     [Fact]
     public async Task Sequences_and_mailboxes_come_from_configuration_and_change_through_admin()
     {
