@@ -41,13 +41,13 @@ public sealed class OutreachProbe(
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var report = new ProbeReport();
-        report.Add($"probe-outreach: test prospect {arguments.TestProspectId}, bulk trials write '{arguments.Field}' and restore it.");
+        report.Add($"probe-outreach: test prospect {arguments.ProspectId}, bulk trials write '{arguments.Field}' and restore it.");
         await ReportStoredScopesAsync(report, cancellationToken);
 
-        var original = await ReadAsync(arguments.TestProspectId, [arguments.Field, "emails"], cancellationToken);
+        var original = await ReadAsync(arguments.ProspectId, [arguments.Field, "emails"], cancellationToken);
         if (original is not OutreachCallOutcome.Succeeded<ProspectsRead> { Value.Prospects: [var prospect, ..] })
         {
-            report.Add($"prospects.read: reading prospect {arguments.TestProspectId} failed: {Describe(original)}. Nothing was written.");
+            report.Add($"prospects.read: reading prospect {arguments.ProspectId} failed: {Describe(original)}. Nothing was written.");
             report.Stopped = true;
             report.Restored = true;
             return report;
@@ -56,7 +56,7 @@ public sealed class OutreachProbe(
         report.Add("prospects.read: granted (the test prospect was read).");
         var originalValue = prospect.Attributes.TryGetValue(arguments.Field, out var value) ? FieldValue.FromElement(value) : FieldValue.Parse("null");
         ReportRateLimitHeaders(report);
-        await ProbeListLengthAsync(report, arguments.TestProspectId, cancellationToken);
+        await ProbeListLengthAsync(report, arguments.ProspectId, cancellationToken);
         await ProbeEmailFilterAsync(report, prospect, cancellationToken);
         try
         {
@@ -151,7 +151,7 @@ public sealed class OutreachProbe(
 
     private async Task ProbeBulkShapesAsync(ProbeReport report, ProbeArguments arguments, CancellationToken cancellationToken)
     {
-        var ids = new BulkProspectIds([arguments.TestProspectId]);
+        var ids = new BulkProspectIds([arguments.ProspectId]);
         BulkBodyShape? working = null;
         var refusedEndpoint = false;
         foreach (var shape in Enum.GetValues<BulkBodyShape>())
@@ -177,7 +177,7 @@ public sealed class OutreachProbe(
             var cost = Cost(remainingBefore, recorder.Last);
             var (finished, states) = await FollowAsync(bulk, batch, cancellationToken);
             var failures = await bulk.ReadFailuresAsync(batch.Id, null, cancellationToken);
-            var now = await ReadAsync(arguments.TestProspectId, [arguments.Field], cancellationToken);
+            var now = await ReadAsync(arguments.ProspectId, [arguments.Field], cancellationToken);
             var applied = now is OutreachCallOutcome.Succeeded<ProspectsRead> { Value.Prospects: [var p, ..] }
                 && p.Attributes.TryGetValue(arguments.Field, out var v) && FieldValue.FromElement(v) == probeValue;
             report.Add($"Bulk body {shape}: batch {batch.Id} {Completion(finished)}; states seen: {string.Join(" → ", states)}; " +
@@ -228,8 +228,8 @@ public sealed class OutreachProbe(
 
     private async Task RestoreAsync(ProbeReport report, ProbeArguments arguments, FieldValue original, CancellationToken cancellationToken)
     {
-        var patch = await patcher.PatchProspectAsync(arguments.TestProspectId, [new(arguments.Field, original)], cancellationToken);
-        var after = await ReadAsync(arguments.TestProspectId, [arguments.Field], cancellationToken);
+        var patch = await patcher.PatchProspectAsync(arguments.ProspectId, [new(arguments.Field, original)], cancellationToken);
+        var after = await ReadAsync(arguments.ProspectId, [arguments.Field], cancellationToken);
         report.Restored = after is OutreachCallOutcome.Succeeded<ProspectsRead> { Value.Prospects: [var p, ..] }
             && (p.Attributes.TryGetValue(arguments.Field, out var v) ? FieldValue.FromElement(v) : FieldValue.Parse("null")) == original;
         var write = patch is OutreachCallOutcome.Succeeded ? "prospects.write: granted (the restore PATCH was applied)" : $"prospects.write: the restore PATCH failed ({patch.GetType().Name})";

@@ -2,36 +2,35 @@ using System.Globalization;
 
 namespace OutreachFunctions.Probe;
 
-/// <summary>
-/// The arguments of <c>probe-outreach</c>: the one test prospect and the field the bulk trials write, and/or the
-/// sequence and mailbox whose readiness for enrolment is checked (read-only).
-/// </summary>
-/// <param name="ProspectId">The test prospect the user named; nothing else is ever written. Null: no prospect trials.</param>
+/// <summary>The arguments of the prospect trials: the one test prospect, and the field the bulk trials write.</summary>
+/// <param name="ProspectId">The test prospect the user named; nothing else is ever written.</param>
 /// <param name="Field">The attribute the bulk trials change and the probe restores (a custom field by default).</param>
-public sealed record ProbeArguments(long? ProspectId, string Field)
+public sealed record ProbeArguments(long ProspectId, string Field)
 {
     /// <summary>The field written when <c>--field</c> is not given.</summary>
     public const string DefaultField = "custom1";
+}
 
-    /// <summary>The test prospect of the prospect trials; only asked for when one was named.</summary>
-    public long TestProspectId => ProspectId ?? throw new InvalidOperationException("No test prospect was named (--prospect-id).");
+/// <summary>The arguments of the read-only sequence check: the sequence to enrol in and the mailbox that sends its emails.</summary>
+/// <param name="SequenceId">The sequence (<c>--sequence-id</c>).</param>
+/// <param name="MailboxId">The mailbox (<c>--mailbox-id</c>).</param>
+public sealed record SequenceCheckArguments(long SequenceId, long MailboxId);
 
-    /// <summary>The sequence to check (with <see cref="MailboxId"/>); null when not asked.</summary>
-    public long? SequenceId { get; init; }
-
-    /// <summary>The mailbox to check (with <see cref="SequenceId"/>); null when not asked.</summary>
-    public long? MailboxId { get; init; }
-
-    /// <summary>
-    /// Reads <c>--prospect-id N</c>, <c>--field NAME</c>, <c>--sequence-id S</c> and <c>--mailbox-id M</c> from the
-    /// arguments after the command name: a prospect, or a sequence with its mailbox, or both; false with the problem otherwise.
-    /// </summary>
-    public static bool TryParse(IReadOnlyList<string> args, out ProbeArguments? arguments, out string problem)
+/// <summary>
+/// The command line of <c>probe-outreach</c>: the prospect trials (<c>--prospect-id N [--field NAME]</c>) and/or the
+/// sequence check (<c>--sequence-id S --mailbox-id M</c>); at least one of them.
+/// </summary>
+/// <param name="ProspectTrials">The prospect trials; null when no test prospect was named.</param>
+/// <param name="SequenceCheck">The sequence check; null when not asked.</param>
+public sealed record ProbeCommandLine(ProbeArguments? ProspectTrials, SequenceCheckArguments? SequenceCheck)
+{
+    /// <summary>Reads the arguments after the command name; false with the problem when they are not understood.</summary>
+    public static bool TryParse(IReadOnlyList<string> args, out ProbeCommandLine? commandLine, out string problem)
     {
         ArgumentNullException.ThrowIfNull(args);
-        arguments = null;
+        commandLine = null;
         var ids = new Dictionary<string, long>(StringComparer.Ordinal);
-        var field = DefaultField;
+        var field = ProbeArguments.DefaultField;
         for (var i = 0; i < args.Count; i++)
         {
             if (args[i] is not ("--prospect-id" or "--field" or "--sequence-id" or "--mailbox-id"))
@@ -69,22 +68,24 @@ public sealed record ProbeArguments(long? ProspectId, string Field)
             }
         }
 
-        var sequence = ids.TryGetValue("--sequence-id", out var s) ? s : (long?)null;
-        var mailbox = ids.TryGetValue("--mailbox-id", out var m) ? m : (long?)null;
-        if ((sequence is null) != (mailbox is null))
+        var hasSequence = ids.TryGetValue("--sequence-id", out var sequence);
+        var hasMailbox = ids.TryGetValue("--mailbox-id", out var mailbox);
+        if (hasSequence != hasMailbox)
         {
             problem = "--sequence-id and --mailbox-id go together: the sequence to enrol in and the mailbox that sends its emails.";
             return false;
         }
 
-        var prospect = ids.TryGetValue("--prospect-id", out var p) ? p : (long?)null;
-        if (prospect is null && sequence is null)
+        var hasProspect = ids.TryGetValue("--prospect-id", out var prospect);
+        if (!hasProspect && !hasSequence)
         {
             problem = "--prospect-id is required (the one test prospect the probe may change, and restores), unless --sequence-id and --mailbox-id are given.";
             return false;
         }
 
-        arguments = new ProbeArguments(prospect, field) { SequenceId = sequence, MailboxId = mailbox };
+        commandLine = new ProbeCommandLine(
+            hasProspect ? new ProbeArguments(prospect, field) : null,
+            hasSequence ? new SequenceCheckArguments(sequence, mailbox) : null);
         problem = "";
         return true;
     }

@@ -51,7 +51,7 @@ public static class ProbeCommand
             return 0;
         }
 
-        if (!ProbeArguments.TryParse(rest, out var arguments, out var problem))
+        if (!ProbeCommandLine.TryParse(rest, out var commandLine, out var problem))
         {
             await error.WriteLineAsync(problem + "\n" + Usage);
             return 2;
@@ -90,12 +90,12 @@ public static class ProbeCommand
                 provider.GetRequiredService<IOutreachProspectClient>(),
                 provider.GetRequiredService<IOptions<TokenOptions>>(),
                 provider.GetRequiredService<TimeProvider>());
-            report = arguments!.ProspectId is null ? new ProbeReport { Restored = true } : await probe.RunAsync(arguments, cancellationToken);
-            if (arguments is { SequenceId: { } sequenceId, MailboxId: { } mailboxId })
+            report = commandLine!.ProspectTrials is { } arguments ? await probe.RunAsync(arguments, cancellationToken) : new ProbeReport { Restored = true };
+            if (commandLine.SequenceCheck is { } sequence)
             {
                 var sequenceProbe = new SequenceProbe(
                     sender, provider.GetRequiredService<ITokenStore>(), provider.GetRequiredService<IOptions<TokenOptions>>(), options);
-                await sequenceProbe.CheckAsync(report, sequenceId, mailboxId, cancellationToken);
+                await sequenceProbe.CheckAsync(report, sequence.SequenceId, sequence.MailboxId, cancellationToken);
             }
         }
         catch (OptionsValidationException ex)
