@@ -11,6 +11,7 @@ using Outreach.Sandbox.Imports;
 using Outreach.Sandbox.OAuth;
 using Outreach.Sandbox.Prospects;
 using Outreach.Sandbox.RateLimiting;
+using Outreach.Sandbox.Sequences;
 
 namespace Outreach.Sandbox;
 
@@ -98,6 +99,8 @@ public static class SandboxApp
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<RequestLog>();
+        services.AddSingleton<ProspectCreationLedger>();
+        services.AddSingleton<SequenceStore>();
 
         var app = builder.Build();
         // Bulk batches progress with the clock; every request first applies the items whose time has come.
@@ -122,6 +125,10 @@ public static class SandboxApp
         app.MapBatches();
         app.MapImports();
         app.MapAdmin();
+        app.MapProspectCreation();
+        app.MapSequences();
+        app.MapSequenceBulkActions();
+        app.MapSequenceAdmin();
         app.MapFallback("/api/v2/{**rest}", (HttpContext context) =>
             ApiErrors.WriteAsync(context, StatusCodes.Status404NotFound, new ApiError
             {

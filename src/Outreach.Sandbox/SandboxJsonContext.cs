@@ -22,4 +22,11 @@ namespace Outreach.Sandbox;
 [JsonSerializable(typeof(Batches.BulkCounters))]
 [JsonSerializable(typeof(Imports.ImportCounters))]
 [JsonSerializable(typeof(RevokeResult))]
+// Prospect creation and sequences (issues 21 and 22).
+[JsonSerializable(typeof(IReadOnlyList<Prospects.EmailCreations>))]
+[JsonSerializable(typeof(IReadOnlyList<Sequences.EnrolmentCount>))]
+[JsonSerializable(typeof(Configuration.SandboxSequence))]
+[JsonSerializable(typeof(Configuration.SandboxMailbox))]
+[JsonSerializable(typeof(IReadOnlyList<Configuration.SandboxSequence>))]
+[JsonSerializable(typeof(IReadOnlyList<Configuration.SandboxMailbox>))]
 public sealed partial class SandboxJsonContext : JsonSerializerContext;

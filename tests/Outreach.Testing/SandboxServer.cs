@@ -9,6 +9,8 @@ using Outreach.Sandbox.Admin;
 using Outreach.Sandbox.Configuration;
 using Outreach.Sandbox.Faults;
 using Outreach.Sandbox.OAuth;
+using Outreach.Sandbox.Prospects;
+using Outreach.Sandbox.Sequences;
 
 namespace Outreach.Testing;
 
@@ -207,6 +209,30 @@ public sealed class SandboxServer : IAsyncDisposable
         return document.RootElement.GetProperty("data").GetProperty("attributes").Clone();
     }
 
+    /// <summary>The prospects created per email (<c>GET /admin/prospectCreations</c>), for one email or all.</summary>
+    public Task<IReadOnlyList<EmailCreations>> GetProspectCreationsAsync(string? email = null, CancellationToken cancellationToken = default) =>
+        GetAsync(
+            email is null ? "admin/prospectCreations" : $"admin/prospectCreations?email={Uri.EscapeDataString(email)}",
+            SandboxJsonContext.Default.IReadOnlyListEmailCreations,
+            cancellationToken);
+
+    /// <summary>The enrolments per (prospect, sequence) (<c>GET /admin/enrolments</c>), optionally for one prospect or sequence.</summary>
+    public Task<IReadOnlyList<EnrolmentCount>> GetEnrolmentsAsync(long? prospectId = null, long? sequenceId = null, CancellationToken cancellationToken = default)
+    {
+        var query = new Dictionary<string, string?>();
+        if (prospectId is { } prospect)
+        {
+            query["prospectId"] = prospect.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (sequenceId is { } sequence)
+        {
+            query["sequenceId"] = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return GetAsync(QueryHelpers.AddQueryString("admin/enrolments", query), SandboxJsonContext.Default.IReadOnlyListEnrolmentCount, cancellationToken);
+    }
+
     /// <summary>
     /// Set by a test that sends unfiltered bulk actions on purpose. Otherwise disposing fails when the sandbox counted
     /// any, so every test, benchmark and local run that uses a sandbox checks that nothing sent one.
@@ -219,32 +245,67 @@ public sealed class SandboxServer : IAsyncDisposable
     /// </summary>
     public bool ExpectsProspectsCreatedByImports { get; set; }
 
+    /// <summary>
+    /// Set by a test that creates a second prospect with an email on purpose (purposeful duplicates on). Otherwise
+    /// disposing fails when a create made a duplicate: Outreach has no idempotency key, so a retried create does.
+    /// </summary>
+    public bool ExpectsDuplicateProspects { get; set; }
+
+    /// <summary>
+    /// Set by a test that enrols one prospect in one sequence more than once on purpose. Otherwise disposing fails when
+    /// the sandbox counted such a repeat: on a real org each enrolment starts the sequence's emails again.
+    /// </summary>
+    public bool ExpectsRepeatEnrolments { get; set; }
+
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">
-    /// The sandbox received an unfiltered bulk action, or an import created a prospect, that nobody expected.
+    /// The sandbox received an unfiltered bulk action, an import created a prospect, a create made a duplicate prospect
+    /// or a prospect was enrolled twice, and the test did not say it expected it.
     /// </exception>
     public async ValueTask DisposeAsync()
     {
-        // A bulk action without an id filter modifies every prospect of a real Outreach org (docs/reference/outreach-api.md).
-        var counters = ExpectsUnfilteredBulkActions && ExpectsProspectsCreatedByImports ? null : await GetCountersAsync();
-        var unfiltered = ExpectsUnfilteredBulkActions ? 0 : counters!.Bulk.Unfiltered;
-
-        // An import with a dupe method that can create adds a prospect to a real org (docs/reference/outreach-imports.md).
-        var created = ExpectsProspectsCreatedByImports ? 0 : counters!.Imports.ProspectsCreated;
+        var problems = await UnexpectedDangersAsync();
         Admin.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        if (unfiltered > 0)
+        if (problems.Count > 0)
         {
-            throw new InvalidOperationException(
-                $"The Outreach sandbox received {unfiltered} unfiltered bulk action(s): on a real org each one modifies every prospect.");
+            throw new InvalidOperationException(string.Join(" ", problems));
+        }
+    }
+
+    private async Task<List<string>> UnexpectedDangersAsync()
+    {
+        var problems = new List<string>();
+        if (ExpectsUnfilteredBulkActions && ExpectsProspectsCreatedByImports && ExpectsDuplicateProspects && ExpectsRepeatEnrolments)
+        {
+            return problems;
         }
 
-        if (created > 0)
+        var counters = await GetCountersAsync();
+        // A bulk action without an id filter modifies (or enrols) every prospect of a real Outreach org (docs/reference/outreach-api.md).
+        if (!ExpectsUnfilteredBulkActions && counters.Bulk.Unfiltered > 0)
         {
-            throw new InvalidOperationException(
-                $"An import created {created} prospect(s) in the Outreach sandbox: on a real org each one is a new prospect nobody asked for.");
+            problems.Add($"The Outreach sandbox received {counters.Bulk.Unfiltered} unfiltered bulk action(s): on a real org each one modifies every prospect (or enrols every prospect in a sequence).");
         }
+
+        // An import with a dupe method that can create adds a prospect to a real org (docs/reference/outreach-imports.md).
+        if (!ExpectsProspectsCreatedByImports && counters.Imports.ProspectsCreated > 0)
+        {
+            problems.Add($"An import created {counters.Imports.ProspectsCreated} prospect(s) in the Outreach sandbox: on a real org each one is a new prospect nobody asked for.");
+        }
+
+        if (!ExpectsDuplicateProspects && counters.ProspectCreation.DuplicatesCreated > 0)
+        {
+            problems.Add($"The Outreach sandbox created {counters.ProspectCreation.DuplicatesCreated} prospect(s) with an email another prospect already held: a duplicate on a real org (GET /admin/prospectCreations lists them).");
+        }
+
+        if (!ExpectsRepeatEnrolments && counters.Sequences.RepeatEnrolments > 0)
+        {
+            problems.Add($"The Outreach sandbox enrolled a prospect in a sequence it had already been enrolled in {counters.Sequences.RepeatEnrolments} time(s): on a real org the sequence's emails start again (GET /admin/enrolments lists them).");
+        }
+
+        return problems;
     }
 
     private async Task<T> GetAsync<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)

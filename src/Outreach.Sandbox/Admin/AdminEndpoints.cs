@@ -7,6 +7,7 @@ using Outreach.Sandbox.Imports;
 using Outreach.Sandbox.OAuth;
 using Outreach.Sandbox.Prospects;
 using Outreach.Sandbox.RateLimiting;
+using Outreach.Sandbox.Sequences;
 
 namespace Outreach.Sandbox.Admin;
 
@@ -65,7 +66,9 @@ internal static class AdminEndpoints
     private static IResult ReadRequests(RequestLog log, long? after, int? limit) =>
         Results.Json(log.Read(after ?? 0, Math.Clamp(limit ?? 10_000, 1, 100_000)), SandboxJson.Context.IReadOnlyListRequestLogEntry);
 
-    private static IResult Counters(RequestLog log, UserRateLimiter limiter, ProspectStore prospects, TokenStore tokens, BatchStore batches, ImportStore imports)
+    private static IResult Counters(
+        RequestLog log, UserRateLimiter limiter, ProspectStore prospects, TokenStore tokens, BatchStore batches, ImportStore imports,
+        ProspectCreationLedger creations, SequenceStore sequences)
     {
         var (total, byStatus, byFault, users) = log.Counters();
         return Results.Json(
@@ -79,6 +82,8 @@ internal static class AdminEndpoints
                 ProspectsPatched = prospects.Patched,
                 Bulk = batches.Counters(),
                 Imports = imports.Counters(),
+                ProspectCreation = creations.Counters(),
+                Sequences = sequences.Counters(),
                 OAuth = tokens.Counters(),
             },
             SandboxJson.Context.SandboxCounters);
@@ -89,10 +94,13 @@ internal static class AdminEndpoints
     /// Tokens survive (a connected client stays connected) unless <c>oauth=true</c>.
     /// </summary>
     private static IResult Reset(
-        bool? oauth, RequestLog log, UserRateLimiter limiter, FaultInjector faults, ProspectStore prospects, TokenStore tokens, BatchStore batches, ImportStore imports)
+        bool? oauth, RequestLog log, UserRateLimiter limiter, FaultInjector faults, ProspectStore prospects, TokenStore tokens, BatchStore batches,
+        ImportStore imports, ProspectCreationLedger creations, SequenceStore sequences)
     {
         batches.Reset();
         imports.Reset();
+        creations.Reset();
+        sequences.Reset();
         log.Clear();
         limiter.Reset();
         faults.Reset();

@@ -1,6 +1,8 @@
 using Outreach.Sandbox.Batches;
 using Outreach.Sandbox.OAuth;
+using Outreach.Sandbox.Prospects;
 using Outreach.Sandbox.RateLimiting;
+using Outreach.Sandbox.Sequences;
 
 namespace Outreach.Sandbox.Admin;
 
@@ -30,6 +32,11 @@ public sealed record SandboxCounters
 
     /// <summary>Imports (<c>bulkUpsert</c>): calls, records, failures, dupes, prospects created (assert 0).</summary>
     public Imports.ImportCounters Imports { get; init; } = new();
+    /// <summary>Prospect creates: created, duplicates made (assert 0), refusals, dropped answers.</summary>
+    public ProspectCreationCounters ProspectCreation { get; init; } = new();
+
+    /// <summary>Sequences: enrolments, repeat enrolments of one (prospect, sequence) (assert 0), refusals, state changes.</summary>
+    public SequenceCounters Sequences { get; init; } = new();
 
     /// <summary>Token endpoint activity.</summary>
     public required OAuthCounters OAuth { get; init; }

@@ -19,6 +19,12 @@ internal sealed class Batch(long id, string action, IReadOnlyList<KeyValuePair<s
 
     public string Action { get; } = action;
 
+    /// <summary>
+    /// What processing one item does for actions other than <c>prospectsBulkModify</c> (e.g. enrol the prospect):
+    /// given the prospect id, returns the failure text or null. Null here means "apply <see cref="Changes"/>".
+    /// </summary>
+    public Func<long, string?>? ItemAction { get; init; }
+
     /// <summary>The field:value pairs every item applies (the request's payload).</summary>
     public IReadOnlyList<KeyValuePair<string, JsonElement>> Changes { get; } = changes;
 

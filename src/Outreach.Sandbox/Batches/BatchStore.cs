@@ -27,12 +27,26 @@ internal sealed class BatchStore(IOptions<SandboxOptions> options, ProspectStore
     private BulkCounters _counters = new();
 
     /// <summary>Creates a batch over <paramref name="prospectIds"/>; it starts at once when confirmation is skipped.</summary>
-    public Batch Create(IReadOnlyList<long> prospectIds, IReadOnlyList<KeyValuePair<string, JsonElement>> changes, bool skipConfirmation, bool hadQueryFilter, bool unfiltered)
+    /// <param name="prospectIds">The selected prospects, one item each.</param>
+    /// <param name="changes">The action's payload; <c>prospectsBulkModify</c> applies it to each prospect.</param>
+    /// <param name="skipConfirmation">Start at once rather than wait for a confirm.</param>
+    /// <param name="hadQueryFilter">Whether the call had an id filter in its query (counted).</param>
+    /// <param name="unfiltered">Whether nothing selected the prospects, so the action hits every one (counted: the guard).</param>
+    /// <param name="action">The bulk action's name.</param>
+    /// <param name="itemAction">What one item does for other actions (see <see cref="Batch.ItemAction"/>).</param>
+    public Batch Create(
+        IReadOnlyList<long> prospectIds,
+        IReadOnlyList<KeyValuePair<string, JsonElement>> changes,
+        bool skipConfirmation,
+        bool hadQueryFilter,
+        bool unfiltered,
+        string action = BulkModifyAction,
+        Func<long, string?>? itemAction = null)
     {
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            var batch = new Batch(++_nextBatchId, BulkModifyAction, changes, now);
+            var batch = new Batch(++_nextBatchId, action, changes, now) { ItemAction = itemAction };
             foreach (var prospectId in prospectIds)
             {
                 batch.Items.Add(new BatchItem(++_nextItemId, batch.Id, prospectId, changes, now));
@@ -151,11 +165,16 @@ internal sealed class BatchStore(IOptions<SandboxOptions> options, ProspectStore
             var item = batch.Items[index];
             var at = started + TimeSpan.FromSeconds((index + 1) / _options.ItemsPerSecond);
             var failure = Failure(item);
-            if (failure is null)
+            if (failure is null && batch.ItemAction is { } act)
+            {
+                failure = act(item.ProspectId);
+            }
+            else if (failure is null)
             {
                 prospects.Apply(item.ProspectId, item.Changes, countAsPatch: false);
             }
-            else
+
+            if (failure is not null)
             {
                 batch.Failures++;
             }

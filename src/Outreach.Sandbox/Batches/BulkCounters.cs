@@ -3,7 +3,7 @@ namespace Outreach.Sandbox.Batches;
 /// <summary>What the sandbox saw of bulk actions since start or the last reset (part of <c>GET /admin/counters</c>).</summary>
 public sealed record BulkCounters
 {
-    /// <summary><c>prospectsBulkModify</c> calls that created a batch.</summary>
+    /// <summary>Bulk action calls that created a batch (<c>prospectsBulkModify</c>, <c>prospectsAddToSequence</c>, <c>prospectsFinishAll</c>, <c>prospectsPauseAll</c>).</summary>
     public long Calls { get; init; }
 
     /// <summary>Calls without an id filter in the query string (ids only in the body, or none at all).</summary>

@@ -24,6 +24,12 @@ public sealed class SandboxOptions
     /// <summary>The seeded prospects and PATCH validation quirks.</summary>
     public ProspectOptions Prospects { get; init; } = new();
 
+    /// <summary><c>POST /prospects</c>: email uniqueness ("Purposeful Duplicates"), refused domains, dropped answers.</summary>
+    public ProspectCreationOptions ProspectCreation { get; init; } = new();
+
+    /// <summary>Sequences, mailboxes and sequence states: the seeded ones, the ruleset and the scope names.</summary>
+    public SequenceOptions Sequences { get; init; } = new();
+
     /// <summary>Bulk actions (<c>prospectsBulkModify</c>) and their asynchronous batches.</summary>
     public BulkOptions Bulk { get; init; } = new();
 
@@ -51,6 +57,8 @@ public sealed class SandboxOptions
         {
             Users.Add(SandboxUser.CreateDemo());
         }
+
+        Sequences.ApplyDefaults(Users[0].Email);
 
         return this;
     }

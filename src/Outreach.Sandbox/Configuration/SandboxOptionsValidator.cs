@@ -79,6 +79,8 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
 
         problems.AddRange(options.Bulk.Validate().Select(problem => "Bulk: " + problem));
         problems.AddRange(options.Imports.Validate().Select(problem => "Imports: " + problem));
+        problems.AddRange(options.ProspectCreation.Validate().Select(problem => "ProspectCreation: " + problem));
+        problems.AddRange(options.Sequences.Validate().Select(problem => "Sequences: " + problem));
 
         if (options.RateLimit.Limit < 1 || options.RateLimit.Window <= TimeSpan.Zero)
         {

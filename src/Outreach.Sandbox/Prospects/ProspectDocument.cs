@@ -6,9 +6,11 @@ namespace Outreach.Sandbox.Prospects;
 /// <summary>Writes prospects as JSON:API documents: <c>{"data":{"type":"prospect","id":N,"attributes":{…}}}</c>.</summary>
 internal static class ProspectDocument
 {
-    public static async Task WriteAsync(HttpContext context, ProspectSnapshot prospect, ISet<string>? fields)
+    public static async Task WriteAsync(HttpContext context, ProspectSnapshot prospect, ISet<string>? fields, int status = StatusCodes.Status200OK)
     {
         await using var writer = Api.JsonApiDocument.Start(context);
+        // A create answers 201; nothing is written yet, so the status can still change.
+        context.Response.StatusCode = status;
         writer.WriteStartObject();
         writer.WritePropertyName("data");
         WriteResource(writer, prospect, fields, context.Request);

@@ -74,7 +74,14 @@ internal static class ProspectEndpoints
                 return;
             }
 
-            var updated = store.Apply(prospectId, changes);
+            // One prospect per email unless the org allows purposeful duplicates (docs/reference/outreach-prospect-creation.md).
+            var updated = store.ApplyKeepingEmailsUnique(prospectId, changes, options.Value.ProspectCreation.AllowsDuplicateEmails(prospectOptions), out var emailTaken);
+            if (emailTaken)
+            {
+                await ApiErrors.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, ProspectCreation.EmailHashDuplicate());
+                return;
+            }
+
             await ProspectDocument.WriteAsync(context, updated!, fields: null);
         }
     }
@@ -109,10 +116,10 @@ internal static class ProspectEndpoints
             return;
         }
 
-        // Ids are 1..SeedCount, so walking candidates in order gives sorted results and a simple cursor (the last id).
+        // Ids are 1..Count (seeded, then created), so walking candidates in order gives sorted results and a simple cursor (the last id).
         var page = new List<ProspectSnapshot>(query.PageSize);
         var more = false;
-        var candidates = query.CandidateIds(options.Value.Prospects.SeedCount);
+        var candidates = query.CandidateIds(store.Count);
         if (query.Emails is { } emails)
         {
             var matching = store.FindByEmails(emails).ToHashSet();

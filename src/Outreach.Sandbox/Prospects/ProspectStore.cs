@@ -24,18 +24,24 @@ internal sealed class ProspectStore
     private long _seededAtTicks;
     private long _patched;
 
+    // Creation (POST /prospects): created prospects take the ids after the seeded range, in order, so 1..LastId all
+    // exist. The email-uniqueness check and the write it guards happen under one lock, as a unique index would make them.
+    private readonly Lock _emailUniqueness = new();
+    private long _lastId;
+
     public ProspectStore(IOptions<SandboxOptions> options, TimeProvider time)
     {
         _options = options.Value.Prospects;
         _time = time;
         _seededAtTicks = time.GetUtcNow().UtcTicks;
+        _lastId = _options.SeedCount;
     }
 
     /// <summary>Successful PATCHes since start or the last reset.</summary>
     public long Patched => Interlocked.Read(ref _patched);
 
-    /// <summary>Every prospect id that exists (the seeded range); what an unfiltered bulk action hits.</summary>
-    public int Count => _options.SeedCount;
+    /// <summary>Every prospect id that exists (1..Count: the seeded range, then the created ones); what an unfiltered bulk action hits.</summary>
+    public int Count => (int)Interlocked.Read(ref _lastId);
 
     public ProspectSnapshot? Get(long id) => Find(id)?.Snapshot();
 
@@ -86,16 +92,85 @@ internal sealed class ProspectStore
         return snapshot;
     }
 
-    /// <summary>Goes back to the seeded prospects.</summary>
+    /// <summary>
+    /// Creates a prospect with the next id unless another prospect holds one of its emails (ignoring case, Outreach's
+    /// "email hash") and duplicates are not allowed. <paramref name="otherHolders"/> are the prospects that already held
+    /// one of its emails: the reason for a refusal, or the duplicates made when duplicates are allowed.
+    /// </summary>
+    /// <returns>The created prospect; null when refused for a taken email.</returns>
+    public ProspectSnapshot? Create(IReadOnlyList<KeyValuePair<string, JsonElement>> attributes, bool allowDuplicateEmails, out IReadOnlyList<long> otherHolders)
+    {
+        lock (_emailUniqueness)
+        {
+            otherHolders = HoldersOf(attributes, exceptId: null);
+            if (otherHolders.Count > 0 && !allowDuplicateEmails)
+            {
+                return null;
+            }
+
+            var id = Interlocked.Increment(ref _lastId);
+            var prospect = new Prospect(id, new Dictionary<string, JsonElement>(StringComparer.Ordinal), _time.GetUtcNow());
+            _prospects[id] = prospect;
+            _emailsWritten.TryAdd(id, 0);
+            return prospect.Apply(attributes, _time.GetUtcNow());
+        }
+    }
+
+    /// <summary>
+    /// A PATCH that keeps emails unique: like <see cref="Apply"/>, but refused (null, <paramref name="emailTaken"/> true)
+    /// when it writes an email another prospect holds and duplicates are not allowed.
+    /// </summary>
+    public ProspectSnapshot? ApplyKeepingEmailsUnique(long id, IReadOnlyList<KeyValuePair<string, JsonElement>> changes, bool allowDuplicateEmails, out bool emailTaken)
+    {
+        emailTaken = false;
+        if (allowDuplicateEmails || !changes.Any(change => change.Key == "emails"))
+        {
+            return Apply(id, changes);
+        }
+
+        lock (_emailUniqueness)
+        {
+            if (HoldersOf(changes, exceptId: id).Count > 0)
+            {
+                emailTaken = true;
+                return null;
+            }
+
+            return Apply(id, changes);
+        }
+    }
+
+    /// <summary>Goes back to the seeded prospects (the created ones are gone).</summary>
     public void Reset()
     {
         Interlocked.Exchange(ref _seededAtTicks, _time.GetUtcNow().UtcTicks);
         _prospects.Clear();
         _emailsWritten.Clear();
         Interlocked.Exchange(ref _patched, 0);
+        Interlocked.Exchange(ref _lastId, _options.SeedCount);
     }
 
-    private Prospect? Find(long id) => id >= 1 && id <= _options.SeedCount ? _prospects.GetOrAdd(id, Seed) : null;
+    /// <summary>The emails an attribute list writes (its <c>emails</c> array), as given.</summary>
+    public static IReadOnlyList<string> EmailsIn(IReadOnlyList<KeyValuePair<string, JsonElement>> attributes) =>
+        attributes.Where(pair => pair.Key == "emails" && pair.Value.ValueKind == JsonValueKind.Array)
+            .SelectMany(pair => pair.Value.EnumerateArray())
+            .Where(email => email.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(email.GetString()))
+            .Select(email => email.GetString()!)
+            .ToList();
+
+    // Outreach compares an email "hash", so case does not make two emails different, whatever the filter's setting.
+    private List<long> HoldersOf(IReadOnlyList<KeyValuePair<string, JsonElement>> attributes, long? exceptId)
+    {
+        var emails = EmailsIn(attributes);
+        return emails.Count == 0
+            ? []
+            : [.. FindByEmails(new EmailFilter(emails, StringComparer.OrdinalIgnoreCase)).Where(holder => holder != exceptId)];
+    }
+
+    private Prospect? Find(long id) =>
+        id >= 1 && id <= _options.SeedCount ? _prospects.GetOrAdd(id, Seed)
+        : id > _options.SeedCount && _prospects.TryGetValue(id, out var created) ? created
+        : null;
 
     private static IEnumerable<string> EmailsOf(ProspectSnapshot prospect) =>
         prospect.Attributes.TryGetValue("emails", out var emails) && emails.ValueKind == JsonValueKind.Array

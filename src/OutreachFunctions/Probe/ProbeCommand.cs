@@ -18,16 +18,21 @@ public static class ProbeCommand
 
     /// <summary>The usage text.</summary>
     public const string Usage =
-        "usage: OutreachFunctions probe-outreach --prospect-id N [--field NAME]\n" +
+        "usage: OutreachFunctions probe-outreach --prospect-id N [--field NAME] [--sequence-id S --mailbox-id M]\n" +
         "  Checks on ONE test prospect what the connected Outreach org accepts (scopes, rate-limit headers, filter[id] list length,\n" +
         "  several emails per lookup, bulk body shape, batch completion, bulkUpsert imports with dupeMethod=overwriteNoCreate only,\n" +
         "  which never creates a prospect), writes only that prospect's field NAME (default custom1), puts its original value back\n" +
-        "  and prints the settings to use.";
+        "  and prints the settings to use.\n" +
+        "  With --sequence-id and --mailbox-id (alone or with --prospect-id): checks READ-ONLY that the sequence exists and is enabled,\n" +
+        "  the mailbox exists and may send, and the token's scopes allow enrolment. It never enrols anyone.";
 
     /// <summary>True when the arguments ask for this command (Program.cs checks this first).</summary>
     public static bool IsProbe(IReadOnlyList<string> args) => args is { Count: > 0 } && args[0] == Name;
 
-    /// <summary>Runs the command; returns the exit code (0 done and restored, 1 stopped early or the prospect is not restored, 2 bad arguments or settings).</summary>
+    /// <summary>
+    /// Runs the command; returns the exit code (0 done, restored and the sequence ready; 1 stopped early, the prospect not
+    /// restored or the sequence not ready; 2 bad arguments or settings).
+    /// </summary>
     /// <param name="args">The whole command line, starting with <c>probe-outreach</c>.</param>
     /// <param name="configuration">The app's configuration.</param>
     /// <param name="output">Where the report goes.</param>
@@ -47,7 +52,7 @@ public static class ProbeCommand
             return 0;
         }
 
-        if (!ProbeArguments.TryParse(rest, out var arguments, out var problem))
+        if (!ProbeCommandLine.TryParse(rest, out var commandLine, out var problem))
         {
             await error.WriteLineAsync(problem + "\n" + Usage);
             return 2;
@@ -86,7 +91,13 @@ public static class ProbeCommand
                 provider.GetRequiredService<IOutreachProspectClient>(),
                 provider.GetRequiredService<IOptions<TokenOptions>>(),
                 provider.GetRequiredService<TimeProvider>());
-            report = await probe.RunAsync(arguments!, cancellationToken);
+            report = commandLine!.ProspectTrials is { } arguments ? await probe.RunAsync(arguments, cancellationToken) : new ProbeReport { Restored = true };
+            if (commandLine.SequenceCheck is { } sequence)
+            {
+                var sequenceProbe = new SequenceProbe(
+                    sender, provider.GetRequiredService<ITokenStore>(), provider.GetRequiredService<IOptions<TokenOptions>>(), options);
+                await sequenceProbe.CheckAsync(report, sequence.SequenceId, sequence.MailboxId, cancellationToken);
+            }
         }
         catch (OptionsValidationException ex)
         {
@@ -95,6 +106,6 @@ public static class ProbeCommand
         }
 
         await report.WriteAsync(output);
-        return report.Restored && !report.Stopped ? 0 : 1;
+        return report.ExitCode;
     }
 }

@@ -20,6 +20,15 @@ public sealed class ProbeReport
     /// <summary>Whether the probe stopped before its trials (e.g. the test prospect does not exist); nothing was written then.</summary>
     public bool Stopped { get; set; }
 
+    /// <summary>
+    /// The sequence check's verdict: true when the sequence and mailbox are ready for enrolment and the token's scopes
+    /// allow it, false when a check failed, null when no sequence was checked.
+    /// </summary>
+    public bool? SequenceReady { get; set; }
+
+    /// <summary>The exit code: 0 when every asked check passed (and the test prospect is restored), 1 otherwise.</summary>
+    public int ExitCode => Restored && !Stopped && SequenceReady != false ? 0 : 1;
+
     /// <summary>Adds one finding line.</summary>
     public void Add(string finding) => _findings.Add(finding);
 

@@ -22,6 +22,7 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
     private const long TestProspect = 7;
     private const string AllScopes = "prospects.read prospects.write batches.read batches.write";
     private const string ImportScopes = AllScopes + " imports.read imports.write";
+    private const string SequenceScopes = " sequences.read mailboxes.read sequenceStates.read sequenceStates.write";
 
     [Fact]
     public async Task A_default_sandbox_gets_long_id_lists_one_email_per_lookup_and_the_attributes_body_and_the_prospect_is_restored()
@@ -132,8 +133,63 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal(run.Before, run.After);
     }
 
+    [Fact]
+    public async Task The_sequence_check_finds_an_enabled_sequence_and_a_mailbox_that_may_send_ready_and_enrols_nobody()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 20 }, AllScopes + SequenceScopes, arguments: ["--sequence-id", "1", "--mailbox-id", "1"]);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("Sequence 1 ('Sandbox welcome (emails)'): enabled; email steps: yes", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Mailbox 1 (d***@outreach-sandbox.test): may send", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Scopes for enrolment (token response): all granted", run.Output, StringComparison.Ordinal);
+        Assert.Contains("ready for enrolment", run.Output, StringComparison.Ordinal);
+        Assert.Contains("\"sequence\": { \"id\": 1, \"mailboxId\": 1", run.Output, StringComparison.Ordinal);
+        run.AssertNothingWasEnrolledOrWritten();
+    }
+
+    [Fact]
+    public async Task The_sequence_check_reports_a_disabled_sequence_a_mailbox_that_may_not_send_and_missing_scopes_with_exit_1()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 20 }, AllScopes + " sequences.read mailboxes.read", arguments: ["--sequence-id", "3", "--mailbox-id", "2"]);
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("DISABLED", run.Output, StringComparison.Ordinal);
+        Assert.Contains("may NOT send", run.Output, StringComparison.Ordinal);
+        Assert.Contains("missing sequenceStates.read sequenceStates.write", run.Output, StringComparison.Ordinal);
+        Assert.Contains("NOT ready for enrolment", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Outreach__Scopes=", run.Output, StringComparison.Ordinal);
+        run.AssertNothingWasEnrolledOrWritten();
+    }
+
+    [Fact]
+    public async Task The_sequence_check_reports_a_sequence_and_mailbox_that_do_not_exist()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 20 }, AllScopes + SequenceScopes, arguments: ["--sequence-id", "77", "--mailbox-id", "88"]);
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("Sequence 77: it does not exist (404)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Mailbox 88: it does not exist (404)", run.Output, StringComparison.Ordinal);
+        run.AssertNothingWasEnrolledOrWritten();
+    }
+
+    [Fact]
+    public async Task With_a_test_prospect_too_the_sequence_check_runs_after_the_trials_and_still_enrols_nobody()
+    {
+        var run = await ProbeAsync(new ProspectOptions { SeedCount = 120 }, AllScopes + SequenceScopes, arguments: ["--prospect-id", "7", "--sequence-id", "1", "--mailbox-id", "1"]);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("Outreach__BulkBodyShape=Attributes", run.Output, StringComparison.Ordinal);
+        Assert.Contains("ready for enrolment", run.Output, StringComparison.Ordinal);
+        Assert.Equal(0, run.Enrolments);
+        Assert.DoesNotContain(run.Writes, write => write.Contains("sequenceStates", StringComparison.Ordinal) || write.Contains("prospectsAddToSequence", StringComparison.Ordinal));
+        run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
+    }
+
     [Theory]
     [InlineData]
+    [InlineData("--sequence-id", "1")]
+    [InlineData("--mailbox-id", "1")]
+    [InlineData("--sequence-id", "x", "--mailbox-id", "1")]
     [InlineData("--prospect-id", "0")]
     [InlineData("--prospect-id", "abc")]
     [InlineData("--prospect-id")]
@@ -157,7 +213,8 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal("***", MaskedEmail.Mask("no-at-sign"));
     }
 
-    private async Task<ProbeRun> ProbeAsync(ProspectOptions prospects, string scope, long prospectId = TestProspect, Action<SandboxOptions>? configure = null)
+    private async Task<ProbeRun> ProbeAsync(
+        ProspectOptions prospects, string scope, long prospectId = TestProspect, Action<SandboxOptions>? configure = null, string[]? arguments = null)
     {
         // Short import delays: the probe follows imports on the system clock.
         var options = new SandboxOptions { Prospects = prospects, Imports = { ProcessingDelay = TimeSpan.FromMilliseconds(100), ProcessingDuration = TimeSpan.FromMilliseconds(100) } };
@@ -176,7 +233,7 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
                 "default", new ConnectionTokens(ConnectionStatus.Connected, tokens.RefreshToken, now, tokens.AccessToken, now, now.AddHours(2), tokens.Scope), null, CancellationToken.None);
             var before = await SnapshotAsync(sandbox, prospects.SeedCount);
 
-            string[] args = [ProbeCommand.Name, "--prospect-id", prospectId.ToString(CultureInfo.InvariantCulture)];
+            string[] args = arguments is null ? [ProbeCommand.Name, "--prospect-id", prospectId.ToString(CultureInfo.InvariantCulture)] : [ProbeCommand.Name, .. arguments];
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = "Production" });
             builder.Configuration.AddInMemoryCollection(settings);
             using var output = new StringWriter(CultureInfo.InvariantCulture);
@@ -187,8 +244,13 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
             var after = await SnapshotAsync(sandbox, prospects.SeedCount);
             var counters = await sandbox.GetCountersAsync();
             var email = (await sandbox.GetProspectAttributesAsync(TestProspect))?.GetProperty("emails")[0].GetString();
+            var posts = (await sandbox.GetRequestsAsync()).Where(entry => entry.Method != "GET").Select(entry => $"{entry.Method} {entry.Path}").ToList();
             return new ProbeRun(
-                exit, output + errors.ToString(), before, after, counters.Bulk.Unfiltered, counters.Bulk.Calls, email, counters.Imports.ProspectsCreated, await ImportDupeMethodsAsync(sandbox));
+                exit, output + errors.ToString(), before, after, counters.Bulk.Unfiltered, counters.Bulk.Calls, email, counters.Imports.ProspectsCreated, await ImportDupeMethodsAsync(sandbox))
+            {
+                Writes = posts,
+                Enrolments = counters.Sequences.Enrolments + counters.Sequences.Refusals,
+            };
         }
         finally
         {
@@ -225,6 +287,19 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
         long ProspectsCreatedByImports,
         IReadOnlyList<string> ImportDupeMethods)
     {
+        /// <summary>Every call other than a GET the sandbox saw (method and path), the OAuth sign-in included.</summary>
+        public IReadOnlyList<string> Writes { get; init; } = [];
+
+        /// <summary>Enrolments the sandbox applied or refused: any attempt counts.</summary>
+        public long Enrolments { get; init; }
+
+        public void AssertNothingWasEnrolledOrWritten()
+        {
+            Assert.Equal(0, Enrolments);
+            Assert.DoesNotContain(Writes, write => write.Contains("/api/", StringComparison.Ordinal));
+            Assert.Equal(Before, After);
+        }
+
         public void AssertOnlyTheTestProspectWasWrittenAndItIsRestored()
         {
             Assert.Equal(0, UnfilteredBulkCalls);
