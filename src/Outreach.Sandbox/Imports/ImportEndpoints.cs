@@ -36,14 +36,8 @@ internal static class ImportEndpoints
             return;
         }
 
-        if (!ProspectEndpoints.IsJsonApi(context.Request.ContentType))
+        if (await JsonApiRequest.RefusedAsNotJsonApiAsync(context))
         {
-            await ApiErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, new ApiError
-            {
-                Id = "unsupportedMediaType",
-                Title = "Unsupported Media Type",
-                Detail = "Expected Content-Type 'application/vnd.api+json'.",
-            });
             return;
         }
 

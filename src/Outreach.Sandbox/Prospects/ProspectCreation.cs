@@ -53,25 +53,13 @@ internal static class ProspectCreation
             return;
         }
 
-        if (!ProspectEndpoints.IsJsonApi(context.Request.ContentType))
+        if (await JsonApiRequest.RefusedAsNotJsonApiAsync(context))
         {
-            await ApiErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, new ApiError
-            {
-                Id = "unsupportedMediaType",
-                Title = "Unsupported Media Type",
-                Detail = "Expected Content-Type 'application/vnd.api+json'.",
-            });
             return;
         }
 
-        JsonDocument document;
-        try
+        if (await JsonApiRequest.ReadBodyAsync(context) is not { } document)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            await ApiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, new ApiError { Id = "badRequest", Title = "Bad Request", Detail = "The request body is not valid JSON." });
             return;
         }
 
