@@ -25,8 +25,8 @@ internal sealed class DeliveryHarness
     /// <param name="configure">Changes to the test's delivery options.</param>
     /// <param name="service">Another table service (e.g. one that fails).</param>
     /// <param name="bulkOutreach">
-    /// When given, the engine runs a bulk pass against this fake before its PATCH path (on the harness's fake clock, so a
-    /// test whose bulk jobs must be polled advances <see cref="Time"/>).
+    /// When given, the set-fields operation writes shared changes in bulk through this fake before its PATCHes (on the
+    /// harness's fake clock, so a test whose bulk jobs must be polled advances <see cref="Time"/>).
     /// </param>
     public DeliveryHarness(AzuriteFixture azurite, Action<DeliveryOptions>? configure = null, TableServiceClient? service = null, Bulk.FakeBulkOutreach? bulkOutreach = null)
     {

@@ -23,12 +23,12 @@ namespace Outreach.Connector.Tests.Delivery.Bulk;
 /// fake Outreach for the bulk path. A prospect left for its own PATCH gets one attempt that Outreach answers 503, so
 /// nothing is recorded for it: what a test sees recorded is what planning and the bulk calls did.
 /// </summary>
-internal sealed class BulkPassHarness
+internal sealed class SetFieldsHarness
 {
     private readonly SetFieldsOperation _operation;
     private readonly DeliveryOptions _delivery;
 
-    public BulkPassHarness(AzuriteFixture azurite, Action<BulkWriteOptions>? configure = null, IBulkOutreachClient? outreach = null)
+    public SetFieldsHarness(AzuriteFixture azurite, Action<BulkWriteOptions>? configure = null, IBulkOutreachClient? outreach = null)
     {
         _delivery = new DeliveryOptions
         {

@@ -10,9 +10,9 @@ using Names = Outreach.Connector.Delivery.Operations.SetFields.BulkCounterNames;
 
 namespace Outreach.Connector.Tests.Delivery.Bulk;
 
-/// <summary>The bulk pass through the real Outreach clients against the sandbox (loopback HTTP) and Azurite.</summary>
+/// <summary>The set-fields operation through the real Outreach clients against the sandbox (loopback HTTP) and Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class BulkPassSandboxTests(AzuriteFixture azurite)
+public sealed class SetFieldsSandboxTests(AzuriteFixture azurite)
 {
     [Fact]
     public async Task Reads_skips_held_values_writes_the_shared_change_in_bulk_and_leaves_failed_items_to_patch()
@@ -20,7 +20,7 @@ public sealed class BulkPassSandboxTests(AzuriteFixture azurite)
         await using var clients = await SandboxClients.StartAsync(sandbox => sandbox.Bulk.ValidationFailureIds.Add(2));
         var seededFirstName = (await clients.Sandbox.GetProspectAttributesAsync(3))!.Value.GetProperty("firstName").GetString()!;
         var adapter = new OutreachBulkPathClient(clients.Reader(), clients.Bulk(), Options.Create(clients.Options));
-        var harness = new BulkPassHarness(azurite, outreach: adapter);
+        var harness = new SetFieldsHarness(azurite, outreach: adapter);
 
         var result = await harness.RunAsync(
             Message("p1", Update(1, 1, ("custom1", Change("realized", 1)))),
@@ -51,7 +51,7 @@ public sealed class BulkPassSandboxTests(AzuriteFixture azurite)
     {
         await using var clients = await SandboxClients.StartAsync(scope: "prospects.read prospects.write");
         var adapter = new OutreachBulkPathClient(clients.Reader(), clients.Bulk(), Options.Create(clients.Options));
-        var harness = new BulkPassHarness(azurite, outreach: adapter);
+        var harness = new SetFieldsHarness(azurite, outreach: adapter);
 
         await harness.RunAsync(
             Message("p1", Update(1, 1, ("custom1", Change("realized", 1)))),

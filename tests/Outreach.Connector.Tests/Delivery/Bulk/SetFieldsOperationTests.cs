@@ -13,9 +13,9 @@ using Names = Outreach.Connector.Delivery.Operations.SetFields.BulkCounterNames;
 namespace Outreach.Connector.Tests.Delivery.Bulk;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class BulkPassTests(AzuriteFixture azurite)
+public sealed class SetFieldsOperationTests(AzuriteFixture azurite)
 {
-    private BulkPassHarness Harness(Action<BulkWriteOptions>? configure = null) => new(azurite, configure);
+    private SetFieldsHarness Harness(Action<BulkWriteOptions>? configure = null) => new(azurite, configure);
 
     private static DeliveryMessage Status(long prospect, string value, int minute, string field = "custom1") =>
         Message($"m{prospect}-{minute}-{field}", Update(prospect, minute, (field, Change(value, minute))));

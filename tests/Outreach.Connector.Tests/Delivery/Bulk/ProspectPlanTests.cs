@@ -10,12 +10,11 @@ using static Outreach.Connector.Tests.Delivery.TestUpdates;
 namespace Outreach.Connector.Tests.Delivery.Bulk;
 
 /// <summary>
-/// A prospect the bulk pass leaves to the PATCH path (here: alone with its change, too few for a bulk action) carries
-/// what the pass found: the fields Outreach already holds are not sent, and their versions are written with the PATCH's
-/// own, in one store write.
+/// A prospect left for its own PATCH (here: alone with its change, too few for a bulk action) is sent from its plan: the
+/// fields Outreach already holds are not sent, and their versions are written with the PATCH's own, in one store write.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class PatchHandoffTests(AzuriteFixture azurite)
+public sealed class ProspectPlanTests(AzuriteFixture azurite)
 {
     private static string Hash(string value) => FieldVersion.HashOf(FieldValue.FromString(value));
 
