@@ -9,7 +9,8 @@ namespace Outreach.Connector.Delivery.Operations.SetFields;
 
 /// <summary>
 /// Writes the changes many prospects share with one <c>prospectsBulkModify</c> per chunk, and follows each job until
-/// Outreach says it finished: the shared bulk call of <see cref="SetFieldsOperation"/>, after <see cref="FieldPlanner"/> planned the batch.
+/// Outreach says it finished: the shared bulk call of <see cref="SetFieldsOperation"/>, after <see cref="FieldPlanner"/>
+/// planned the batch.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -55,7 +56,7 @@ public sealed partial class SharedChangeWriter(
         return job.NextPollAt > now ? job.NextPollAt : now + _options.BulkPollInterval;
     }
 
-    /// <summary>Sends the chunks of <paramref name="plan"/> and polls the accepted jobs until they finish or the pass's time is up.</summary>
+    /// <summary>Sends the chunks of <paramref name="plan"/> and polls the accepted jobs until they finish or the run's bulk wait is up.</summary>
     internal async Task WriteAsync(SetFieldsRun run, BulkPlan<ProspectPlan> plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
