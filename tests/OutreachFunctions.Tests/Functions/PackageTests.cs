@@ -119,31 +119,8 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
     public async Task Packaged_handler_starts_like_the_host_starts_it_and_ingests()
     {
         var port = LoopbackPort.GetFree();
-        var start = new ProcessStartInfo(Path.Combine(PackagedApp.Folder, DefaultExecutablePath()))
-        {
-            // The host starts the handler in the app root (workingDirectory "") with the app settings as variables.
-            WorkingDirectory = PackagedApp.Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment =
-            {
-                [HandlerPort.SettingName] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
-                ["Mapping__File"] = "mapping.json",
-                ["Delivery__QueueName"] = "prospect-updates",
-                // The emulator's form of the connection, at a loopback port nobody listens on: the handler sends the
-                // accepted updates itself, is refused, and answers AEP 503 (nothing leaves the machine).
-                ["ServiceBusConnection"] = $"Endpoint=sb://127.0.0.1:{LoopbackPort.GetFree()};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;",
-                ["ConnectorStorage__accountName"] = "sttest",
-                ["Tokens__Store"] = "KeyVault",
-                ["Tokens__KeyVaultUri"] = "https://kv-test.vault.azure.net/",
-                ["Outreach__ClientId"] = "test-client",
-                ["Outreach__ClientSecret"] = "test-secret",
-                ["Outreach__RedirectUri"] = "https://func-test.azurewebsites.net/api/oauth/callback",
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
-        };
+        var start = StartedAsTheHostDoes(port);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var log = new StringBuilder();
@@ -176,28 +153,8 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
     public async Task Packaged_handler_started_in_the_app_root_reads_its_own_appsettings_and_prints_one_line_per_entry()
     {
         var port = LoopbackPort.GetFree();
-        var start = new ProcessStartInfo(Path.Combine(PackagedApp.Folder, DefaultExecutablePath()))
-        {
-            // The app root, as the host starts it; no log level set, so handler/appsettings.json decides.
-            WorkingDirectory = PackagedApp.Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment =
-            {
-                [HandlerPort.SettingName] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
-                ["Mapping__File"] = "mapping.json",
-                ["Delivery__QueueName"] = "prospect-updates",
-                ["ServiceBusConnection"] = $"Endpoint=sb://127.0.0.1:{LoopbackPort.GetFree()};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;",
-                ["ConnectorStorage__accountName"] = "sttest",
-                ["Tokens__Store"] = "KeyVault",
-                ["Tokens__KeyVaultUri"] = "https://kv-test.vault.azure.net/",
-                ["Outreach__ClientId"] = "test-client",
-                ["Outreach__ClientSecret"] = "test-secret",
-                ["Outreach__RedirectUri"] = "https://func-test.azurewebsites.net/api/oauth/callback",
-            },
-        };
+        // No log level set, so handler/appsettings.json decides.
+        var start = StartedAsTheHostDoes(port);
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Logging__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             start.Environment.Remove(key);
@@ -243,6 +200,31 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
 
     // The host polls GET / every 25 ms and takes any answer as ready (docs/reference/functions-host.md §1); it gives up after its
     // initialization timeout. The 60 s bound here only keeps a broken build from hanging the run.
+    // The host starts the handler in the app root (workingDirectory "") with the app settings as variables. The Service
+    // Bus connection is the emulator's form at a loopback port nobody listens on: the handler sends accepted updates
+    // itself, is refused, and answers AEP 503 (nothing leaves the machine).
+    private static ProcessStartInfo StartedAsTheHostDoes(int port) => new(Path.Combine(PackagedApp.Folder, DefaultExecutablePath()))
+    {
+        WorkingDirectory = PackagedApp.Folder,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+        Environment =
+        {
+            [HandlerPort.SettingName] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
+            ["Mapping__File"] = "mapping.json",
+            ["Delivery__QueueName"] = "prospect-updates",
+            ["ServiceBusConnection"] = $"Endpoint=sb://127.0.0.1:{LoopbackPort.GetFree()};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;",
+            ["ConnectorStorage__accountName"] = "sttest",
+            ["Tokens__Store"] = "KeyVault",
+            ["Tokens__KeyVaultUri"] = "https://kv-test.vault.azure.net/",
+            ["Outreach__ClientId"] = "test-client",
+            ["Outreach__ClientSecret"] = "test-secret",
+            ["Outreach__RedirectUri"] = "https://func-test.azurewebsites.net/api/oauth/callback",
+        },
+    };
+
     private static async Task<HttpResponseMessage> PollLikeTheHostAsync(HttpClient client, Process process, StringBuilder log)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
