@@ -31,9 +31,6 @@ public sealed class FieldPatcher(
 {
     private readonly DeliveryOptions _options = options.Value;
 
-    /// <summary>True while the connection needs re-authorization (see <see cref="IConnectionState.IsPaused"/>).</summary>
-    public bool IsPaused => connection.IsPaused;
-
     /// <summary>True while delivery holds off Outreach until the next probe of a paused connection.</summary>
     public bool HoldsNow => connection.HoldsNow(out _);
 
@@ -57,10 +54,11 @@ public sealed class FieldPatcher(
             return;
         }
 
-        var elapsed = time.GetUtcNow() - run.StartedAt;
-        if (elapsed >= _options.MaxBatchDuration)
+        var now = time.GetUtcNow();
+        if (now >= run.Deadline)
         {
-            run.Stop = BatchStop.Defer(time.GetUtcNow());
+            var elapsed = now - run.StartedAt;
+            run.Stop = BatchStop.Defer(now);
             DeliveryLog.BatchTimeUp(logger, elapsed, run.Undecided);
             recorder.ApplyStop(run, group);
             return;
@@ -68,7 +66,6 @@ public sealed class FieldPatcher(
 
         if (plan is null)
         {
-            var now = time.GetUtcNow();
             run.Decide(group, (id, attempts) => new MessageFate.Deferred(id, attempts - 1, now));
             run.Count(Names.Deferred, group.Messages.Count);
             return;
@@ -83,7 +80,7 @@ public sealed class FieldPatcher(
                 DeliveryLog.FieldsDropped(logger, group.ProspectId, plan.Stale, plan.Duplicate, plan.Fresh.Count);
             }
 
-            if (await purse.TakeAsync(prospectsLeft, run.StartedAt + _options.MaxBatchDuration, cancellationToken) is { } resumeAt)
+            if (await purse.TakeAsync(prospectsLeft, run.Deadline, cancellationToken) is { } resumeAt)
             {
                 run.Stop = BatchStop.Defer(resumeAt);
                 DeliveryLog.BudgetSpent(logger, resumeAt, run.Undecided);
