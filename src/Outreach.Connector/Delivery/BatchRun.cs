@@ -14,6 +14,11 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
     private readonly MessageFate?[] _decided = new MessageFate?[batch.Count];
     private readonly Dictionary<DeliveryMessage, int> _index = IndexByReference(batch);
 
+    // A message named by an email that several prospects hold (or that named another prospect after a 404) is delivered
+    // as one copy per prospect; each copy's fate is kept here, and the message's is the least final of them.
+    private readonly Dictionary<DeliveryMessage, int> _copyOf = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<DeliveryMessage, MessageFate?> _copyFates = new(ReferenceEqualityComparer.Instance);
+
     public DateTimeOffset StartedAt { get; } = startedAt;
 
     public DateTimeOffset Deadline { get; } = deadline;
@@ -22,20 +27,51 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
 
     public HashSet<string> AudiencesWritten { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Prospects Outreach answered 404 in this batch (see <see cref="Outcomes.DeliveryBatchResult.ProspectsNotFound"/>).</summary>
+    /// <summary>Prospects Outreach answered 404 in this batch (deleted or merged): emails that named them are resolved again.</summary>
     public HashSet<long> NotFound { get; } = [];
+
+    /// <summary>
+    /// Emails a create found held by another prospect in this batch (another writer created it first): email resolution
+    /// looks them up again and the update goes to that prospect.
+    /// </summary>
+    public HashSet<string> EmailsTaken { get; } = new(StringComparer.Ordinal);
 
     public BatchStop? Stop { get; set; }
 
     /// <summary>This batch's claims: an operation asks before each write whether it may still write the prospect.</summary>
     public ClaimGate Claims { get; set; } = ClaimGate.None;
 
-    /// <summary>The fate decided for <paramref name="message"/> so far, or null.</summary>
-    public MessageFate? FateOf(DeliveryMessage message) => _decided[_index[message]];
+    /// <summary>The fate decided for <paramref name="message"/> (a message of the batch or a copy of one) so far, or null.</summary>
+    public MessageFate? FateOf(DeliveryMessage message) =>
+        _copyFates.TryGetValue(message, out var fate) ? fate : _decided[_index[message]];
 
-    public int Undecided => _decided.Count(d => d is null);
+    public int Undecided => _decided.Where((d, i) => d is null && !_copyOf.ContainsValue(i)).Count() + _copyFates.Count(c => c.Value is null);
 
-    public void Decide(DeliveryMessage message, MessageFate fate) => _decided[_index[message]] = fate;
+    /// <summary>
+    /// Decides a message of the batch, or a copy of one (<see cref="AddCopy"/>). A fate given to the message itself wins
+    /// over its copies' (e.g. "not resolvable now: wait" after a copy's prospect answered 404).
+    /// </summary>
+    public void Decide(DeliveryMessage message, MessageFate fate)
+    {
+        if (_copyFates.ContainsKey(message))
+        {
+            _copyFates[message] = fate;
+        }
+        else
+        {
+            _decided[_index[message]] = fate;
+        }
+    }
+
+    /// <summary>
+    /// Registers <paramref name="copy"/>, the message <paramref name="original"/> addressed to one of the prospects its
+    /// email names; the copy is decided like any message, and the original's fate is the least final of its copies'.
+    /// </summary>
+    public void AddCopy(DeliveryMessage original, DeliveryMessage copy)
+    {
+        _copyOf.Add(copy, _index[original]);
+        _copyFates.Add(copy, null);
+    }
 
     public void Count(string name, long amount)
     {
@@ -82,8 +118,28 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
         }
     }
 
-    public IReadOnlyList<MessageFate> Fates() =>
-        _decided.Select((d, i) => d ?? throw new InvalidOperationException($"Message {i} of the batch got no fate.")).ToList();
+    /// <summary>The message of the batch <paramref name="message"/> is a copy of, or the message itself.</summary>
+    public DeliveryMessage OriginalOf(DeliveryMessage message) => _copyOf.TryGetValue(message, out var i) ? batch[i] : message;
+
+    public IReadOnlyList<MessageFate> Fates()
+    {
+        var copies = _copyOf.GroupBy(pair => pair.Value, pair => _copyFates[pair.Key]).ToDictionary(g => g.Key, g => g.ToList());
+        return _decided.Select((decided, i) =>
+        {
+            if (decided is not null)
+            {
+                return decided;
+            }
+
+            if (!copies.TryGetValue(i, out var fates) || fates.Any(f => f is null))
+            {
+                throw new InvalidOperationException($"Message {i} of the batch got no fate.");
+            }
+
+            var merged = FateMerge.LeastFinal([.. fates.Select(f => f!)]);
+            return merged with { MessageId = batch[i].MessageId };
+        }).ToList();
+    }
 
     private static Dictionary<DeliveryMessage, int> IndexByReference(IReadOnlyList<DeliveryMessage> batch)
     {

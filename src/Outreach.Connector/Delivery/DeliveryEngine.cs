@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Telemetry;
+using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Tokens;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
 
@@ -16,8 +16,11 @@ namespace Outreach.Connector.Delivery;
 /// <c>Queueing/Receiving/ReceivedBatchProcessor</c>.
 /// </summary>
 /// <remarks>
-/// Per batch: poison messages whose attempts are exhausted, coalesce the rest into one update per prospect, claim the
-/// prospects (one writer per prospect across drainers), and hand them to each <see cref="IDeliveryOperation"/> in turn.
+/// Per batch: poison messages whose attempts are exhausted, address the updates named by email to their prospects
+/// (<see cref="EmailResolutionStep"/>), coalesce them into one update per prospect, claim the prospects (one writer per
+/// prospect across drainers), and hand them to each <see cref="IDeliveryOperation"/> in turn. When a prospect reached by
+/// email is gone (404) or a create finds its email taken, the email is resolved again and its update delivered in a
+/// second pass.
 /// Each operation <b>plans</b> what a prospect needs of it, <b>calls</b> Outreach under the shared request budget and
 /// <b>records</b> the answers through the <see cref="DeliveryRecorder"/>; today the one operation sets fields
 /// (<see cref="SetFieldsOperation"/>). A 429, a spent budget, refused credentials, the batch time limit or a storage
@@ -32,8 +35,8 @@ public sealed class DeliveryEngine
     private readonly IDeliveryObserver _observer;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
-    private readonly ILogger<DeliveryEngine> _logger;
     private readonly ProspectClaimStore? _claims;
+    private readonly EmailResolutionStep? _emails;
 
     internal DeliveryEngine(
         IEnumerable<IDeliveryOperation> operations,
@@ -42,11 +45,11 @@ public sealed class DeliveryEngine
         IDeliveryObserver observer,
         IOptions<DeliveryOptions> options,
         TimeProvider time,
-        ILogger<DeliveryEngine> logger,
-        ProspectClaimStore? claims = null)
+        ProspectClaimStore? claims = null,
+        EmailResolutionStep? emails = null)
     {
         _operations = [.. operations];
-        (_recorder, _connection, _observer, _options, _time, _logger, _claims) = (recorder, connection, observer, options.Value, time, logger, claims);
+        (_recorder, _connection, _observer, _options, _time, _claims, _emails) = (recorder, connection, observer, options.Value, time, claims, emails);
     }
 
     /// <summary>Works on a batch and returns one fate per message, index-aligned with <paramref name="batch"/>.</summary>
@@ -60,6 +63,11 @@ public sealed class DeliveryEngine
         if (batch.Any(m => m is null || m.Update is null || m.DeliveryAttempt < 1))
         {
             throw new ArgumentException("Every message needs an update and a delivery attempt of at least 1.", nameof(batch));
+        }
+
+        if (_emails is null && batch.Any(m => m.Update.NeedsResolution))
+        {
+            throw new ArgumentException("An update names its prospect by email, and email resolution is not registered.", nameof(batch));
         }
 
         var startedAt = _time.GetUtcNow();
@@ -83,12 +91,30 @@ public sealed class DeliveryEngine
         }
 
         run.Count(Names.FutureEventTimes, Coalescer.CountBeyondSkew(deliverable, _options.MaxEventTimeSkew));
-        var groups = Coalescer.Coalesce(deliverable, _options.MaxEventTimeSkew);
-        run.Count(Names.Coalesced, deliverable.Count - groups.Count);
+        var targets = _emails is null ? deliverable : await _emails.ResolveAsync(run, deliverable, cancellationToken);
+        var prospects = await DeliverToProspectsAsync(run, targets, cancellationToken);
+        if (_emails is not null && (run.NotFound.Count > 0 || run.EmailsTaken.Count > 0))
+        {
+            var again = await _emails.ResolveAgainAsync(run, targets, cancellationToken);
+            prospects += again.Count == 0 ? 0 : await DeliverToProspectsAsync(run, again, cancellationToken);
+        }
+
+        await _observer.BatchFinishedAsync(run.StartedAt, oldestUpdateAge, run.Counts, run.AudiencesWritten);
+        var result = new DeliveryBatchResult(run.Fates(), run.Stop?.Until, _connection.IsPaused);
+        _recorder.BatchDelivered(run, batch.Count, prospects, result);
+        return result;
+    }
+
+    // Coalesces the messages into one update per prospect, claims the prospects and runs the operations; returns the
+    // number of prospects.
+    private async Task<int> DeliverToProspectsAsync(BatchRun run, IReadOnlyList<DeliveryMessage> messages, CancellationToken cancellationToken)
+    {
+        var groups = Coalescer.Coalesce(messages, _options.MaxEventTimeSkew);
+        run.Count(Names.Coalesced, messages.Count - groups.Count);
 
         // One writer per prospect across every drainer: the claims are held from the plan through the calls to the
-        // recording, bulk jobs included.
-        await using (run.Claims = await ClaimGate.OpenAsync(_claims, groups.Select(g => g.ProspectId), cancellationToken))
+        // recording, bulk jobs included. Prospects still to be created have no id yet: their operation claims their email.
+        await using (run.Claims = await ClaimGate.OpenAsync(_claims, groups.Select(g => g.ProspectId).Where(id => id != 0), cancellationToken))
         {
             var held = await run.Claims.KeepHeldAsync(run, groups, cancellationToken);
             foreach (var operation in _operations)
@@ -97,12 +123,6 @@ public sealed class DeliveryEngine
             }
         }
 
-        await _observer.BatchFinishedAsync(run.StartedAt, oldestUpdateAge, run.Counts, run.AudiencesWritten);
-        var result = new DeliveryBatchResult(run.Fates(), run.Stop?.Until, _connection.IsPaused) { ProspectsNotFound = run.NotFound };
-        DeliveryLog.BatchDelivered(
-            _logger, batch.Count, groups.Count, run.Counted(Names.RequestsSent), result.CountDone(),
-            result.Count<MessageFate.Deferred>(), result.Count<MessageFate.RetryLater>(), result.Count<MessageFate.Paused>(),
-            result.Count<MessageFate.Poisoned>());
-        return result;
+        return groups.Count;
     }
 }

@@ -72,8 +72,8 @@ public static class DeliveryServiceCollectionExtensions
             sp.GetRequiredService<IDeliveryObserver>(),
             sp.GetRequiredService<IOptions<DeliveryOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DeliveryEngine>>(),
-            sp.GetRequiredService<ProspectClaimStore>()));
+            sp.GetRequiredService<ProspectClaimStore>(),
+            sp.GetService<EmailMatching.EmailResolutionStep>()));
         return services;
     }
 

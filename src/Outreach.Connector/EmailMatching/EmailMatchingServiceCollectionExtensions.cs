@@ -9,7 +9,7 @@ namespace Outreach.Connector.EmailMatching;
 public static class EmailMatchingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the email hasher, the Table-storage cache, the resolver and the delivery stage, with
+    /// Adds the email hasher, the Table-storage cache, the resolver and delivery's email resolution step, with
     /// <see cref="EmailResolutionOptions"/> bound to the <c>EmailResolution</c> section and validated at start. Needs the
     /// delivery engine's registrations, the Outreach client's email lookup and a <see cref="Azure.Data.Tables.TableServiceClient"/>.
     /// </summary>
@@ -21,7 +21,7 @@ public static class EmailMatchingServiceCollectionExtensions
         services.TryAddSingleton<EmailHasher>();
         services.TryAddSingleton<EmailProspectCache>();
         services.TryAddSingleton<EmailResolver>();
-        services.TryAddSingleton<EmailResolutionStage>();
+        services.TryAddSingleton<EmailResolutionStep>();
         return services;
     }
 }

@@ -20,6 +20,9 @@ public sealed class CompiledMapping
         OutreachIdNamespace = match == IdentityMatch.Email && !string.IsNullOrWhiteSpace(mapping.OutreachIdNamespace) ? mapping.OutreachIdNamespace.Trim() : null;
         DuplicateEmailRuleNames.TryParse(mapping.DuplicateEmails, out var duplicates);
         DuplicateEmails = duplicates;
+        CreateProspects = match == IdentityMatch.Email && NewProspectProblems.IsTrue(mapping.CreateProspects);
+        NewProspectDefaults = NewProspectProblems.Compile(mapping.NewProspectDefaults, out var ownerId);
+        NewProspectOwnerId = ownerId;
         _audiences = mapping.Audiences.ToFrozenDictionary(a => a.AudienceId, StringComparer.OrdinalIgnoreCase);
         _audiencesBySpan = _audiences.GetAlternateLookup<ReadOnlySpan<char>>();
         Attributes = [.. mapping.Attributes.Select(CompiledAttribute.From)];
@@ -48,6 +51,15 @@ public sealed class CompiledMapping
 
     /// <summary>What delivery does when several prospects share an email.</summary>
     public DuplicateEmailRule DuplicateEmails { get; }
+
+    /// <summary>With <see cref="IdentityMatch.Email"/>: create a prospect for an email no prospect holds.</summary>
+    public bool CreateProspects { get; }
+
+    /// <summary>Attribute values set on new prospects only (a mapped value of the same attribute wins).</summary>
+    public IReadOnlyDictionary<string, FieldValue> NewProspectDefaults { get; }
+
+    /// <summary>The Outreach user who owns new prospects, or null for Outreach's default (the connected user).</summary>
+    public long? NewProspectOwnerId { get; }
 
     /// <summary>The mapped attributes, with their source paths split into segments.</summary>
     public IReadOnlyList<CompiledAttribute> Attributes { get; }

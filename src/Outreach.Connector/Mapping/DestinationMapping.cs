@@ -34,6 +34,20 @@ public sealed class DestinationMapping
     /// <summary>With <c>email</c>: <c>skip</c> (default), <c>all</c> or <c>lowest_id</c>; see <see cref="DuplicateEmailRule"/>.</summary>
     public string? DuplicateEmails { get; set; }
 
+    /// <summary>
+    /// With <c>email</c>: <c>true</c> creates a prospect for an email no prospect holds, with the email, the mapped
+    /// attributes and the audience fields of the update (default <c>false</c>: such profiles are excluded as
+    /// <c>no_prospect_for_email</c>).
+    /// </summary>
+    public string? CreateProspects { get; set; }
+
+    /// <summary>
+    /// With <see cref="CreateProspects"/>: values set on new prospects only, by Outreach attribute (<c>source</c>,
+    /// <c>tags</c> as a comma-separated list, …) or <c>ownerId</c> (the Outreach user who owns them). A mapped attribute
+    /// of the profile wins over a default of the same name.
+    /// </summary>
+    public IDictionary<string, string?> NewProspectDefaults { get; } = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Audience id → mapping ID N → prospect field <c>customN</c>.</summary>
     public IList<AudienceMapping> Audiences { get; } = [];
 

@@ -22,6 +22,7 @@ public sealed class DestinationMappingValidator : IValidateOptions<DestinationMa
         ArgumentNullException.ThrowIfNull(mapping);
         var problems = new List<string>(mapping.KeyProblems);
         IdentityProblems.Check(mapping, problems);
+        NewProspectProblems.Check(mapping, problems);
 
         if (mapping.Audiences.Count == 0 && mapping.Attributes.Count == 0)
         {

@@ -12,6 +12,7 @@ using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Telemetry;
 using Outreach.Connector.Delivery.Versions;
+using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tokens;
 using Outreach.Testing;
@@ -145,9 +146,9 @@ internal sealed class DeliveryHarness
 
     public DeliveryHarness AnswerApplied() => Answer(_ => TestUpdates.Applied());
 
-    /// <summary>An engine on this harness's parts, with the given claim store.</summary>
-    public DeliveryEngine EngineWith(ProspectClaimStore? claims) =>
-        new([SetFields], Recorder, Pause, Observer, Microsoft.Extensions.Options.Options.Create(Options), Time, Logger, claims);
+    /// <summary>An engine on this harness's parts, with the given claim store and email resolution step.</summary>
+    internal DeliveryEngine EngineWith(ProspectClaimStore? claims, EmailResolutionStep? emails = null) =>
+        new([SetFields], Recorder, Pause, Observer, Microsoft.Extensions.Options.Options.Create(Options), Time, claims, emails);
 
     public Task<DeliveryBatchResult> DeliverAsync(params DeliveryMessage[] messages) => Engine.DeliverAsync(messages, CancellationToken.None);
 

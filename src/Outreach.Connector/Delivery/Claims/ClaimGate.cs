@@ -52,7 +52,8 @@ internal sealed class ClaimGate : IAsyncDisposable
     /// </summary>
     public async Task<bool> KeepsAsync(BatchRun run, CoalescedUpdate group, CancellationToken cancellationToken)
     {
-        if (_claims is null || await _claims.HoldsForWriteAsync(group.ProspectId, cancellationToken))
+        // A prospect still to be created has no id to claim: the operation that creates it claims its email.
+        if (_claims is null || group.ProspectId == 0 || await _claims.HoldsForWriteAsync(group.ProspectId, cancellationToken))
         {
             return true;
         }

@@ -7,7 +7,8 @@ namespace Outreach.Connector.Delivery.Coalescing;
 public static class Coalescer
 {
     /// <summary>
-    /// Groups messages by prospect (groups in order of first appearance). Per field the change with the newest
+    /// Groups messages by prospect (groups in order of first appearance); messages for a prospect still to be created
+    /// (id 0) by their email. Per field the change with the newest
     /// <see cref="FieldVersion"/> wins: the latest observation, then the latest receipt; on a full tie the message
     /// later in the batch, which the transport received later. An event time more than <paramref name="maxEventTimeSkew"/>
     /// after the update's receipt is not believed: the change counts as observed at its receipt
@@ -16,16 +17,17 @@ public static class Coalescer
     public static IReadOnlyList<CoalescedUpdate> Coalesce(IEnumerable<DeliveryMessage> messages, TimeSpan maxEventTimeSkew)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var groups = new Dictionary<long, (Dictionary<string, CoalescedField> Fields, List<DeliveryMessage> Messages)>();
-        var order = new List<long>();
+        var groups = new Dictionary<(long, string?), (Dictionary<string, CoalescedField> Fields, List<DeliveryMessage> Messages)>();
+        var order = new List<(long Id, string? Email)>();
         foreach (var message in messages)
         {
             var update = message.Update;
-            if (!groups.TryGetValue(update.ProspectId, out var group))
+            var key = (update.ProspectId, update.ProspectId == 0 ? update.Email : null);
+            if (!groups.TryGetValue(key, out var group))
             {
                 group = (new Dictionary<string, CoalescedField>(StringComparer.Ordinal), new List<DeliveryMessage>());
-                groups.Add(update.ProspectId, group);
-                order.Add(update.ProspectId);
+                groups.Add(key, group);
+                order.Add(key);
             }
 
             group.Messages.Add(message);
@@ -42,7 +44,7 @@ public static class Coalescer
             }
         }
 
-        return order.Select(id => new CoalescedUpdate(id, groups[id].Fields, groups[id].Messages)).ToList();
+        return order.Select(key => new CoalescedUpdate(key.Id, groups[key].Fields, groups[key].Messages)).ToList();
     }
 
     /// <summary>How many field changes of <paramref name="messages"/> carry an event time beyond the skew (counted, then clamped by <see cref="Coalesce"/>).</summary>

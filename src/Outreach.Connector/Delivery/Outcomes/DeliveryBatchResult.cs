@@ -9,12 +9,6 @@ namespace Outreach.Connector.Delivery.Outcomes;
 /// <param name="ConnectionPaused">True when the connection needs re-authorization (Outreach refused the credentials).</param>
 public sealed record DeliveryBatchResult(IReadOnlyList<MessageFate> Fates, DateTimeOffset? SendingResumesAt, bool ConnectionPaused)
 {
-    /// <summary>
-    /// Prospects whose PATCH Outreach answered 404 in this batch (deleted or merged): email resolution drops their
-    /// cached emails and resolves them once more.
-    /// </summary>
-    public IReadOnlySet<long> ProspectsNotFound { get; init; } = new HashSet<long>();
-
     /// <summary>How many messages met a fate of the given kind.</summary>
     public int Count<TFate>() where TFate : MessageFate => Fates.Count(f => f is TFate);
 

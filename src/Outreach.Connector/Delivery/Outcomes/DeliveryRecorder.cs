@@ -87,11 +87,17 @@ public sealed class DeliveryRecorder(
         run.Count(Names.MessagesFailed, group.Messages.Count);
     }
 
-    /// <summary>Poisons the message on its last attempt (when the ledger takes it), else retries it later.</summary>
+    /// <summary>Logs what became of a batch of <paramref name="messages"/> messages for <paramref name="prospects"/> prospects.</summary>
+    internal void BatchDelivered(BatchRun run, int messages, int prospects, DeliveryBatchResult result) =>
+        DeliveryLog.BatchDelivered(
+            logger, messages, prospects, run.Counted(Names.RequestsSent), result.CountDone(), result.Count<MessageFate.Deferred>(),
+            result.Count<MessageFate.RetryLater>(), result.Count<MessageFate.Paused>(), result.Count<MessageFate.Poisoned>());
+
+    /// <summary>Poisons the message on its last attempt, or at once when <paramref name="poisonNow"/> (refused for good), when the ledger takes it; else retries it later.</summary>
     internal async Task RetryOrPoisonAsync(
-        BatchRun run, DeliveryMessage message, int? statusCode, string reason, DateTimeOffset? retryAtHint, CancellationToken cancellationToken)
+        BatchRun run, DeliveryMessage message, int? statusCode, string reason, DateTimeOffset? retryAtHint, CancellationToken cancellationToken, bool poisonNow = false)
     {
-        if (message.DeliveryAttempt >= _options.MaxAttempts)
+        if (poisonNow || message.DeliveryAttempt >= _options.MaxAttempts)
         {
             try
             {
@@ -136,8 +142,8 @@ public sealed class DeliveryRecorder(
         }
     }
 
-    // Retries the message after the backoff for its attempt, or at the hint when later; the attempt counts.
-    private void RetryLater(BatchRun run, DeliveryMessage message, string reason, DateTimeOffset? retryAtHint)
+    /// <summary>Retries the message after the backoff for its attempt, or at the hint when later; the attempt counts.</summary>
+    internal void RetryLater(BatchRun run, DeliveryMessage message, string reason, DateTimeOffset? retryAtHint)
     {
         var now = time.GetUtcNow();
         var retryAt = now + backoff.DelayAfter(message.DeliveryAttempt);

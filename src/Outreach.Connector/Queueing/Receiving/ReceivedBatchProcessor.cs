@@ -9,7 +9,7 @@ using Outreach.Connector.Updates;
 namespace Outreach.Connector.Queueing.Receiving;
 
 /// <summary>
-/// The receive side of every queue transport: decodes a received batch, resolves emails, runs the delivery engine and
+/// The receive side of every queue transport: decodes a received batch, runs the delivery engine and
 /// hands each message's <see cref="Settlement"/> to the transport's <see cref="IMessageSettler{THandle}"/>.
 /// </summary>
 /// <remarks>
@@ -22,7 +22,6 @@ namespace Outreach.Connector.Queueing.Receiving;
 /// </remarks>
 public sealed partial class ReceivedBatchProcessor(
     DeliveryEngine engine,
-    EmailResolutionStage emailStage,
     IConnectionState connection,
     TimeProvider time,
     ILogger<ReceivedBatchProcessor> logger)
@@ -70,7 +69,7 @@ public sealed partial class ReceivedBatchProcessor(
         }
 
         var resumed = await ResumeIfReauthorizedAsync(cancellationToken);
-        var result = await emailStage.DeliverAsync([.. decoded.Select(d => d.Delivery)], engine.DeliverAsync, cancellationToken);
+        var result = await engine.DeliverAsync([.. decoded.Select(d => d.Delivery)], cancellationToken);
         var now = time.GetUtcNow();
         var settlements = decoded
             .Select((d, i) => (d.Received, d.Delivery.Update, Fate: result.Fates[i]))

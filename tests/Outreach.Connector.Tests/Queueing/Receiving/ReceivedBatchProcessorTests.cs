@@ -61,8 +61,8 @@ public sealed class ReceivedBatchProcessorTests(AzuriteFixture azurite)
             var cache = new EmailProspectCache(new TableServiceClient(azurite.ConnectionString), delivery, Options.Create(new EmailResolutionOptions()), Delivery.Time);
             var resolver = new EmailResolver(
                 cache, EmailHasher.Unkeyed, new FakeEmailLookup(), Delivery.Budget, CompiledMapping.Compile(Ingest.SampleFiles.Mapping()), delivery, Delivery.Time, NullLogger<EmailResolver>.Instance);
-            var stage = new EmailResolutionStage(resolver, Delivery.Counters, Delivery.Ledger, Delivery.Backoff, delivery, Delivery.Time, NullLogger<EmailResolutionStage>.Instance);
-            Processor = new ReceivedBatchProcessor(Delivery.Engine, stage, Delivery.Pause, Delivery.Time, NullLogger<ReceivedBatchProcessor>.Instance);
+            var emails = new EmailResolutionStep(resolver, Delivery.Recorder, CompiledMapping.Compile(Ingest.SampleFiles.Mapping()), Delivery.Time, NullLogger<EmailResolutionStep>.Instance);
+            Processor = new ReceivedBatchProcessor(Delivery.EngineWith(claims: null, emails), Delivery.Pause, Delivery.Time, NullLogger<ReceivedBatchProcessor>.Instance);
         }
 
         public DeliveryHarness Delivery { get; }

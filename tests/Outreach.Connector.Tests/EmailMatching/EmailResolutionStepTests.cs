@@ -16,7 +16,7 @@ using static Outreach.Connector.Tests.Delivery.TestUpdates;
 namespace Outreach.Connector.Tests.EmailMatching;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
+public sealed class EmailResolutionStepTests(AzuriteFixture azurite)
 {
     private const string Ada = "ada@example.com";
     private const string AdaWork = "ada@work.example.com";
@@ -36,7 +36,7 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
             mapping.DuplicateEmails = duplicates;
             var resolver = new EmailResolver(
                 Cache, EmailHasher.Unkeyed, Lookup, Delivery.Budget, CompiledMapping.Compile(mapping), delivery, Delivery.Time, NullLogger<EmailResolver>.Instance);
-            Stage = new EmailResolutionStage(resolver, Delivery.Counters, Delivery.Ledger, Delivery.Backoff, delivery, Delivery.Time, NullLogger<EmailResolutionStage>.Instance);
+            Engine = Delivery.EngineWith(claims: null, new EmailResolutionStep(resolver, Delivery.Recorder, CompiledMapping.Compile(mapping), Delivery.Time, NullLogger<EmailResolutionStep>.Instance));
         }
 
         public DeliveryHarness Delivery { get; }
@@ -45,10 +45,9 @@ public sealed class EmailResolutionStageTests(AzuriteFixture azurite)
 
         public FakeEmailLookup Lookup { get; } = new();
 
-        public EmailResolutionStage Stage { get; }
+        public DeliveryEngine Engine { get; }
 
-        public Task<DeliveryBatchResult> DeliverAsync(params DeliveryMessage[] batch) =>
-            Stage.DeliverAsync(batch, Delivery.Engine.DeliverAsync, CancellationToken.None);
+        public Task<DeliveryBatchResult> DeliverAsync(params DeliveryMessage[] batch) => Engine.DeliverAsync(batch, CancellationToken.None);
     }
 
     private static DeliveryMessage ByEmail(string id, string email, string value, int minute = 1, int attempt = 1) =>

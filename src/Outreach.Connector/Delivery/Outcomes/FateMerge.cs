@@ -1,7 +1,4 @@
-using Outreach.Connector.Delivery;
-using Outreach.Connector.Delivery.Outcomes;
-
-namespace Outreach.Connector.EmailMatching;
+namespace Outreach.Connector.Delivery.Outcomes;
 
 /// <summary>
 /// One fate for a message whose email reached several prospects (<c>Mapping__DuplicateEmails</c> = <c>all</c>):
