@@ -31,10 +31,10 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
     public HashSet<long> NotFound { get; } = [];
 
     /// <summary>
-    /// Emails a create found held by another prospect in this batch (another writer created it first): email resolution
-    /// looks them up again and the update goes to that prospect.
+    /// Emails a create found already held by a prospect (another writer created it; the email cache now names it): a
+    /// second pass delivers their updates to that prospect.
     /// </summary>
-    public HashSet<string> EmailsTaken { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> EmailsNowHeld { get; } = new(StringComparer.Ordinal);
 
     public BatchStop? Stop { get; set; }
 

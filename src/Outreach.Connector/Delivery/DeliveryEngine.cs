@@ -93,7 +93,7 @@ public sealed class DeliveryEngine
         run.Count(Names.FutureEventTimes, Coalescer.CountBeyondSkew(deliverable, _options.MaxEventTimeSkew));
         var targets = _emails is null ? deliverable : await _emails.ResolveAsync(run, deliverable, cancellationToken);
         var prospects = await DeliverToProspectsAsync(run, targets, cancellationToken);
-        if (_emails is not null && (run.NotFound.Count > 0 || run.EmailsTaken.Count > 0))
+        if (_emails is not null && (run.NotFound.Count > 0 || run.EmailsNowHeld.Count > 0))
         {
             var again = await _emails.ResolveAgainAsync(run, targets, cancellationToken);
             prospects += again.Count == 0 ? 0 : await DeliverToProspectsAsync(run, again, cancellationToken);

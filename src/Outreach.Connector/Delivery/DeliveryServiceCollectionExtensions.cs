@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Budget;
+using Outreach.Connector.Delivery.Operations.CreateProspects;
 using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Counters;
@@ -64,6 +65,7 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<DeliveryRecorder>();
 
         // The operations, in the order each batch runs them (docs/architecture.md, "Add an Outreach operation").
+        services.AddCreateProspectsOperation();
         services.AddSetFieldsOperation();
         services.TryAddSingleton(sp => new DeliveryEngine(
             sp.GetServices<IDeliveryOperation>(),

@@ -28,6 +28,7 @@ public sealed class DeliveryTables
         FailureLedger = service.GetTableClient(prefix + "FailureLedger");
         DeliveryCounters = service.GetTableClient(prefix + "DeliveryCounters");
         ProspectClaims = service.GetTableClient(prefix + "ProspectClaims");
+        ProspectCreations = service.GetTableClient(prefix + "ProspectCreations");
     }
 
     /// <summary>Applied field versions, one entity per prospect.</summary>
@@ -44,6 +45,9 @@ public sealed class DeliveryTables
 
     /// <summary>Which drainer may write to which prospect right now (see <see cref="Claims.ProspectClaimStore"/>).</summary>
     public TableClient ProspectClaims { get; }
+
+    /// <summary>One row per email a create was started for: who is creating it, and what came of it (<c>Operations/CreateProspects/NewProspectClaims</c>).</summary>
+    public TableClient ProspectCreations { get; }
 
     /// <summary>Returns the table after making sure it exists (one create call per table and process, retried after a failure).</summary>
     public async Task<TableClient> ReadyAsync(TableClient table, CancellationToken cancellationToken)

@@ -80,16 +80,16 @@ internal sealed partial class EmailResolutionStep(EmailResolver resolver, Delive
     }
 
     /// <summary>
-    /// After a pass over <paramref name="delivered"/>: the emails whose prospect answered 404, or whose create found the
-    /// email taken (<see cref="BatchRun.EmailsTaken"/>), are forgotten and resolved once more. Returns the messages for a
-    /// second pass (copies to the prospects found now; creates of emails still unheld are not tried twice in a batch); a
-    /// message whose email cannot be resolved now waits, and one that names no other prospect keeps its first outcome.
+    /// After a pass over <paramref name="delivered"/>: the emails whose prospect answered 404 are forgotten and resolved
+    /// once more, and those a create found already held (<see cref="BatchRun.EmailsNowHeld"/>) are resolved from the
+    /// cache the create refreshed. Returns the messages for a second pass (copies to the prospects found now); a message
+    /// whose email cannot be resolved now waits, and one that names no other prospect keeps its first outcome.
     /// </summary>
     public async Task<IReadOnlyList<DeliveryMessage>> ResolveAgainAsync(BatchRun run, IReadOnlyList<DeliveryMessage> delivered, CancellationToken cancellationToken)
     {
         var affected = delivered
             .Where(m => m.Update.Email is not null
-                && (m.Update.ProspectId == 0 ? run.EmailsTaken.Contains(m.Update.Email) : run.NotFound.Contains(m.Update.ProspectId)))
+                && (m.Update.ProspectId == 0 ? run.EmailsNowHeld.Contains(m.Update.Email) : run.NotFound.Contains(m.Update.ProspectId)))
             .Select(m => run.OriginalOf(m))
             .Distinct()
             .ToList();
@@ -99,10 +99,11 @@ internal sealed partial class EmailResolutionStep(EmailResolver resolver, Delive
         }
 
         var emails = affected.Select(m => m.Update.Email!).Distinct(StringComparer.Ordinal).ToList();
+        var gone = emails.Where(e => !run.EmailsNowHeld.Contains(e)).ToList();
         EmailResolutionBatch resolved;
         try
         {
-            foreach (var email in emails)
+            foreach (var email in gone)
             {
                 await resolver.InvalidateAsync(email, cancellationToken);
             }
@@ -116,7 +117,7 @@ internal sealed partial class EmailResolutionStep(EmailResolver resolver, Delive
             return [];
         }
 
-        run.Count(EmailCounterNames.Invalidated, emails.Count);
+        run.Count(EmailCounterNames.Invalidated, gone.Count);
         run.Count(EmailCounterNames.CacheHits, resolved.FromCache);
         run.Count(EmailCounterNames.Lookups, resolved.Lookups);
         var again = new List<DeliveryMessage>();
@@ -131,8 +132,15 @@ internal sealed partial class EmailResolutionStep(EmailResolver resolver, Delive
                     // Not resolvable now: the message waits rather than completing with the 404 alone.
                     await DecideAsync(run, message, notYet, cancellationToken);
                     break;
+                case EmailResolution.Ambiguous when message.Update.ProspectId == 0:
+                    Exclude(run, message, ExclusionReasons.AmbiguousEmail);
+                    break;
+                case EmailResolution.NoProspect when message.Update.ProspectId == 0:
+                    // Outreach said the email is taken, and a look-up cannot see the prospect yet: try again later.
+                    await recorder.RetryOrPoisonAsync(run, message, null, "another prospect holds the email, and a look-up does not find it yet", null, cancellationToken);
+                    break;
                 default:
-                    // No prospect, or several: the outcome already recorded (the 404, the taken email) is the message's.
+                    // No prospect, or several: the 404 already recorded is the message's outcome.
                     break;
             }
         }

@@ -92,6 +92,17 @@ public sealed partial class EmailResolver
         return new EmailResolutionBatch(results, cached.Count, lookups);
     }
 
+    /// <summary>Caches <paramref name="prospectId"/> as the one prospect holding the email (a prospect just created or found after a conflict).</summary>
+    public Task RememberAsync(string normalizedEmail, long prospectId, CancellationToken cancellationToken) =>
+        _cache.StoreAsync(_hasher.Hash(normalizedEmail), [prospectId], cancellationToken);
+
+    /// <summary>Looks the email up in Outreach now, whatever the cache holds, and caches the answer.</summary>
+    public async Task<EmailResolution> LookUpNowAsync(string normalizedEmail, CancellationToken cancellationToken)
+    {
+        await InvalidateAsync(normalizedEmail, cancellationToken);
+        return (await ResolveAsync([normalizedEmail], cancellationToken)).Resolutions[normalizedEmail];
+    }
+
     /// <summary>Forgets an email after its prospect answered 404, so the next resolution asks Outreach again.</summary>
     public Task InvalidateAsync(string normalizedEmail, CancellationToken cancellationToken) =>
         _cache.InvalidateAsync(_hasher.Hash(normalizedEmail), cancellationToken);

@@ -38,6 +38,7 @@ public static class OutreachServiceCollectionExtensions
 
         // Tried, so a client registered before (the dry run's, a test's) stays whatever the order of registration.
         services.TryAddTransient<IOutreachProspectClient>(sp => sp.GetRequiredService<OutreachProspectClient>());
+        services.TryAddTransient<IOutreachProspectCreator>(sp => sp.GetRequiredService<OutreachProspectClient>());
 
         services.AddOutreachBulkClients(configuration);
 

@@ -20,6 +20,7 @@ public sealed class DeliveryServiceCollectionExtensionsTests(AzuriteFixture azur
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddLogging();
         services.AddSingleton(Mock.Of<IOutreachProspectClient>());
+        services.AddSingleton(Mock.Of<IOutreachProspectCreator>());
         services.AddSingleton(Mock.Of<IOutreachProspectReader>());
         services.AddSingleton(Mock.Of<IOutreachBulkClient>());
         services.AddSingleton(Mock.Of<IConnectionState>());
@@ -40,7 +41,11 @@ public sealed class DeliveryServiceCollectionExtensionsTests(AzuriteFixture azur
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         Assert.NotNull(provider.GetRequiredService<DeliveryEngine>());
-        Assert.IsType<global::Outreach.Connector.Delivery.Operations.SetFields.SetFieldsOperation>(Assert.Single(provider.GetServices<IDeliveryOperation>()));
+        // In the order each batch runs them: a prospect is created before fields are set on existing ones.
+        Assert.Collection(
+            provider.GetServices<IDeliveryOperation>(),
+            create => Assert.IsType<global::Outreach.Connector.Delivery.Operations.CreateProspects.CreateProspectsOperation>(create),
+            setFields => Assert.IsType<global::Outreach.Connector.Delivery.Operations.SetFields.SetFieldsOperation>(setFields));
         var options = provider.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         Assert.Equal((500, TimeSpan.FromMinutes(30), PacingMode.Burst), (options.RequestsPerWindow, options.Window, options.PacingMode));
         var grant = await provider.GetRequiredService<RequestBudget>().TryAcquireAsync(1000, CancellationToken.None);

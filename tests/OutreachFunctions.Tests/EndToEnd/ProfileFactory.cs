@@ -27,7 +27,11 @@ public sealed class ProfileFactory
     /// A profile for a prospect: its name, and a random status for a random subset of audiences, qualified at
     /// <paramref name="minute"/> minutes after a fixed epoch (distinct minutes make the newest evaluation unambiguous).
     /// </summary>
-    public JsonObject Profile(long prospectId, Random random, int minute)
+    /// <param name="prospectId">The key of the expected values; the Outreach id unless <paramref name="email"/> names the prospect.</param>
+    /// <param name="random">Chooses the audiences and statuses.</param>
+    /// <param name="minute">When the audiences were qualified, in minutes after the epoch.</param>
+    /// <param name="email">When given, the profile's only identity is this email (no Outreach id).</param>
+    public JsonObject Profile(long prospectId, Random random, int minute, string? email = null)
     {
         var at = Epoch.AddMinutes(minute);
         var memberships = new JsonObject();
@@ -49,7 +53,9 @@ public sealed class ProfileFactory
         {
             ["person"] = new JsonObject { ["name"] = new JsonObject { ["firstName"] = firstName, ["lastName"] = "Last" } },
             ["segmentMembership"] = new JsonObject { ["ups"] = memberships },
-            ["identityMap"] = new JsonObject { ["Oid"] = new JsonArray(new JsonObject { ["id"] = prospectId.ToString(CultureInfo.InvariantCulture) }) },
+            ["identityMap"] = email is null
+                ? new JsonObject { ["Oid"] = new JsonArray(new JsonObject { ["id"] = prospectId.ToString(CultureInfo.InvariantCulture) }) }
+                : new JsonObject { ["Email"] = new JsonArray(new JsonObject { ["id"] = email }) },
         };
     }
 

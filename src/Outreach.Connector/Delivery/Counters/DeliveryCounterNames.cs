@@ -76,6 +76,24 @@ public static class DeliveryCounterNames
     /// <summary>PATCHes a dry run would have sent (counted instead of <see cref="RequestsSent"/>; <see cref="Applied"/> counts them too).</summary>
     public const string DryRunApplied = "DryRunApplied";
 
+    /// <summary>Prospects created for an email no prospect held (mapping <c>createProspects</c>); <see cref="Applied"/> counts them too.</summary>
+    public const string Created = "Created";
+
+    /// <summary>Create requests sent to Outreach.</summary>
+    public const string CreatesSent = "CreatesSent";
+
+    /// <summary>Creates a dry run would have sent.</summary>
+    public const string DryRunCreated = "DryRunCreated";
+
+    /// <summary>Creates Outreach refused because another writer had created the prospect first (its update went to that prospect).</summary>
+    public const string CreateConflicts = "CreateConflicts";
+
+    /// <summary>Creates whose answer was lost (timeout, reset, 5xx): the next attempt looks the email up before creating.</summary>
+    public const string CreatesUncertain = "CreatesUncertain";
+
+    /// <summary>New prospects not created in a batch because another drainer was creating the same email.</summary>
+    public const string CreateWaits = "CreateWaits";
+
     /// <summary>Failed updates a replay put back on the queue.</summary>
     public const string Replayed = "Replayed";
 

@@ -27,7 +27,7 @@ namespace Outreach.Connector.Delivery.DryRun;
 /// run off later does not resend what it already "applied": replay or re-export those profiles.</para>
 /// </remarks>
 public sealed class DryRunProspectClient(DeliveryTables tables, IOptions<DeliveryOptions> options, TimeProvider time, CompiledMapping? mapping = null)
-    : IOutreachProspectClient
+    : IOutreachProspectClient, IOutreachProspectCreator
 {
     /// <summary>The status code of the <see cref="OutreachCallOutcome.Succeeded"/> a dry run returns: no request was sent.</summary>
     public const int NotSentStatusCode = 0;
@@ -44,6 +44,15 @@ public sealed class DryRunProspectClient(DeliveryTables tables, IOptions<Deliver
     public async Task<OutreachCallOutcome> PatchProspectAsync(long prospectId, IReadOnlyList<KeyValuePair<string, FieldValue>> attributes, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(prospectId);
+        return await RecordAsync(prospectId, attributes, cancellationToken);
+    }
+
+    /// <summary>Records the create that would have been sent (as prospect 0: it has no id) and answers without one.</summary>
+    public Task<OutreachCallOutcome> CreateProspectAsync(IReadOnlyList<KeyValuePair<string, FieldValue>> attributes, long? ownerId, CancellationToken cancellationToken) =>
+        RecordAsync(0, attributes, cancellationToken);
+
+    private async Task<OutreachCallOutcome> RecordAsync(long prospectId, IReadOnlyList<KeyValuePair<string, FieldValue>> attributes, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(attributes);
         var now = time.GetUtcNow();
         var fields = attributes.ToDictionary(

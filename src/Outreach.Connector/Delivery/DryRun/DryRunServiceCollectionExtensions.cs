@@ -12,7 +12,7 @@ public static class DryRunServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="DryRunOptions"/> from the <c>Delivery</c> section and, when <c>Delivery:DryRun</c> is true, replaces
-    /// the registered <see cref="IOutreachProspectClient"/> with <see cref="DryRunProspectClient"/>.
+    /// the registered <see cref="IOutreachProspectClient"/> and <see cref="IOutreachProspectCreator"/> with <see cref="DryRunProspectClient"/>.
     /// </summary>
     /// <remarks>
     /// Works before or after <c>AddOutreachClient</c>: that one adds the real client only when none is registered.
@@ -28,12 +28,15 @@ public static class DryRunServiceCollectionExtensions
         }
 
         services.RemoveAll<IOutreachProspectClient>();
+        services.RemoveAll<IOutreachProspectCreator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IOutreachProspectClient>(sp => new DryRunProspectClient(
+        services.AddSingleton(sp => new DryRunProspectClient(
             sp.GetRequiredService<DeliveryTables>(),
             sp.GetRequiredService<IOptions<DeliveryOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<CompiledMapping>()));
+        services.AddSingleton<IOutreachProspectClient>(sp => sp.GetRequiredService<DryRunProspectClient>());
+        services.AddSingleton<IOutreachProspectCreator>(sp => sp.GetRequiredService<DryRunProspectClient>());
         return services;
     }
 }

@@ -118,6 +118,16 @@ public sealed class DeliveryRecorder(
     }
 
     /// <summary>Decides the group's messages by the batch's stop (deferred, paused, or retried after a storage failure).</summary>
+    /// <summary>
+    /// Outreach refused the credentials (the pipeline has marked the connection): sending stops until the next probe and
+    /// the group's messages are paused.
+    /// </summary>
+    internal void Pause(BatchRun run, CoalescedUpdate group)
+    {
+        run.Stop ??= BatchStop.Pause(time.GetUtcNow() + _options.UnauthorizedHold);
+        ApplyStop(run, group);
+    }
+
     internal void ApplyStop(BatchRun run, CoalescedUpdate group) =>
         run.ApplyStop(group, message => RetryLater(run, message, "delivery state storage failed", null));
 

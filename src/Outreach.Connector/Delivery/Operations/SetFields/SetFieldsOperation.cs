@@ -34,6 +34,8 @@ internal sealed partial class SetFieldsOperation(
     /// <inheritdoc />
     public async Task DeliverAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
     {
+        // Prospects still to be created are not this operation's (CreateProspects writes their fields with them).
+        groups = [.. groups.Where(g => g.ProspectId != 0)];
         // While paused nothing is planned: the first PATCH below holds every message until the next probe.
         var plans = groups.Count == 0 || patcher.HoldsNow
             ? new Dictionary<long, ProspectPlan>()

@@ -1,0 +1,124 @@
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.Claims;
+
+namespace Outreach.Connector.Delivery.Operations.CreateProspects;
+
+/// <summary>
+/// One row per email a create was started for (keyed by the email's hash, never the address): the claim that lets one
+/// drainer at a time create the prospect an email names, and what is known of the create.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Outreach has no idempotency key, so the row is what makes a create happen once (docs/architecture.md, "Creating a
+/// prospect exactly once"). A drainer creates only after inserting the row (insert-if-absent is atomic in Table
+/// storage: of two drainers, one wins). Whoever finds a row it did not just insert — a create whose answer was lost, a
+/// drainer that died before recording, a prospect created earlier — must look the email up before creating.
+/// </para>
+/// <para>
+/// A claim lasts <c>Delivery__Claims__LeaseDuration</c>, longer than one create can take (the Outreach client's attempt
+/// timeout), so a create still in flight is never taken over.
+/// </para>
+/// </remarks>
+public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectClaimOptions> options, TimeProvider time)
+{
+    private const string RowKey = "create";
+    private const string Pending = "pending";
+    private const string Uncertain = "uncertain";
+    private const string Created = "created";
+    private readonly ProspectClaimOptions _options = options.Value;
+
+    /// <summary>Claims the email for a create, or says who holds it.</summary>
+    public async Task<NewProspectClaim> ClaimAsync(string emailHash, CancellationToken cancellationToken)
+    {
+        var table = await tables.ReadyAsync(tables.ProspectCreations, cancellationToken);
+        var now = time.GetUtcNow();
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(emailHash, RowKey, cancellationToken: cancellationToken);
+        var row = new TableEntity(emailHash, RowKey) { ["State"] = Pending, ["LeaseUntil"] = now + _options.LeaseDuration, ["ClaimedAt"] = now };
+        try
+        {
+            if (!existing.HasValue || existing.Value is null)
+            {
+                var added = await table.AddEntityAsync(row, cancellationToken);
+                return new NewProspectClaim.Won(emailHash, added.Headers.ETag ?? ETag.All, LookFirst: false);
+            }
+
+            var found = existing.Value;
+            if (found.GetString("State") == Pending && found.GetDateTimeOffset("LeaseUntil") is { } leaseUntil && leaseUntil > now)
+            {
+                return new NewProspectClaim.HeldElsewhere(Min(leaseUntil, now + _options.ConflictDelay));
+            }
+
+            // A create that may have been applied (its answer lost, its drainer gone) or one that was: look first.
+            var replaced = await table.UpdateEntityAsync(row, found.ETag, TableUpdateMode.Replace, cancellationToken);
+            return new NewProspectClaim.Won(emailHash, replaced.Headers.ETag ?? ETag.All, LookFirst: true);
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            // Another drainer inserted or took the row between our read and write.
+            return new NewProspectClaim.HeldElsewhere(now + _options.ConflictDelay);
+        }
+    }
+
+    /// <summary>The create was applied (or the prospect found): later claims look the email up first.</summary>
+    public Task CreatedAsync(NewProspectClaim.Won claim, long prospectId, CancellationToken cancellationToken) =>
+        SettleAsync(claim, new TableEntity(claim.EmailHash, RowKey) { ["State"] = Created, ["ProspectId"] = prospectId, ["CreatedAt"] = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>
+    /// The create's answer was lost (or the look-up before it failed): the claim ends now, and whoever claims next
+    /// looks the email up first.
+    /// </summary>
+    public Task UncertainAsync(NewProspectClaim.Won claim, CancellationToken cancellationToken) =>
+        SettleAsync(claim, new TableEntity(claim.EmailHash, RowKey) { ["State"] = Uncertain, ["LeaseUntil"] = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>Outreach did not apply a create (refused, 429, never sent): the row goes, as if never claimed.</summary>
+    public async Task ReleaseAsync(NewProspectClaim.Won claim, CancellationToken cancellationToken)
+    {
+        if (claim.LookFirst)
+        {
+            // The row said "look first" before this claim: keep saying it.
+            await UncertainAsync(claim, cancellationToken);
+            return;
+        }
+
+        var table = await tables.ReadyAsync(tables.ProspectCreations, cancellationToken);
+        try
+        {
+            await table.DeleteEntityAsync(claim.EmailHash, RowKey, claim.ETag, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed)
+        {
+            // Already gone or taken over: nothing of ours to release.
+        }
+    }
+
+    private async Task SettleAsync(NewProspectClaim.Won claim, TableEntity row, CancellationToken cancellationToken)
+    {
+        var table = await tables.ReadyAsync(tables.ProspectCreations, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(row, claim.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed)
+        {
+            // Taken over after the lease: the new holder looks the email up before creating, which is what this would say.
+        }
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}
+
+/// <summary>The answer to a claim on an email for a create.</summary>
+public abstract record NewProspectClaim
+{
+    /// <summary>
+    /// This drainer may create the prospect; when <paramref name="LookFirst"/>, an earlier create may have been applied,
+    /// so the email is looked up first.
+    /// </summary>
+    public sealed record Won(string EmailHash, ETag ETag, bool LookFirst) : NewProspectClaim;
+
+    /// <summary>Another drainer is creating it: come back at <paramref name="RetryAt"/> (its prospect is then in the email cache).</summary>
+    public sealed record HeldElsewhere(DateTimeOffset RetryAt) : NewProspectClaim;
+}
