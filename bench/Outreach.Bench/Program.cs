@@ -1,7 +1,7 @@
 using Outreach.Bench;
 
 // Benchmarks print a table of measured figures, each with a ratio against a baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|delivery-email [prospects]|drainers [prospects] [--drainers N]|activation [--quick] [--systems abcd] [--max-backlog N]|startup|all>
+// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|delivery-email [prospects]|drainers [prospects] [--drainers N]|activation [--quick] [--systems abcd] [--max-backlog N]|create [emails]|startup|all>
 var which = args.Length > 0 ? args[0] : "all";
 switch (which)
 {
@@ -36,6 +36,9 @@ switch (which)
         }
 
         break;
+    case "create":
+        await CreateBenchmark.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+        break;
     case "startup":
         HandlerStartupBenchmark.Run(Console.Out);
         break;
@@ -45,7 +48,7 @@ switch (which)
         HandlerStartupBenchmark.Run(Console.Out);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, ingest-load, delivery, delivery-email, drainers, activation [--quick], startup, all.");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, ingest-load, delivery, delivery-email, drainers, activation [--quick], create [emails], startup, all.");
         return 2;
 }
 
