@@ -22,8 +22,8 @@ namespace Outreach.Connector.Delivery;
 /// email is gone (404) or a create finds its email taken, the email is resolved again and its update delivered in a
 /// second pass.
 /// Each operation <b>plans</b> what a prospect needs of it, <b>calls</b> Outreach under the shared request budget and
-/// <b>records</b> the answers through the <see cref="DeliveryRecorder"/>; today the one operation sets fields
-/// (<see cref="SetFieldsOperation"/>). A 429, a spent budget, refused credentials, the batch time limit or a storage
+/// <b>records</b> the answers through the <see cref="DeliveryRecorder"/>; today they create the prospects emails name
+/// and set fields (<see cref="SetFieldsOperation"/>). A 429, a spent budget, refused credentials, the batch time limit or a storage
 /// failure stop sending for the rest of the batch (<see cref="BatchRun.Stop"/>), whose messages wait without burning
 /// attempts. Counters and telemetry go to the <see cref="IDeliveryObserver"/>.
 /// </remarks>

@@ -135,7 +135,7 @@ public sealed class ConnectorStatusService(
             runId, start, end, status,
             Get(Names.IngestReceived), Get(Names.IngestAccepted), activated, excluded, invalid, failed,
             decided == 0 ? null : Math.Round((double)(activated + excluded) / decided, 4),
-            Get(Names.Applied), Get(Names.RequestsSent), Get(Names.RateLimited), Get(Names.Retried),
+            Get(Names.Applied) - Get(Names.Created), Get(Names.RequestsSent), Get(Names.RateLimited), Get(Names.Retried),
             Get(Names.Deferred) + Get(Names.Paused), Get(Names.Coalesced), Get(Names.Stale) + Get(Names.Duplicate),
             Get(Names.DryRunApplied), Get(Names.Replayed),
             excludedByReason,
@@ -143,13 +143,14 @@ public sealed class ConnectorStatusService(
         {
             Writes = Writes(c, activated),
             FutureEventTimes = Get(Names.FutureEventTimes),
+            ProspectsCreated = Get(Names.Created),
         };
     }
 
     private static WriteEfficiency Writes(IReadOnlyDictionary<string, long> c, long activated)
     {
         long Get(string name) => c.TryGetValue(name, out var value) ? value : 0;
-        var requests = Get(Names.RequestsSent) + Get(Bulk.Requests);
+        var requests = Get(Names.RequestsSent) + Get(Names.CreatesSent) + Get(Bulk.Requests);
         return new WriteEfficiency(
             requests, Get(Bulk.BulkCalls), Get(Bulk.BulkApplied), Get(Bulk.BulkItemsFailed), Get(Bulk.ProspectsRead), Get(Bulk.SkippedUnchanged),
             requests == 0 ? null : Math.Round((double)activated / requests, 2));

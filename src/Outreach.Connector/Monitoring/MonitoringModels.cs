@@ -45,7 +45,7 @@ public sealed record DeliveryState(DateTimeOffset? LastBatchAt, double? QueueLag
 /// <param name="Invalid">Profiles that were malformed.</param>
 /// <param name="Failed">Updates Outreach rejected for good, or that exhausted their attempts.</param>
 /// <param name="ActivationRate">(Activated + Excluded) ÷ (Activated + Excluded + Failed + Invalid); null when nothing was decided.</param>
-/// <param name="ProspectsUpdated">PATCHes Outreach applied (one per prospect and batch).</param>
+/// <param name="ProspectsUpdated">Writes Outreach applied to existing prospects (one per prospect and batch); creates are <see cref="RunReport.ProspectsCreated"/>.</param>
 /// <param name="RequestsSent">PATCH requests sent (429s and failures included).</param>
 /// <param name="RateLimited">Requests answered 429.</param>
 /// <param name="Retried">Updates retried after a transient failure.</param>
@@ -82,6 +82,9 @@ public sealed record RunReport(
 {
     /// <summary>How many prospects each Outreach request brought into sync: bulk writes, reads, skipped values.</summary>
     public WriteEfficiency Writes { get; init; } = WriteEfficiency.None;
+
+    /// <summary>Prospects created for an email no prospect held (mapping <c>createProspects</c>).</summary>
+    public long ProspectsCreated { get; init; }
 
     /// <summary>Field changes whose AEP event time lay in the future (beyond <c>Delivery:MaxEventTimeSkew</c>) and were ordered by their receipt time.</summary>
     public long FutureEventTimes { get; init; }
