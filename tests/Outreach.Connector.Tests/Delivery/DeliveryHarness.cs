@@ -146,9 +146,9 @@ internal sealed class DeliveryHarness
 
     public DeliveryHarness AnswerApplied() => Answer(_ => TestUpdates.Applied());
 
-    /// <summary>An engine on this harness's parts, with the given claim store and email resolution step.</summary>
-    internal DeliveryEngine EngineWith(ProspectClaimStore? claims, EmailResolutionStep? emails = null) =>
-        new([SetFields], Recorder, Pause, Observer, Microsoft.Extensions.Options.Options.Create(Options), Time, claims, emails);
+    /// <summary>An engine on this harness's parts, with the given claim store, email resolution step, and operations run before setting fields.</summary>
+    internal DeliveryEngine EngineWith(ProspectClaimStore? claims, EmailResolutionStep? emails = null, params IDeliveryOperation[] before) =>
+        new([.. before, SetFields], Recorder, Pause, Observer, Microsoft.Extensions.Options.Options.Create(Options), Time, claims, emails);
 
     public Task<DeliveryBatchResult> DeliverAsync(params DeliveryMessage[] messages) => Engine.DeliverAsync(messages, CancellationToken.None);
 
