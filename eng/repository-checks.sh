@@ -2,7 +2,8 @@
 # Checks on the tracked files themselves, run first by eng/test.sh (fast, no build needed):
 # - no tracked file points outside the repository to the old shared notes (their facts live in docs/reference/);
 # - no two tracked paths differ only by case (Windows and macOS checkouts would merge them);
-# - docs/architecture.md's trace of one profile matches the tree (eng/check-trace.sh).
+# - docs/architecture.md's trace of one profile matches the tree (eng/check-trace.sh);
+# - no class in src/ has more than 8 constructor dependencies (eng/check-constructor-dependencies.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,4 +33,10 @@ fi
 # a scratch repository in the tests of these checks has neither).
 if [[ -f eng/check-trace.sh ]]; then
   bash eng/check-trace.sh
+fi
+
+# No class in src/ takes more than 8 constructor dependencies (eng/check-constructor-dependencies.sh; a scratch
+# repository in the tests of these checks may not have it).
+if [[ -f eng/check-constructor-dependencies.sh ]]; then
+  bash eng/check-constructor-dependencies.sh
 fi

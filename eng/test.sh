@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source eng/tools.sh
 
-step "repository checks (no links outside the repository, no case-only path collisions, the architecture trace matches the tree)"
+step "repository checks (no links outside the repository, no case-only path collisions, the architecture trace matches the tree, at most 8 constructor dependencies per class)"
 bash eng/repository-checks.sh
 
 install_node_tools

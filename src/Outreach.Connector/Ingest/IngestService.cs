@@ -1,5 +1,13 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Aep;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Monitoring;
@@ -120,4 +128,215 @@ public sealed partial class IngestService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the ingest counters of an export ({Failure})")]
     private partial void LogCountersFailed(string failure);
+}
+
+/// <summary>
+/// What is checked from the request headers before a byte of the body is read: the media type (415) and a declared
+/// length over the limit (413), so an oversized body is refused by the connector before the server's own limit throws.
+/// </summary>
+/// <remarks>
+/// AEP's HTTP destination sends JSON; which <c>Content-Type</c> header it sets is not documented (see
+/// docs/reference/aep.md), so <c>application/json</c>, any <c>+json</c> type and a missing header are accepted (the body
+/// must still parse as JSON), and a charset other than UTF-8 is refused since the body is read as UTF-8.
+/// </remarks>
+public sealed class IngestRequestCheck(IOptions<AepReaderOptions> options)
+{
+    private readonly AepReaderOptions _options = options.Value;
+
+    /// <summary>The largest body accepted, in bytes.</summary>
+    public int MaxBodyBytes => _options.MaxBodyBytes;
+
+    /// <summary>The refusal for these headers, or null when the body should be read.</summary>
+    /// <param name="contentType">The <c>Content-Type</c> header; null or empty when absent.</param>
+    /// <param name="contentLength">The declared <c>Content-Length</c>; null when chunked or absent.</param>
+    public IngestResponse? Refusal(string? contentType, long? contentLength)
+    {
+        if (!IsJson(contentType, out var problem))
+        {
+            return IngestResponse.Error(
+                (int)HttpStatusCode.UnsupportedMediaType,
+                AepBodyErrorCodes.UnsupportedMediaType,
+                problem + " Send the export as application/json (UTF-8).");
+        }
+
+        return contentLength > _options.MaxBodyBytes ? TooLarge() : null;
+    }
+
+    /// <summary>The 413 answer, also used when the server stops a body that is larger than it declared.</summary>
+    public IngestResponse TooLarge() => IngestResponse.Error(
+        (int)HttpStatusCode.RequestEntityTooLarge,
+        AepBodyErrorCodes.BodyTooLarge,
+        string.Create(CultureInfo.InvariantCulture, $"The request body is larger than the {_options.MaxBodyBytes} bytes accepted per request."));
+
+    private static bool IsJson(string? contentType, out string problem)
+    {
+        problem = "";
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return true;
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) || parsed.MediaType is not { } mediaType)
+        {
+            problem = "The Content-Type header is not a media type.";
+            return false;
+        }
+
+        var json = mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        if (!json)
+        {
+            problem = $"The media type {mediaType} is not accepted.";
+            return false;
+        }
+
+        var charset = parsed.CharSet?.Trim('"');
+        if (charset is not null && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            problem = $"The charset {charset} is not accepted.";
+            return false;
+        }
+
+        return true;
+    }
+}
+
+/// <summary>Reads an AEP export request body and translates each profile: the whole of ingest except the queue.</summary>
+/// <remarks>
+/// Both the standalone endpoint and the Functions HTTP trigger call this, so they validate identically. A profile
+/// carrying undecodable text, control characters or a repeated key is invalid before the mapping reads it
+/// (<see cref="ProfileIntegrityCheck"/>), so no reader meets such a value and the other profiles go through.
+/// </remarks>
+public sealed class ExportTranslator(AepExportReader reader, ProfileTranslator translator)
+{
+    /// <summary>Reads and translates a body stream received at <paramref name="receivedAt"/>.</summary>
+    public async Task<ExportTranslation> TranslateAsync(Stream body, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+        Translate(await reader.ReadAsync(body, cancellationToken), receivedAt);
+
+    /// <summary>Reads and translates a body already in memory.</summary>
+    public ExportTranslation Translate(ReadOnlyMemory<byte> body, DateTimeOffset receivedAt) => Translate(reader.Read(body), receivedAt);
+
+    private ExportTranslation Translate(AepReadOutcome read, DateTimeOffset receivedAt)
+    {
+        if (!read.Succeeded)
+        {
+            return ExportTranslation.Refused(read.Error);
+        }
+
+        using var export = read.Export;
+        var outcomes = new ProfileOutcome[export.Profiles.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var profile = export.Profiles[i];
+            outcomes[i] = ProfileIntegrityCheck.Find(profile.Element, profile.Path) is { } problem
+                ? new ProfileOutcome.Invalid(profile.Index, profile.Path, problem.Path, problem.Message)
+                : translator.Translate(profile, receivedAt);
+        }
+
+        return ExportTranslation.Translated(outcomes);
+    }
+}
+
+/// <summary>The HTTP answer to AEP for one export request: a status code and a JSON body.</summary>
+/// <remarks>
+/// 202 when at least one profile was queued, listing the profiles that were excluded or invalid and why (valid
+/// profiles in the same request always go through); 422 when no profile could be used; 400 or 413 when the body was
+/// refused whole. The body names paths and reasons, never attribute values.
+/// </remarks>
+public sealed record IngestResponse(int StatusCode, byte[] Body)
+{
+    /// <summary>The error code of a 4xx/5xx answer (<c>body_too_large</c> …); null for 202.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>The content type of every body.</summary>
+    public const string ContentType = "application/json; charset=utf-8";
+
+    /// <summary>The answer for a translated export whose accepted updates were queued.</summary>
+    public static IngestResponse For(ExportTranslation translation)
+    {
+        ArgumentNullException.ThrowIfNull(translation);
+        if (translation.BodyError is { } error)
+        {
+            var status = error.Code == AepBodyErrorCodes.BodyTooLarge ? HttpStatusCode.RequestEntityTooLarge : HttpStatusCode.BadRequest;
+            return Error((int)status, error.Code, error.Message, error.Location);
+        }
+
+        var accepted = translation.AcceptedCount;
+        const string noProfileAccepted = "no_profile_accepted";
+        return new IngestResponse(accepted > 0 ? (int)HttpStatusCode.Accepted : (int)HttpStatusCode.UnprocessableEntity, Write(writer =>
+        {
+            writer.WriteNumber("accepted", accepted);
+            writer.WriteNumber("excluded", translation.ExcludedCount);
+            writer.WriteNumber("invalid", translation.InvalidCount);
+            if (accepted == 0)
+            {
+                writer.WriteStartObject("error");
+                writer.WriteString("code", noProfileAccepted);
+                writer.WriteString("message", "No profile in the request could be written to Outreach; see excludedProfiles and invalidProfiles.");
+                writer.WriteEndObject();
+            }
+
+            writer.WriteStartArray("excludedProfiles");
+            foreach (var excluded in translation.Outcomes.OfType<ProfileOutcome.Excluded>())
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("index", excluded.Index);
+                writer.WriteString("path", excluded.Path);
+                writer.WriteString("reason", excluded.Reason);
+                writer.WriteString("detail", excluded.Detail);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("invalidProfiles");
+            foreach (var invalid in translation.Outcomes.OfType<ProfileOutcome.Invalid>())
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("index", invalid.Index);
+                writer.WriteString("path", invalid.Path);
+                writer.WriteString("errorPath", invalid.ErrorPath);
+                writer.WriteString("message", invalid.Message);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }))
+        {
+            ErrorCode = accepted > 0 ? null : noProfileAccepted,
+        };
+    }
+
+    /// <summary>An error answer: <c>{"error":{"code","message","location"}}</c>.</summary>
+    public static IngestResponse Error(int statusCode, string code, string message, string? location = null) =>
+        new(statusCode, Write(writer =>
+        {
+            writer.WriteStartObject("error");
+            writer.WriteString("code", code);
+            writer.WriteString("message", message);
+            if (location is not null)
+            {
+                writer.WriteString("location", location);
+            }
+
+            writer.WriteEndObject();
+        }))
+        {
+            ErrorCode = code,
+        };
+
+    // Messages read as written (an apostrophe, not \u0027): the body is JSON for programs and people, never HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static byte[] Write(Action<Utf8JsonWriter> members)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            members(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }

@@ -6,8 +6,9 @@ using Outreach.Connector.Outreach;
 namespace Outreach.Connector.Tokens;
 
 /// <summary>
-/// Reads and writes one connection's entry in the token store, and refreshes its tokens exactly once at a time across
-/// threads and instances, persisting the rotated refresh token before anyone uses the new access token.
+/// Refreshes one connection's tokens exactly once at a time across threads and instances, persisting the rotated
+/// refresh token before anyone uses the new access token. Reads and writes go through the connection's
+/// <see cref="TokenStoreEntry"/>.
 /// </summary>
 /// <remarks>
 /// <para>Where the tokens live: the store entry holds the newest refresh token <em>and</em> the newest access token
@@ -22,56 +23,46 @@ namespace Outreach.Connector.Tokens;
 /// next lock before anything else.</para>
 /// <para>A refresh refused with 400 (or a 401 to a freshly refreshed token) marks the connection NeedsReauthorization
 /// in the store, which every instance's <see cref="ConnectionState"/> sees within one poll interval.</para>
-/// <para>Every read and write is handed to this process's <see cref="ConnectionState"/>, so delivery, health and the
-/// status page follow the store without a second source of truth.</para>
+/// <para>Every read and write is handed to this process's <see cref="ConnectionState"/> (by the
+/// <see cref="TokenStoreEntry"/>), so delivery, health and the status page follow the store without a second source
+/// of truth.</para>
 /// </remarks>
 public sealed class TokenRefresher : IDisposable
 {
-    private readonly ITokenStore _store;
+    private readonly TokenStoreEntry _entry;
     private readonly IConnectionLock _lock;
     private readonly IOutreachOAuthClient _oauth;
     private readonly ILogger<TokenRefresher> _logger;
-    private readonly ConnectionState? _state;
     private readonly ConnectorMetrics? _metrics;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Creates the refresher of one connection.</summary>
+    /// <summary>Creates the refresher of the connection whose store entry is <paramref name="entry"/>.</summary>
     public TokenRefresher(
-        string connectionName,
-        ITokenStore store,
+        TokenStoreEntry entry,
         IConnectionLock connectionLock,
         IOutreachOAuthClient oauth,
         IOptions<TokenOptions> options,
         TimeProvider timeProvider,
         ILogger<TokenRefresher> logger,
-        ConnectionState? state = null,
         ConnectorMetrics? metrics = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionName);
-        ConnectionName = connectionName;
-        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _entry = entry ?? throw new ArgumentNullException(nameof(entry));
         _lock = connectionLock ?? throw new ArgumentNullException(nameof(connectionLock));
         _oauth = oauth ?? throw new ArgumentNullException(nameof(oauth));
         Options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
         Time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _state = state;
         _metrics = metrics;
-        Cache = new TokenCache(connectionName, Options, Time);
-        if (state is not null)
-        {
-            state.StatusChangedInStore += Cache.Invalidate;
-        }
     }
 
     /// <summary>The connection's name (e.g. <c>default</c>).</summary>
-    public string ConnectionName { get; }
+    public string ConnectionName => _entry.ConnectionName;
 
     internal TokenOptions Options { get; }
 
     internal TimeProvider Time { get; }
 
-    internal TokenCache Cache { get; }
+    internal TokenCache Cache => _entry.Cache;
 
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
@@ -91,12 +82,7 @@ public sealed class TokenRefresher : IDisposable
     }
 
     /// <summary>Reads the store; the cache and the connection state follow what was read.</summary>
-    internal async Task<StoredConnection?> ReadAsync(CancellationToken cancellationToken)
-    {
-        var stored = await _store.GetAsync(ConnectionName, cancellationToken);
-        Remember(stored);
-        return stored;
-    }
+    internal Task<StoredConnection?> ReadAsync(CancellationToken cancellationToken) => _entry.ReadAsync(cancellationToken);
 
     /// <summary>
     /// Takes the distributed lock, re-reads the store and refreshes unless <paramref name="settled"/> finds the work
@@ -126,7 +112,7 @@ public sealed class TokenRefresher : IDisposable
             try
             {
                 stored = await ReadAsync(cancellationToken);
-                stored = await SaveUnsavedAsync(stored);
+                stored = await _entry.SaveUnsavedAsync(stored);
             }
             catch (Exception ex) when (IsInfrastructureFailure(ex))
             {
@@ -165,13 +151,12 @@ public sealed class TokenRefresher : IDisposable
         // writer slipped in between.
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var current = await _store.GetAsync(ConnectionName, CancellationToken.None);
-            var write = await _store.SaveAsync(ConnectionName, tokens, current?.Version, CancellationToken.None);
+            var current = await _entry.PeekAsync();
+            var write = await _entry.WriteAsync(tokens, current?.Version);
             if (write.Saved)
             {
-                Cache.RecordSaved(new StoredConnection(tokens, write.Version!));
                 Cache.Unsaved = null;
-                _state?.Observe(new StoredConnection(tokens, write.Version!));
+                _entry.RecordSaved(tokens, write.Version!);
                 return true;
             }
         }
@@ -262,8 +247,8 @@ public sealed class TokenRefresher : IDisposable
         StoredConnection? current;
         try
         {
-            var write = await _store.SaveAsync(ConnectionName, marked, stored.Version, CancellationToken.None);
-            current = write.Saved ? new StoredConnection(marked, write.Version!) : await _store.GetAsync(ConnectionName, CancellationToken.None);
+            var write = await _entry.WriteAsync(marked, stored.Version);
+            current = write.Saved ? new StoredConnection(marked, write.Version!) : await _entry.PeekAsync();
         }
         catch (Exception ex) when (IsInfrastructureFailure(ex))
         {
@@ -271,7 +256,7 @@ public sealed class TokenRefresher : IDisposable
             current = new StoredConnection(marked, stored.Version);
         }
 
-        Remember(current);
+        _entry.Remember(current);
         return TokenCache.NotUsable(current, ConnectionName) ?? new AccessTokenOutcome.NeedsReauthorization(reason, now);
     }
 
@@ -285,12 +270,10 @@ public sealed class TokenRefresher : IDisposable
                 TokenLog.LockLostBeforeSave(_logger, ConnectionName);
             }
 
-            var write = await _store.SaveAsync(ConnectionName, refreshed, stored.Version, CancellationToken.None);
+            var write = await _entry.WriteAsync(refreshed, stored.Version);
             if (write.Saved)
             {
-                var saved = new StoredConnection(refreshed, write.Version!);
-                Cache.RecordSaved(saved);
-                _state?.Observe(saved);
+                _entry.RecordSaved(refreshed, write.Version!);
                 TokenLog.Refreshed(_logger, ConnectionName, refreshed.AccessTokenExpiresAt!.Value);
                 return new AccessTokenOutcome.Available(new OutreachAccessToken(refreshed.AccessToken!, refreshed.AccessTokenExpiresAt!.Value));
             }
@@ -309,41 +292,6 @@ public sealed class TokenRefresher : IDisposable
             Cache.Unsaved = new TokenCache.UnsavedTokens(refreshed, stored.Version);
             return Cache.Remember(new AccessTokenOutcome.Unavailable("The rotated refresh token could not be saved yet.", null), Options.RefreshRetryDelay);
         }
-    }
-
-    // Called under the lock: saves tokens whose save failed earlier, if the store has not moved on since.
-    private async Task<StoredConnection?> SaveUnsavedAsync(StoredConnection? stored)
-    {
-        if (Cache.Unsaved is not { } unsaved)
-        {
-            return stored;
-        }
-
-        if (stored?.Version != unsaved.BaseVersion)
-        {
-            // Another instance wrote since: its entry is newer; the unsaved tokens are dropped.
-            Cache.Unsaved = null;
-            return stored;
-        }
-
-        var write = await _store.SaveAsync(ConnectionName, unsaved.Tokens, unsaved.BaseVersion, CancellationToken.None);
-        Cache.Unsaved = null;
-        if (!write.Saved)
-        {
-            return await ReadAsync(CancellationToken.None);
-        }
-
-        TokenLog.SavedLate(_logger, ConnectionName);
-        var saved = new StoredConnection(unsaved.Tokens, write.Version!);
-        Cache.RecordSaved(saved);
-        _state?.Observe(saved);
-        return saved;
-    }
-
-    private void Remember(StoredConnection? stored)
-    {
-        Cache.Record(stored);
-        _state?.Observe(stored);
     }
 
     /// <summary>

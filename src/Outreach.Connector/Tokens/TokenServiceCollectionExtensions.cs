@@ -105,15 +105,21 @@ public static class TokenServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TokenOptions>>();
-            return new TokenRefresher(
+            var time = sp.GetRequiredService<TimeProvider>();
+            var entry = new TokenStoreEntry(
                 options.Value.ConnectionName,
                 sp.GetRequiredService<ITokenStore>(),
+                options,
+                time,
+                sp.GetRequiredService<ILogger<TokenStoreEntry>>(),
+                sp.GetRequiredService<ConnectionState>());
+            return new TokenRefresher(
+                entry,
                 sp.GetRequiredService<IConnectionLock>(),
                 sp.GetRequiredService<IOutreachOAuthClient>(),
                 options,
-                sp.GetRequiredService<TimeProvider>(),
+                time,
                 sp.GetRequiredService<ILogger<TokenRefresher>>(),
-                sp.GetRequiredService<ConnectionState>(),
                 sp.GetService<Monitoring.ConnectorMetrics>());
         });
         services.TryAddSingleton<AccessTokenProvider>();

@@ -491,8 +491,8 @@ public sealed class AccessTokenProviderTests
         {
             var options = Options.Create(test._options);
             State = new ConnectionState(Connection, test._store, options, test._time, test._logs.CreateLogger<ConnectionState>());
-            var refresher = new TokenRefresher(
-                Connection, test._store, test._lock, test._oauth.Object, options, test._time, test._logs.CreateLogger<TokenRefresher>(), State);
+            var entry = new TokenStoreEntry(Connection, test._store, options, test._time, test._logs.CreateLogger<TokenStoreEntry>(), State);
+            var refresher = new TokenRefresher(entry, test._lock, test._oauth.Object, options, test._time, test._logs.CreateLogger<TokenRefresher>());
             Provider = new AccessTokenProvider(refresher, test._logs.CreateLogger<AccessTokenProvider>());
             KeepAlive = new ConnectionKeepAlive(refresher, test._logs.CreateLogger<ConnectionKeepAlive>());
             Authorizer = new ConnectionAuthorizer(refresher, test._logs.CreateLogger<ConnectionAuthorizer>());

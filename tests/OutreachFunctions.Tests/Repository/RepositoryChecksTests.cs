@@ -87,6 +87,43 @@ public sealed class RepositoryChecksTests : IDisposable
         Assert.True(exitCode == 0, output);
     }
 
+    [Fact]
+    public void A_class_with_more_than_eight_constructor_dependencies_fails_and_says_which()
+    {
+        Track("src/App/Wide.cs", string.Join('\n',
+            "// a comment (with, commas, in, it, that, are, not, parameters)",
+            "internal sealed class Wide(IA a, IB b, IC c, ID d, IE e, IF f, IG g, Func<int, string> h, ILogger<Wide>? i = null)",
+            "{",
+            "}",
+            ""));
+        Track("eng/check-constructor-dependencies.sh", File.ReadAllText(Path.Combine(RepositoryRoot.Path, "eng", "check-constructor-dependencies.sh")));
+
+        var (exitCode, output) = RunOnScratchRepository();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Wide has 9 constructor dependencies", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Eight_constructor_dependencies_and_data_records_pass()
+    {
+        Track("src/App/Narrow.cs", string.Join('\n',
+            "public sealed class Narrow",
+            "{",
+            "    public Narrow(IA a, IB b, IC c, ID d, IE e, IF f, Dictionary<string, int> g, string h = \"x, y\")",
+            "    {",
+            "    }",
+            "}",
+            "",
+            "public sealed record Row(int A, int B, int C, int D, int E, int F, int G, int H, int I, int J);",
+            ""));
+        Track("eng/check-constructor-dependencies.sh", File.ReadAllText(Path.Combine(RepositoryRoot.Path, "eng", "check-constructor-dependencies.sh")));
+
+        var (exitCode, output) = RunOnScratchRepository();
+
+        Assert.True(exitCode == 0, output);
+    }
+
     public void Dispose() => Directory.Delete(_repository, recursive: true);
 
     private void Track(string path, string content)
