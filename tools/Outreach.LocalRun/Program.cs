@@ -135,7 +135,7 @@ Console.WriteLine($"""
 
     Try it (from {root}):
       curl -s -X POST {options.ConnectorUrl}api/profiles -H "Authorization: Bearer {secret}" -H "Content-Type: application/json" --data @{walkthrough.ExportFile}
-      sleep 2; curl -s {options.SandboxUrl}/admin/prospects/{walkthrough.ProspectId}
+      sleep 2; curl -s {options.SandboxUrl}{walkthrough.CheckPath}
       → {walkthrough.Outcome}
 
     Ctrl+C stops everything. What the connector accepted stays queued in {options.StateFolder} for the next run;

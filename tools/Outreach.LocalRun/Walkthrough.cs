@@ -4,7 +4,7 @@ namespace Outreach.LocalRun;
 
 /// <summary>The sample export that fits a mapping, the prospect it updates and what that prospect shows afterwards.</summary>
 /// <param name="ExportFile">The sample export, relative to the repository root.</param>
-/// <param name="ProspectId">The sandbox prospect the export updates.</param>
+/// <param name="ProspectId">The sandbox prospect the export updates (0 when it creates one).</param>
 /// <param name="Outcome">What the prospect holds once the update is delivered.</param>
 public sealed record Walkthrough(string ExportFile, long ProspectId, string Outcome)
 {
@@ -14,7 +14,20 @@ public sealed record Walkthrough(string ExportFile, long ProspectId, string Outc
     /// </summary>
     public static Walkthrough For(string mappingFile, string repositoryRoot)
     {
-        var sample = Path.GetRelativePath(repositoryRoot, mappingFile) is "samples/mapping.json" or "samples/mapping-email.json";
+        var relative = Path.GetRelativePath(repositoryRoot, mappingFile);
+        if (relative == "samples/mapping-email-create.json")
+        {
+            // The new email's prospect gets the next id after the seeded ones: the sandbox's creations list names it.
+            return new Walkthrough(
+                "samples/exports/new-email-profile.json",
+                0,
+                "katherine.johnson@example.test (no prospect had it) was created once; /admin/prospects/<its id> shows firstName \"Katherine\", custom1 \"realized\" and the new-prospect defaults tags [\"aep\"] and source.")
+            {
+                CheckPath = "/admin/prospectCreations",
+            };
+        }
+
+        var sample = relative is "samples/mapping.json" or "samples/mapping-email.json";
         var outcome = IsEmailMapping(mappingFile)
             ? new Walkthrough(
                 "samples/exports/email-only-profile.json",
@@ -26,6 +39,9 @@ public sealed record Walkthrough(string ExportFile, long ProspectId, string Outc
                 "prospect 1 now has firstName \"Ada\", lastName \"Lovelace\", custom1 \"realized\" and custom2 \"exited\".");
         return sample ? outcome : outcome with { Outcome = $"prospect {outcome.ProspectId} now holds what your mapping writes from {outcome.ExportFile}." };
     }
+
+    /// <summary>The sandbox admin path that shows the outcome.</summary>
+    public string CheckPath { get; init; } = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/admin/prospects/{ProspectId}");
 
     private static bool IsEmailMapping(string mappingFile)
     {
