@@ -54,6 +54,24 @@ public static partial class DependencyRead
     }
 
     /// <summary>
+    /// Reads one section of a report (status document, status page) within <see cref="SectionBudget"/>: the value, or
+    /// null and the one line that says which source failed, so the rest of the report still shows.
+    /// </summary>
+    public static async Task<(T? Value, string? Error)> SectionAsync<T>(
+        string source, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return (await WithinAsync(source, SectionBudget, read, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception ex) when (IsFailure(ex))
+        {
+            return (null, ex is TimeoutException ? ex.Message : $"{source} could not be read ({Describe(ex)}).");
+        }
+    }
+
+    /// <summary>
     /// True when <paramref name="exception"/> says a dependency is unreachable, slow, or answered with an error (storage,
     /// Key Vault, the identity endpoint, an HTTP service); anything else is a bug.
     /// </summary>

@@ -46,6 +46,8 @@ public static class MonitoringServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeliveryActivityStore>();
         services.TryAddSingleton<HealthEvaluator>();
+        services.TryAddSingleton<HourlyRunsSection>();
+        services.TryAddSingleton<AudiencesSection>();
         services.TryAddSingleton<ConnectorStatusService>();
         services.TryAddSingleton<FailureReplay>();
         services.AddDeliveryDryRun(configuration);
