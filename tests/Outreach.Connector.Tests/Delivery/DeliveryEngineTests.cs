@@ -7,6 +7,7 @@ using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Tests.Infrastructure;
+using Outreach.Connector.Tokens;
 using Outreach.Connector.Updates;
 using Outreach.Testing;
 using static Outreach.Connector.Tests.Delivery.TestUpdates;

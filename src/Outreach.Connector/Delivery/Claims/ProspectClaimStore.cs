@@ -24,7 +24,7 @@ namespace Outreach.Connector.Delivery.Claims;
 /// longer than the clock skew between instances.
 /// </para>
 /// </remarks>
-public sealed class ProspectClaimStore
+public sealed partial class ProspectClaimStore
 {
     private const string OwnerProperty = "Owner";
     private const string ExpiresAtProperty = "ExpiresAt";
@@ -66,13 +66,13 @@ public sealed class ProspectClaimStore
             }
             catch (RequestFailedException ex)
             {
-                ClaimLog.ClaimFailed(_logger, ex, ids.Count);
+                ClaimFailed(_logger, ex, ids.Count);
             }
         }
 
         if (held.Count < ids.Count)
         {
-            ClaimLog.ClaimedElsewhere(_logger, ids.Count - held.Count, _options.ConflictDelay);
+            ClaimedElsewhere(_logger, ids.Count - held.Count, _options.ConflictDelay);
         }
 
         return new ProspectClaimSet(this, owner, held, _time.GetUtcNow() + _options.ConflictDelay);
@@ -99,7 +99,7 @@ public sealed class ProspectClaimStore
         catch (RequestFailedException)
         {
             // Whether it was taken (412), removed (404) or storage failed, we cannot know the claim outlives the send.
-            ClaimLog.ClaimLost(_logger, claim.ProspectId);
+            ClaimLost(_logger, claim.ProspectId);
             return null;
         }
     }
@@ -146,7 +146,7 @@ public sealed class ProspectClaimStore
             }
             catch (RequestFailedException ex)
             {
-                ClaimLog.ReleaseFailed(_logger, ex, claim.ProspectId);
+                ReleaseFailed(_logger, ex, claim.ProspectId);
             }
         }));
     }
@@ -166,7 +166,7 @@ public sealed class ProspectClaimStore
         }
         catch (RequestFailedException ex)
         {
-            ClaimLog.ClaimFailed(_logger, ex, prospectIds.Length);
+            ClaimFailed(_logger, ex, prospectIds.Length);
             return [];
         }
     }
@@ -249,4 +249,21 @@ public sealed class ProspectClaimStore
         new(partitionKey, rowKey) { [OwnerProperty] = owner, [ExpiresAtProperty] = expiresAt };
 
     private static RequestFailedException MissingETag() => new("Table storage returned no ETag for a claim write.");
+
+    // Log messages (source-generated): prospect ids and counts only.
+    [LoggerMessage(EventId = 2901, Level = LogLevel.Debug,
+        Message = "{Prospects} prospects of the batch are claimed by another drainer; their messages wait {Delay} without using an attempt")]
+    private static partial void ClaimedElsewhere(ILogger logger, int prospects, TimeSpan delay);
+
+    [LoggerMessage(EventId = 2902, Level = LogLevel.Warning,
+        Message = "Claims of {Prospects} prospects could not be taken (storage failed); their messages wait and try again")]
+    private static partial void ClaimFailed(ILogger logger, Exception exception, int prospects);
+
+    [LoggerMessage(EventId = 2903, Level = LogLevel.Warning,
+        Message = "Prospect {ProspectId}: the claim expired or could not be renewed; its messages wait instead of risking a write out of order")]
+    private static partial void ClaimLost(ILogger logger, long prospectId);
+
+    [LoggerMessage(EventId = 2904, Level = LogLevel.Debug,
+        Message = "Prospect {ProspectId}: the claim could not be released (storage failed); it ends when its lease expires")]
+    private static partial void ReleaseFailed(ILogger logger, Exception exception, long prospectId);
 }

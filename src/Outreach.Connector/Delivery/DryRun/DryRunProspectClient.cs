@@ -63,7 +63,7 @@ public sealed class DryRunProspectClient(DeliveryTables tables, IOptions<Deliver
         {
             ["ProspectId"] = prospectId,
             ["RecordedAt"] = now,
-            ["Fields"] = JsonSerializer.Serialize(fields, DryRunJsonContext.Default.DictionaryStringDryRunValue),
+            ["Fields"] = JsonSerializer.Serialize(fields, DeliveryJsonContext.Default.DictionaryStringDryRunValue),
         };
         var table = await tables.ReadyAsync(tables.DeliveryCounters, cancellationToken);
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
@@ -85,7 +85,7 @@ public sealed class DryRunProspectClient(DeliveryTables tables, IOptions<Deliver
             }
 
             var fields = row.GetString("Fields") is { } json
-                ? JsonSerializer.Deserialize(json, DryRunJsonContext.Default.DictionaryStringDryRunValue) ?? []
+                ? JsonSerializer.Deserialize(json, DeliveryJsonContext.Default.DictionaryStringDryRunValue) ?? []
                 : [];
             yield return new DryRunRecord(row.GetInt64("ProspectId") ?? 0, row.GetDateTimeOffset("RecordedAt") ?? default, fields);
         }
@@ -103,8 +103,3 @@ public sealed class DryRunProspectClient(DeliveryTables tables, IOptions<Deliver
     private static string RowKey(DateTimeOffset at, long prospectId) =>
         string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks:D19}-{prospectId:D19}");
 }
-
-/// <summary>Source-generated JSON for dry-run records.</summary>
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, DryRunValue>))]
-internal sealed partial class DryRunJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,4 +1,4 @@
-namespace Outreach.Connector.Delivery;
+namespace Outreach.Connector.Tokens;
 
 /// <summary>Why and since when delivery is paused, and when it will try Outreach again.</summary>
 /// <param name="Since">When Outreach first refused the credentials.</param>
