@@ -26,6 +26,9 @@ public sealed record ConnectorStatus(
     /// why; such a section shows as empty. Null when every source answered.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Errors { get; init; }
+
+    /// <summary>Per-record bulk writes (Outreach imports) over the hours shown, and whether they are in use (the "Imports" tile).</summary>
+    public PerRecordBulkReport? Imports { get; init; }
 }
 
 /// <summary>Delivery's last batch.</summary>
