@@ -110,6 +110,9 @@ public sealed class ResilienceTests(AzuriteFixture azurite)
         {
             ["Tokens:ConnectionPollInterval"] = "00:00:01",
             ["Delivery:UnauthorizedHold"] = "00:30:00",
+
+            // The test waits for PATCHes to flow before revoking: per-record bulk writes (imports) stay out.
+            ["Delivery:PerRecordBulk"] = "off",
         };
         await using var sandbox = await SandboxServer.StartAsync(FastSandbox(limit: 120));
         await using var first = await StandaloneConnector.StartAsync(azurite, sandbox, settings);

@@ -71,6 +71,12 @@ internal sealed partial class SetFieldsOperation(
             // carries a prospect's equal values at no extra cost, and its read-back tells what Outreach holds.
             run.ReadBeforeWrite = use != ImportUse.Full;
             var plans = await planner.PlanAsync(run, groups, cancellationToken);
+            if (use == ImportUse.Trial && run.MaySend)
+            {
+                // The trial goes first, on any prospects: whether their changes are shared or not, it proves imports work.
+                await imports.WriteAsync(run, plans, use, cancellationToken);
+                plans = [.. plans.Where(p => !run.Completed.Contains(p.Group))];
+            }
 
             // With imports confirmed, shared changes go in them too: one import carries any mix of values, where each
             // shared change would cost its own bulk action and polls.
@@ -84,7 +90,7 @@ internal sealed partial class SetFieldsOperation(
                 await writer.WriteAsync(run, shared, cancellationToken);
             }
 
-            if (run.MaySend)
+            if (use == ImportUse.Full && run.MaySend)
             {
                 await imports.WriteAsync(run, plans, use, cancellationToken);
             }
