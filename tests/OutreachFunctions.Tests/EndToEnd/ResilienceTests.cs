@@ -66,7 +66,11 @@ public sealed class ResilienceTests(AzuriteFixture azurite)
     public async Task Ten_percent_server_errors_still_apply_every_update()
     {
         await using var sandbox = await SandboxServer.StartAsync(FastSandbox());
-        await using var connector = await StandaloneConnector.StartAsync(azurite, sandbox, FastDelivery());
+
+        // One request per prospect, so that a tenth of them failing is many failures: per-record bulk writes (a handful
+        // of imports for 200 prospects) stay out, or the seeded faults may miss every request.
+        var settings = new Dictionary<string, string?>(FastDelivery()) { ["Delivery:PerRecordBulk"] = "off" };
+        await using var connector = await StandaloneConnector.StartAsync(azurite, sandbox, settings);
         await connector.ConnectAsync(sandbox);
         await sandbox.SetFaultsAsync(new FaultSettings { ServerErrorRate = 0.1, ServerErrorStatusCode = 500, Seed = 10 });
         var factory = new ProfileFactory();
