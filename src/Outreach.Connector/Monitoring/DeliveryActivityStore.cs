@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
+using Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 
 namespace Outreach.Connector.Monitoring;
 
@@ -57,6 +58,7 @@ public sealed class DeliveryActivityStore(DeliveryTables tables, IOptions<Delive
         DateTimeOffset? lastBatch = null;
         TimeSpan? lag = null;
         var audiences = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        PerRecordBulkState? perRecordBulk = null;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {_partition}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
@@ -65,13 +67,17 @@ public sealed class DeliveryActivityStore(DeliveryTables tables, IOptions<Delive
                 lastBatch = row.GetDateTimeOffset("LastBatchAt");
                 lag = row.GetInt64("QueueLagMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
             }
+            else if (row.RowKey == PerRecordBulkStateStore.RowKey)
+            {
+                perRecordBulk = PerRecordBulkStateStore.FromEntity(row);
+            }
             else if (row.GetString("AudienceId") is { } audienceId && row.GetDateTimeOffset("LastWrittenAt") is { } writtenAt)
             {
                 audiences[audienceId] = writtenAt;
             }
         }
 
-        return new DeliveryActivity(lastBatch, lag, audiences);
+        return new DeliveryActivity(lastBatch, lag, audiences) { PerRecordBulk = perRecordBulk };
     }
 
     // RowKeys may not hold / \ # ? or control characters; audience ids are GUIDs in practice.
@@ -94,4 +100,8 @@ public sealed class DeliveryActivityStore(DeliveryTables tables, IOptions<Delive
 /// <param name="LastBatchAt">When delivery last worked on a batch; null when it never did.</param>
 /// <param name="QueueLag">The age of the oldest update of that batch.</param>
 /// <param name="AudienceLastWrittenAt">Audience id to when its field was last written to a prospect.</param>
-public sealed record DeliveryActivity(DateTimeOffset? LastBatchAt, TimeSpan? QueueLag, IReadOnlyDictionary<string, DateTimeOffset> AudienceLastWrittenAt);
+public sealed record DeliveryActivity(DateTimeOffset? LastBatchAt, TimeSpan? QueueLag, IReadOnlyDictionary<string, DateTimeOffset> AudienceLastWrittenAt)
+{
+    /// <summary>Per-record bulk writes on the connection (kept in the same partition); null when no import was ever tried.</summary>
+    public PerRecordBulkState? PerRecordBulk { get; init; }
+}

@@ -62,6 +62,7 @@ public sealed class HealthEvaluator(
             }
 
             CheckFailureRate(reasons, hours);
+            reasons.AddRange(PerRecordBulkReport.HealthReasons(delivery.PerRecordBulk));
             if (delivery.QueueLag is { } lag && lag > _options.QueueLagThreshold && delivery.LastBatchAt is { } at && now - at < TimeSpan.FromHours(1))
             {
                 reasons.Add(new HealthReason(

@@ -26,6 +26,9 @@ public sealed record ConnectorStatus(
     /// why; such a section shows as empty. Null when every source answered.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Errors { get; init; }
+
+    /// <summary>Per-record bulk writes (Outreach imports) over the hours shown, and whether they are in use (the "Imports" tile).</summary>
+    public PerRecordBulkReport? Imports { get; init; }
 }
 
 /// <summary>Delivery's last batch.</summary>
@@ -158,7 +161,7 @@ public sealed record HealthReport(string Status, IReadOnlyList<HealthReason> Rea
 }
 
 /// <summary>One reason the connector is degraded.</summary>
-/// <param name="Code"><c>not_connected</c>, <c>needs_reauthorization</c>, <c>rate_limited</c>, <c>failure_rate</c>, <c>queue_lag</c>, <c>storage_unavailable</c> or <c>bulk_writes_off</c>.</param>
+/// <param name="Code"><c>not_connected</c>, <c>needs_reauthorization</c>, <c>rate_limited</c>, <c>failure_rate</c>, <c>queue_lag</c>, <c>storage_unavailable</c>, <c>bulk_writes_off</c> or <c>per_record_bulk_off</c>.</param>
 /// <param name="Message">What is wrong and what to do, for people.</param>
 /// <param name="Until">When it ends by itself, when known (a 429 block, a re-authorization probe).</param>
 public sealed record HealthReason(string Code, string Message, DateTimeOffset? Until = null);

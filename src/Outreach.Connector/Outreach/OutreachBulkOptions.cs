@@ -28,6 +28,13 @@ public sealed class OutreachBulkOptions
     /// <summary>The most prospect ids in one bulk call (they travel in the query string, so URL length caps them).</summary>
     public int MaxIdsPerBulkCall { get; set; } = 100;
 
+    /// <summary>
+    /// The shape of each record of a <c>bulkUpsert</c> (UNCONFIRMED, docs/reference/outreach-imports.md §4). Default
+    /// <see cref="ImportRecordShape.Document"/>: the action's own summary speaks of "a record's <c>data.id</c>";
+    /// <c>probe-outreach</c> prints the shape the org accepted.
+    /// </summary>
+    public ImportRecordShape ImportRecordShape { get; set; } = ImportRecordShape.Document;
+
     /// <summary>Checks the values; each problem names the setting as typed in app settings.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -38,6 +45,11 @@ public sealed class OutreachBulkOptions
         if (!Enum.IsDefined(BulkBodyShape))
         {
             problems.Add($"Outreach__{nameof(BulkBodyShape)} must be Attributes, FieldNameValue or FieldValue.");
+        }
+
+        if (!Enum.IsDefined(ImportRecordShape))
+        {
+            problems.Add($"Outreach__{nameof(ImportRecordShape)} must be Resource or Document.");
         }
 
         return problems;

@@ -9,8 +9,8 @@ namespace Outreach.Connector.Outreach;
 public static class OutreachBulkServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IOutreachProspectReader"/>, <see cref="IOutreachEmailLookup"/> and <see cref="IOutreachBulkClient"/>
-    /// (sending through the one pipeline's <see cref="OutreachApiSender"/>, like the PATCH client) and
+    /// Registers <see cref="IOutreachProspectReader"/>, <see cref="IOutreachEmailLookup"/> and <see cref="IOutreachBulkClient"/>,
+    /// <see cref="IOutreachImportClient"/> (sending through the one pipeline's <see cref="OutreachApiSender"/>, like the PATCH client) and
     /// <see cref="OutreachBulkOptions"/>, validated at start. Called by <see cref="OutreachServiceCollectionExtensions.AddOutreachClient"/>.
     /// </summary>
     /// <remarks>Transient: the reader's halved list length lasts for one instance's lifetime, as it did for a typed client.</remarks>
@@ -22,6 +22,7 @@ public static class OutreachBulkServiceCollectionExtensions
         services.TryAddTransient<IOutreachProspectReader, OutreachProspectReader>();
         services.TryAddTransient<IOutreachEmailLookup, OutreachEmailLookup>();
         services.TryAddTransient<IOutreachBulkClient, OutreachBulkClient>();
+        services.TryAddTransient<IOutreachImportClient, OutreachImportClient>();
         return services;
     }
 

@@ -27,9 +27,10 @@ public sealed class OutreachOptions
 
     /// <summary>
     /// The scopes to request, separated by spaces. Outreach scopes are not additive: PATCH needs write, GET read; bulk
-    /// writes also need <c>batches.read batches.write</c> (a connection without them keeps working one PATCH per prospect).
+    /// writes also need <c>batches.read batches.write</c>, per-record bulk writes <c>imports.read imports.write</c>
+    /// (UNCONFIRMED names, <c>Delivery__PerRecordBulkScope</c>); a connection without them keeps working one PATCH per prospect.
     /// </summary>
-    public string Scopes { get; set; } = "prospects.read prospects.write batches.read batches.write";
+    public string Scopes { get; set; } = "prospects.read prospects.write batches.read batches.write imports.read imports.write";
 
     /// <summary>How long one HTTP request to Outreach (API or token endpoint) may take before it counts as a timeout.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -11,13 +11,15 @@ namespace Outreach.Sandbox.Imports;
 /// <remarks>
 /// Like the batches, processing is computed from the clock rather than run by a timer: every request first calls
 /// <see cref="Advance"/>, which moves imports along whose time has come, so a fake clock in tests controls it exactly.
-/// Prospects an import creates are kept here, not in <see cref="ProspectStore"/> (which holds the seeded ids only):
-/// they are what <see cref="ImportCounters.ProspectsCreated"/> counts and <c>GET /admin/imports</c> lists.
+/// A prospect an import creates is created in <see cref="ProspectStore"/> like any other (the next id, the email
+/// uniqueness rule of <c>POST /prospects</c>), so reads, PATCHes and an unfiltered bulk action see it as Outreach would;
+/// this store also remembers which ones imports created: what <see cref="ImportCounters.ProspectsCreated"/> counts and
+/// <c>GET /admin/imports</c> lists.
 /// </remarks>
 internal sealed class ImportStore(IOptions<SandboxOptions> options, ProspectStore prospects, TimeProvider time)
 {
     private readonly ImportOptions _options = options.Value.Imports;
-    private readonly int _seedCount = options.Value.Prospects.SeedCount;
+    private readonly bool _purposefulDuplicates = options.Value.ProspectCreation.PurposefulDuplicates;
     private readonly Lock _gate = new();
     private readonly Dictionary<long, Import> _imports = [];
     private readonly List<Import> _active = [];
@@ -156,9 +158,15 @@ internal sealed class ImportStore(IOptions<SandboxOptions> options, ProspectStor
                 return;
             }
 
-            var createdId = _seedCount + _created.Count + 1L;
-            _created[createdId] = record.Changes;
-            import.CreatedProspectIds.Add(createdId);
+            if (prospects.Create(record.Changes, _purposefulDuplicates, out _) is not { } created)
+            {
+                // Its email is another prospect's and the org allows one prospect per email: not imported.
+                import.Failures++;
+                return;
+            }
+
+            _created[created.Id] = record.Changes;
+            import.CreatedProspectIds.Add(created.Id);
             return;
         }
 

@@ -29,7 +29,7 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
     public const string DupeMethod = "overwriteNoCreate";
 
     /// <summary>The group sizes tried after a single record applied, smallest first; the trial stops at the first that does not apply fully.</summary>
-    public static readonly IReadOnlyList<int> GroupSizes = [10, 25, 100];
+    public static readonly IReadOnlyList<int> GroupSizes = [10, 25, 100, 250, 1000];
 
     private static readonly MediaTypeHeaderValue JsonApi = new(ProspectPatchBody.MediaType);
 
@@ -316,14 +316,4 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
             attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty(name, out var value)
             && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
     }
-}
-
-/// <summary>The shape of one <c>records</c> item in a <c>bulkUpsert</c> (UNCONFIRMED; the probe tries both, in this order).</summary>
-public enum ImportRecordShape
-{
-    /// <summary>A bare resource object: <c>{"type":"prospect","id":7,"attributes":{…}}</c>.</summary>
-    Resource,
-
-    /// <summary>A document: <c>{"data":{"type":"prospect","id":7,"attributes":{…}}}</c>.</summary>
-    Document,
 }

@@ -7,6 +7,7 @@ using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Operations.SetFields;
+using Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Outcomes;
@@ -70,8 +71,14 @@ internal sealed class DeliveryHarness
         Observer = new DeliveryTelemetry(Counters, Logger);
         Recorder = new DeliveryRecorder(Versions, Ledger, Backoff, Observer, options, Time, Logger.As<DeliveryRecorder>());
         Patcher = new FieldPatcher(Outreach.Object, permits, Pause, Recorder, Observer, options, Time, Logger.As<FieldPatcher>());
+        // Per-record bulk writes off: the engine's tests are about the PATCH path and the shared bulk pass.
+        var importOptions = Microsoft.Extensions.Options.Options.Create(new PerRecordBulkOptions { PerRecordBulk = "off" });
+        var imports = new RecordImportWriter(
+            new Bulk.FakeImportOutreach(bulkClient as Bulk.FakeBulkOutreach ?? new Bulk.FakeBulkOutreach()), bulkClient, Versions,
+            new PerRecordBulkAvailability(new PerRecordBulkStateStore(Tables, options), importOptions, Time, NullLogger<PerRecordBulkAvailability>.Instance),
+            importOptions, Time, NullLogger<RecordImportWriter>.Instance);
         SetFields = new SetFieldsOperation(
-            new FieldPlanner(bulkClient, Versions, inFlight, bulk, NullLogger<FieldPlanner>.Instance), writer, Patcher, Recorder, permits, bulk, Time,
+            new FieldPlanner(bulkClient, Versions, inFlight, bulk, NullLogger<FieldPlanner>.Instance), writer, imports, Patcher, Recorder, permits, Time,
             NullLogger<SetFieldsOperation>.Instance);
         Engine = EngineWith(claims: null);
     }

@@ -23,6 +23,7 @@ public sealed class DeliveryServiceCollectionExtensionsTests(AzuriteFixture azur
         services.AddSingleton(Mock.Of<IOutreachProspectCreator>());
         services.AddSingleton(Mock.Of<IOutreachProspectReader>());
         services.AddSingleton(Mock.Of<IOutreachBulkClient>());
+        services.AddSingleton(Mock.Of<IOutreachImportClient>());
         services.AddSingleton(Mock.Of<IConnectionState>());
         services.AddDeliveryEngine(azurite.ConnectionString);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });

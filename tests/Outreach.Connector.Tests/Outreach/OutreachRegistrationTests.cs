@@ -55,7 +55,7 @@ public sealed class OutreachRegistrationTests : IDisposable
         Assert.NotNull(services.GetRequiredService<ConnectionKeepAlive>());
         Assert.IsType<BlobLeaseConnectionLock>(services.GetRequiredService<IConnectionLock>());
         Assert.Equal(new Uri("https://api.outreach.io/api/v2/"), services.GetRequiredService<IOptions<OutreachOptions>>().Value.ApiBaseUrl);
-        Assert.Equal("prospects.read prospects.write batches.read batches.write", services.GetRequiredService<IOptions<OutreachOptions>>().Value.Scopes);
+        Assert.Equal("prospects.read prospects.write batches.read batches.write imports.read imports.write", services.GetRequiredService<IOptions<OutreachOptions>>().Value.Scopes);
     }
 
     [Fact]

@@ -273,7 +273,7 @@ public sealed class TokenLifecycleSandboxTests(AzuriteFixture azurite) : IAsyncL
         var completion = await instance.AuthorizeAsync(scope: "prospects.read");
         var outcome = await instance.Client.PatchProspectAsync(7, Update, CancellationToken.None);
 
-        Assert.Equal(["prospects.write", "batches.read", "batches.write"], Assert.IsType<AuthorizationCompletion.Connected>(completion).MissingScopes);
+        Assert.Equal(["prospects.write", "batches.read", "batches.write", "imports.read", "imports.write"], Assert.IsType<AuthorizationCompletion.Connected>(completion).MissingScopes);
         var permanent = Assert.IsType<OutreachCallOutcome.Permanent>(outcome);
         Assert.Equal(403, permanent.StatusCode);
         Assert.Equal("unauthorizedOauthScope", permanent.FirstError!.Id);

@@ -65,6 +65,9 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite)
 
         // Short enough that a killed batch reappears within the test: the drainer's lease on a message is its visibility.
         settings["Delivery:MaxBatchDuration"] = "00:00:02";
+
+        // The kills land in a stream of PATCHes (the test waits for them): per-record bulk writes (imports) stay out.
+        settings["Delivery:PerRecordBulk"] = "off";
         settings["Drain:VisibilityTimeout"] = "00:00:04";
         settings["Drain:IdlePollInterval"] = "00:00:00.100";
 

@@ -66,7 +66,11 @@ public sealed class ResilienceTests(AzuriteFixture azurite)
     public async Task Ten_percent_server_errors_still_apply_every_update()
     {
         await using var sandbox = await SandboxServer.StartAsync(FastSandbox());
-        await using var connector = await StandaloneConnector.StartAsync(azurite, sandbox, FastDelivery());
+
+        // One request per prospect, so that a tenth of them failing is many failures: per-record bulk writes (a handful
+        // of imports for 200 prospects) stay out, or the seeded faults may miss every request.
+        var settings = new Dictionary<string, string?>(FastDelivery()) { ["Delivery:PerRecordBulk"] = "off" };
+        await using var connector = await StandaloneConnector.StartAsync(azurite, sandbox, settings);
         await connector.ConnectAsync(sandbox);
         await sandbox.SetFaultsAsync(new FaultSettings { ServerErrorRate = 0.1, ServerErrorStatusCode = 500, Seed = 10 });
         var factory = new ProfileFactory();
@@ -110,6 +114,9 @@ public sealed class ResilienceTests(AzuriteFixture azurite)
         {
             ["Tokens:ConnectionPollInterval"] = "00:00:01",
             ["Delivery:UnauthorizedHold"] = "00:30:00",
+
+            // The test waits for PATCHes to flow before revoking: per-record bulk writes (imports) stay out.
+            ["Delivery:PerRecordBulk"] = "off",
         };
         await using var sandbox = await SandboxServer.StartAsync(FastSandbox(limit: 120));
         await using var first = await StandaloneConnector.StartAsync(azurite, sandbox, settings);

@@ -45,6 +45,7 @@ public sealed class DeliverEndToEndTests(AzuriteFixture azurite) : IAsyncLifetim
 
                 // These tests are about the PATCH path's transport behaviour: the bulk pass (reads, bulk writes) stays out.
                 ["Delivery:BulkWrites"] = "off",
+                ["Delivery:PerRecordBulk"] = "off",
                 ["Delivery:ReadBeforeWrite"] = "false",
                 ["Delivery:ResendUnchanged"] = "true",
             });

@@ -75,6 +75,7 @@ public sealed class InjectedFailuresScenario
 
         // The scenario counts PATCHes against what the sandbox saw: the bulk pass (reads, bulk writes) stays out.
         ["Delivery:BulkWrites"] = "off",
+        ["Delivery:PerRecordBulk"] = "off",
         ["Delivery:ReadBeforeWrite"] = "false",
         ["Delivery:ResendUnchanged"] = "true",
         ["Delivery:Window"] = "00:00:05",

@@ -1,5 +1,6 @@
 using System.Text;
 using Outreach.Connector.Updates;
+using Outreach.Connector.Outreach;
 using OutreachFunctions.Probe;
 
 namespace OutreachFunctions.Tests.Probe;

@@ -78,7 +78,7 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Contains("refused: HTTP 422 validationError /data/attributes/records/0", run.Output, StringComparison.Ordinal);
         Assert.Contains("Outreach__ImportRecordShape=Document", run.Output, StringComparison.Ordinal);
         Assert.Contains("Delivery__PerRecordBulk=auto", run.Output, StringComparison.Ordinal);
-        Assert.Contains("Delivery__PerRecordBulkGroupSize=100", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Delivery__PerRecordBulkGroupSize=1000", run.Output, StringComparison.Ordinal);
         Assert.All(run.ImportDupeMethods, method => Assert.Equal("overwriteNoCreate", method));
         run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
     }

@@ -8,6 +8,7 @@ using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Ledger;
 using Outreach.Connector.Delivery.Operations.SetFields;
+using Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 using Outreach.Connector.Delivery.Outcomes;
 using Outreach.Connector.Delivery.Telemetry;
 using Outreach.Connector.Delivery.Versions;
@@ -28,7 +29,8 @@ internal sealed class SetFieldsHarness
     private readonly SetFieldsOperation _operation;
     private readonly DeliveryOptions _delivery;
 
-    public SetFieldsHarness(AzuriteFixture azurite, Action<BulkWriteOptions>? configure = null, IBulkOutreachClient? outreach = null)
+    public SetFieldsHarness(
+        AzuriteFixture azurite, Action<BulkWriteOptions>? configure = null, IBulkOutreachClient? outreach = null, Action<PerRecordBulkOptions>? imports = null)
     {
         _delivery = new DeliveryOptions
         {
@@ -64,14 +66,34 @@ internal sealed class SetFieldsHarness
 
                 return new OutreachCallOutcome.Transient(503, "Service Unavailable", null, default);
             });
-        var connection = new ConnectionState("default", new InMemoryTokenStore(), Microsoft.Extensions.Options.Options.Create(new TokenOptions()), time, NullLogger<ConnectionState>.Instance);
+        Imports = new FakeImportOutreach(Outreach);
+        ImportOptions = new PerRecordBulkOptions { PerRecordBulk = "off", ImportFirstPoll = TimeSpan.FromMilliseconds(10), ImportPollInterval = TimeSpan.FromMilliseconds(10) };
+        imports?.Invoke(ImportOptions);
+        Assert.True(new PerRecordBulkOptionsValidator().Validate(null, ImportOptions).Succeeded);
+        var importOptions = Microsoft.Extensions.Options.Options.Create(ImportOptions);
+        var tokens = new InMemoryTokenStore();
+        var authorizedAt = time.GetUtcNow();
+        tokens.Seed("default", new ConnectionTokens(
+            ConnectionStatus.Connected, "r", authorizedAt, "a", authorizedAt, authorizedAt.AddHours(2),
+            "prospects.read prospects.write batches.read batches.write imports.read imports.write") { StatusChangedAt = authorizedAt });
+        var connection = new ConnectionState("default", tokens, Microsoft.Extensions.Options.Options.Create(new TokenOptions()), time, NullLogger<ConnectionState>.Instance);
+        ImportState = new PerRecordBulkStateStore(tables, delivery);
+        var availability = new PerRecordBulkAvailability(ImportState, importOptions, time, NullLogger<PerRecordBulkAvailability>.Instance, connection);
+        var importWriter = new RecordImportWriter(Imports, client, Versions, availability, importOptions, time, NullLogger<RecordImportWriter>.Instance);
         var patcher = new FieldPatcher(Patch.Object, permits, connection, recorder, observer, delivery, time, NullLogger<FieldPatcher>.Instance);
         _operation = new SetFieldsOperation(
-            new FieldPlanner(client, Versions, InFlight, bulk, NullLogger<FieldPlanner>.Instance), writer, patcher, recorder, permits, bulk, time,
+            new FieldPlanner(client, Versions, InFlight, bulk, NullLogger<FieldPlanner>.Instance), writer, importWriter, patcher, recorder, permits, time,
             NullLogger<SetFieldsOperation>.Instance);
     }
 
     public BulkWriteOptions Options { get; }
+
+    public PerRecordBulkOptions ImportOptions { get; }
+
+    /// <summary>The import client: records land in <see cref="Outreach"/>'s prospects when the import is read.</summary>
+    public FakeImportOutreach Imports { get; }
+
+    public PerRecordBulkStateStore ImportState { get; }
 
     public FieldVersionStore Versions { get; }
 

@@ -31,7 +31,7 @@ public sealed partial class FieldPlanner(
     internal async Task<IReadOnlyList<ProspectPlan>> PlanAsync(SetFieldsRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
     {
         var plans = await ReadVersionsAsync(run, groups, cancellationToken);
-        if (_options.ReadBeforeWrite)
+        if (_options.ReadBeforeWrite && run.ReadBeforeWrite)
         {
             await ReadBeforeFirstWriteAsync(run, plans, cancellationToken);
         }

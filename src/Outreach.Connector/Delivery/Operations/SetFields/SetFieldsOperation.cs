@@ -1,8 +1,8 @@
 using Azure;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Coalescing;
+using Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 using Outreach.Connector.Delivery.Outcomes;
 using Names = Outreach.Connector.Delivery.Operations.SetFields.BulkCounterNames;
 
@@ -11,7 +11,8 @@ namespace Outreach.Connector.Delivery.Operations.SetFields;
 /// <summary>
 /// The operation "set these fields on prospect N" (the audiences' <c>customN</c> statuses and mapped attributes), in
 /// delivery's three steps: <b>plan</b> each prospect once (<see cref="FieldPlanner"/>); <b>call</b> Outreach with one
-/// <c>prospectsBulkModify</c> per chunk of prospects that need the same change (<see cref="SharedChangeWriter"/>) and
+/// <c>prospectsBulkModify</c> per chunk of prospects that need the same change (<see cref="SharedChangeWriter"/>), one
+/// verified <c>bulkUpsert</c> import per group of prospects whose changes differ (<see cref="RecordImportWriter"/>) and
 /// one PATCH for each prospect left (<see cref="FieldPatcher"/>); <b>record</b> versions, counts and fates
 /// (<see cref="DeliveryRecorder"/>).
 /// </summary>
@@ -22,14 +23,13 @@ namespace Outreach.Connector.Delivery.Operations.SetFields;
 internal sealed partial class SetFieldsOperation(
     FieldPlanner planner,
     SharedChangeWriter writer,
+    RecordImportWriter imports,
     FieldPatcher patcher,
     DeliveryRecorder recorder,
     PermitTaker permits,
-    IOptions<BulkWriteOptions> bulkOptions,
     TimeProvider time,
     ILogger<SetFieldsOperation> logger) : IDeliveryOperation
 {
-    private readonly BulkWriteOptions _options = bulkOptions.Value;
 
     /// <inheritdoc />
     public async Task DeliverAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
@@ -60,13 +60,27 @@ internal sealed partial class SetFieldsOperation(
     // Plan, then the shared changes in bulk; returns the plans of the prospects left for their own PATCH.
     private async Task<Dictionary<long, ProspectPlan>> PlanAndWriteSharedAsync(BatchRun batch, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
     {
-        var run = new SetFieldsRun(batch, _options.MaxBulkWait, time.GetUtcNow(), permits, writer.Cost, recorder);
+        var run = new SetFieldsRun(batch, writer.MaxBulkWait, time.GetUtcNow(), permits, writer.Cost, recorder);
         try
         {
             // Jobs of earlier batches first: what they finish is recorded before this batch's versions are read.
             await writer.FinishEarlierJobsAsync(run, groups, cancellationToken);
+            var use = run.MaySend ? await imports.DecideAsync(cancellationToken) : ImportUse.Off;
+
+            // With imports confirmed, reading never-written prospects first costs more requests than it saves: an import
+            // carries a prospect's equal values at no extra cost, and its read-back tells what Outreach holds.
+            run.ReadBeforeWrite = use != ImportUse.Full;
             var plans = await planner.PlanAsync(run, groups, cancellationToken);
-            if (run.MaySend && await writer.IsEnabledAsync(cancellationToken))
+            if (use == ImportUse.Trial && run.MaySend)
+            {
+                // The trial goes first, on any prospects: whether their changes are shared or not, it proves imports work.
+                await imports.WriteAsync(run, plans, use, cancellationToken);
+                plans = [.. plans.Where(p => !run.Completed.Contains(p.Group))];
+            }
+
+            // With imports confirmed, shared changes go in them too: one import carries any mix of values, where each
+            // shared change would cost its own bulk action and polls.
+            if (run.MaySend && use != ImportUse.Full && await writer.IsEnabledAsync(cancellationToken))
             {
                 var shared = writer.Group(run, plans);
 
@@ -74,6 +88,11 @@ internal sealed partial class SetFieldsOperation(
                 // sent: an older export arriving while the job runs is then refused as stale, not written.
                 await planner.RecordUnchangedAsync(run, [.. shared.Chunks.SelectMany(c => c.Items)], cancellationToken);
                 await writer.WriteAsync(run, shared, cancellationToken);
+            }
+
+            if (use == ImportUse.Full && run.MaySend)
+            {
+                await imports.WriteAsync(run, plans, use, cancellationToken);
             }
         }
         catch (RequestFailedException ex)

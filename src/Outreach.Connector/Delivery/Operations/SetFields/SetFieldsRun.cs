@@ -37,6 +37,9 @@ internal sealed class SetFieldsRun
     /// <summary>False once the budget refused or Outreach answered 429 or 401: no more bulk calls.</summary>
     public bool MaySend { get; set; } = true;
 
+    /// <summary>Whether never-written prospects are read before their first write (false while imports carry the batch).</summary>
+    public bool ReadBeforeWrite { get; set; } = true;
+
     /// <summary>The most permits one call should ask for.</summary>
     public int PermitCap => _permits.Cap;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 
 namespace Outreach.Connector.Delivery.Operations.SetFields;
 
@@ -9,7 +10,7 @@ public static class SetFieldsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="SetFieldsOperation"/> (<see cref="FieldPlanner"/>, <see cref="SharedChangeWriter"/>,
-    /// <see cref="FieldPatcher"/>) as a delivery operation, with <see cref="BulkWriteOptions"/> bound to the
+    /// <see cref="RecordImportWriter"/>, <see cref="FieldPatcher"/>) as a delivery operation, with <see cref="BulkWriteOptions"/> bound to the
     /// <c>Delivery</c> section and validated at start; bulk calls go through <see cref="OutreachBulkPathClient"/> (the
     /// Outreach clients registered by <c>AddOutreachClient</c>) unless another <see cref="IBulkOutreachClient"/> is
     /// registered first.
@@ -26,6 +27,7 @@ public static class SetFieldsServiceCollectionExtensions
         services.TryAddSingleton<IBulkOutreachClient, OutreachBulkPathClient>();
         services.TryAddSingleton<FieldPlanner>();
         services.TryAddSingleton<SharedChangeWriter>();
+        services.AddRecordImportWriter();
         services.TryAddSingleton<FieldPatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryOperation, SetFieldsOperation>());
         return services;

@@ -36,6 +36,9 @@ public sealed partial class SharedChangeWriter(
 
     private readonly BulkWriteOptions _options = bulkOptions.Value;
 
+    /// <summary>How long a batch waits for its bulk jobs (and imports) from the last one accepted (<c>Delivery__MaxBulkWait</c>).</summary>
+    internal TimeSpan MaxBulkWait => _options.MaxBulkWait;
+
     /// <summary>What a bulk call costs in permits, as learnt from Outreach's answers.</summary>
     internal BulkCallCost Cost => cost;
 
