@@ -55,7 +55,7 @@ public sealed class ConnectorStatusService(
             refusals?.Snapshot())
         {
             Errors = errors.Count == 0 ? null : errors,
-            Imports = PerRecordBulkReport.From(sums, delivery.PerRecordBulk),
+            Imports = PerRecordBulkReport.From(read.Sums, delivery.PerRecordBulk),
         };
     }
 }
