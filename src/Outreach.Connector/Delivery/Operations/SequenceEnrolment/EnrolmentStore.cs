@@ -56,6 +56,26 @@ public sealed class EnrolmentStore(DeliveryTables tables, TimeProvider time)
     }
 
     /// <summary>
+    /// <c>Delivery__DryRun</c>: records an entry as <see cref="EnrolmentStates.Planned"/> (nothing queued, nothing sent);
+    /// false when another writer moved the row first.
+    /// </summary>
+    public async Task<bool> TryPlanAsync(EnrolmentRecord? current, PendingEnrolment entry, DateTimeOffset entryAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var table = await tables.ReadyAsync(tables.SequenceEnrolments, cancellationToken);
+        var row = new TableEntity(Partition(entry.SequenceId), Row(entry.ProspectId))
+        {
+            ["State"] = EnrolmentStates.Planned,
+            ["EntryAt"] = entryAt,
+            ["ExitAt"] = current?.ExitAt,
+            ["MappingId"] = entry.MappingId,
+            ["MailboxId"] = entry.MailboxId,
+            ["ChangedAt"] = time.GetUtcNow(),
+        };
+        return await TryWriteAsync(table, row, current?.ETag, cancellationToken);
+    }
+
+    /// <summary>
     /// Records an exit at <paramref name="exitAt"/> (the row created, or moved from <paramref name="current"/> with its ETag)
     /// and drops the entry from the waiting ones; false when another writer moved the row first.
     /// </summary>

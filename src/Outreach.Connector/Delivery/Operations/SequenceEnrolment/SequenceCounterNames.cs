@@ -9,6 +9,9 @@ namespace Outreach.Connector.Delivery.Operations.SequenceEnrolment;
 /// </summary>
 public static class SequenceCounterNames
 {
+    /// <summary>Entries recorded as waiting to be enrolled (each audience entry once, whatever AEP repeats).</summary>
+    public const string Entered = "SeqEntered";
+
     /// <summary>Prospects Outreach enrolled (their batch item succeeded).</summary>
     public const string Enrolled = "SeqEnrolled";
 
