@@ -75,20 +75,20 @@ internal sealed partial class EnrolmentSender(
             return [];
         }
 
-        var granted = await guard.ReserveAsync(rule.MappingId, entries.Count, cancellationToken);
-        var held = entries.Skip(granted).ToList();
-        if (held.Count > 0)
+        // The hour's places left bound how many are started; the rest wait as held without being touched again.
+        var left = Math.Max(0, guard.MaxPerHour - await guard.UsedThisHourAsync(rule.MappingId, cancellationToken));
+        var waiting = entries.Skip(left).Where(e => e.Why != PendingReasons.Guard).ToList();
+        if (waiting.Count > 0)
         {
-            // Counted once per entry held: when it is first held, not on every sweep that finds it still waiting.
-            var newlyHeld = held.Where(e => e.Why != PendingReasons.Guard).ToList();
-            await store.WaitAsync(newlyHeld, PendingReasons.Guard, cancellationToken);
-            run.Count(Names.Held, newlyHeld.Count);
-            run.Count(Names.For(rule, "Held"), newlyHeld.Count);
-            LogHeld(logger, rule.MappingId, held.Count, guard.MaxPerHour);
+            await store.WaitAsync(waiting, PendingReasons.Guard, cancellationToken);
+            run.Count(Names.Held, waiting.Count);
+            run.Count(Names.For(rule, "Held"), waiting.Count);
+            LogHeld(logger, rule.MappingId, waiting.Count, guard.MaxPerHour);
         }
 
+        // Started first, then counted against the guard: places are taken only for entries this drainer sends.
         var started = new List<PendingEnrolment>();
-        foreach (var entry in entries.Take(granted))
+        foreach (var entry in entries.Take(left))
         {
             if (await store.TryStartAsync(entry, cancellationToken))
             {
@@ -96,7 +96,19 @@ internal sealed partial class EnrolmentSender(
             }
         }
 
-        return started;
+        var granted = await guard.ReserveAsync(rule.MappingId, started.Count, cancellationToken);
+        var held = started.Skip(granted).ToList();
+        if (held.Count > 0)
+        {
+            // Counted once per entry held: when it is first held, not on every sweep that finds it still waiting.
+            var newlyHeld = held.Count(e => e.Why != PendingReasons.Guard);
+            await store.ReturnAsync(held, PendingReasons.Guard, cancellationToken);
+            run.Count(Names.Held, newlyHeld);
+            run.Count(Names.For(rule, "Held"), newlyHeld);
+            LogHeld(logger, rule.MappingId, held.Count, guard.MaxPerHour);
+        }
+
+        return started.Take(granted).ToList();
     }
 
     private async Task SendBatchAsync(BatchRun run, long sequenceId, long mailboxId, PendingEnrolment[] entries, CancellationToken cancellationToken)
