@@ -121,7 +121,46 @@ public sealed class SequenceEnrolmentTests(AzuriteFixture azurite)
             async () => (await RowsAsync(connector, "pending")).Count(r => r.GetString("Why") == "guard") == entered.Count - 3,
             async () => $"{(await RowsAsync(connector, "pending")).Count} waiting so far");
         await AssertSandboxHoldsAsync(sandbox, entered.ToDictionary(id => id, _ => new Dictionary<string, string> { ["custom1"] = "realized" }));
+        await Eventually.HoldsAsync(
+            async () => (await RowsAsync(connector, "s1")).Count(r => r.GetString("State") == "enrolled") == 3,
+            async () => $"{(await RowsAsync(connector, "s1")).Count(r => r.GetString("State") == "enrolled")} enrolled so far");
         Assert.Equal(3, (await sandbox.GetEnrolmentsAsync(sequenceId: SequenceId)).Count(e => entered.Contains(e.ProspectId)));
+
+        // Visible: health is degraded with the held audience named, and the status page counts them per audience → sequence.
+        using (var health = await connector.Client.GetAsync(new Uri("/api/health", UriKind.Relative)))
+        {
+            var body = await health.Content.ReadAsStringAsync();
+            Assert.Contains("enrolments_held", body, StringComparison.Ordinal);
+            Assert.Contains("Enrolments held for audience", body, StringComparison.Ordinal);
+        }
+
+        await Eventually.HoldsAsync(
+            async () => (await connector.Client.GetStringAsync(new Uri("/api/status/data", UriKind.Relative))).Replace(" ", "", StringComparison.Ordinal).Contains("\"held\":5", StringComparison.Ordinal),
+            async () => await connector.Client.GetStringAsync(new Uri("/api/status/data", UriKind.Relative)));
+    }
+
+    [Fact]
+    public async Task A_disabled_sequence_is_a_health_reason_and_enrols_nobody()
+    {
+        var options = FastSandbox();
+        options.Sequences.Sequences.Add(new Outreach.Sandbox.Configuration.SandboxSequence { Id = 1, Name = "Off", Enabled = false, HasEmailSteps = true });
+        await using var sandbox = await SandboxServer.StartAsync(options);
+        await using var connector = await StandaloneConnector.StartAsync(azurite, sandbox, SequenceMapping());
+        await connector.ConnectAsync(sandbox);
+
+        await PostAsync(connector, [Profile(401, "realized", minute: 1)]);
+        await AssertSandboxHoldsAsync(sandbox, new Dictionary<long, Dictionary<string, string>> { [401] = new() { ["custom1"] = "realized" } });
+        await Eventually.HoldsAsync(
+            async () => (await RowsAsync(connector, "pending")).Any(r => r.GetString("Why") == "not_ready"),
+            () => Task.FromResult("the entry does not wait for the sequence"));
+        using (var health = await connector.Client.GetAsync(new Uri("/api/health", UriKind.Relative)))
+        {
+            var body = await health.Content.ReadAsStringAsync();
+            Assert.Contains("sequence_not_ready", body, StringComparison.Ordinal);
+            Assert.Contains("sequence 1 is disabled in Outreach", body, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await sandbox.GetEnrolmentsAsync(sequenceId: SequenceId));
     }
 
     [Fact]

@@ -30,6 +30,8 @@ public static class SequenceEnrolmentServiceCollectionExtensions
         services.TryAddSingleton<EnrolmentBatchFollower>();
         services.TryAddSingleton<EnrolmentSender>();
         services.TryAddSingleton<SequenceExitActions>();
+        services.TryAddSingleton<SequenceHealth>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Monitoring.IHealthReasonSource, SequenceHealth>(sp => sp.GetRequiredService<SequenceHealth>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryOperation, SequenceEnrolmentOperation>());
         return services;
     }
