@@ -1,7 +1,7 @@
 using Outreach.Bench;
 
 // Benchmarks print a table of measured figures, each with a ratio against a baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|delivery-email [prospects]|drainers [prospects] [--drainers N]|activation [--quick] [--systems abcd] [--max-backlog N]|create [emails]|startup|all>
+// Usage: dotnet run -c Release --project bench/Outreach.Bench -- <ingest|ingest-load [--no-drain]|delivery [prospects]|delivery-email [prospects]|drainers [prospects] [--drainers N]|activation [--quick] [--systems abcd] [--max-backlog N]|create [emails]|sequences [prospects]|startup|all>
 var which = args.Length > 0 ? args[0] : "all";
 switch (which)
 {
@@ -39,6 +39,9 @@ switch (which)
     case "create":
         await CreateBenchmark.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
         break;
+    case "sequences":
+        await SequenceBenchmark.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5000);
+        break;
     case "startup":
         HandlerStartupBenchmark.Run(Console.Out);
         break;
@@ -48,7 +51,7 @@ switch (which)
         HandlerStartupBenchmark.Run(Console.Out);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, ingest-load, delivery, delivery-email, drainers, activation [--quick], create [emails], startup, all.");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: ingest, ingest-load, delivery, delivery-email, drainers, activation [--quick], create [emails], sequences [prospects], startup, all.");
         return 2;
 }
 

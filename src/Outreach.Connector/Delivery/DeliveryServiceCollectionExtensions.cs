@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Budget;
 using Outreach.Connector.Delivery.Operations.CreateProspects;
+using Outreach.Connector.Delivery.Operations.SequenceEnrolment;
 using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Counters;
@@ -67,6 +68,7 @@ public static class DeliveryServiceCollectionExtensions
         // The operations, in the order each batch runs them (docs/architecture.md, "Add an Outreach operation").
         services.AddCreateProspectsOperation();
         services.AddSetFieldsOperation();
+        services.AddSequenceEnrolmentOperation();
         services.TryAddSingleton(sp => new DeliveryEngine(
             sp.GetServices<IDeliveryOperation>(),
             sp.GetRequiredService<DeliveryRecorder>(),

@@ -29,6 +29,7 @@ public sealed class DeliveryTables
         DeliveryCounters = service.GetTableClient(prefix + "DeliveryCounters");
         ProspectClaims = service.GetTableClient(prefix + "ProspectClaims");
         ProspectCreations = service.GetTableClient(prefix + "ProspectCreations");
+        SequenceEnrolments = service.GetTableClient(prefix + "SequenceEnrolments");
     }
 
     /// <summary>Applied field versions, one entity per prospect.</summary>
@@ -48,6 +49,9 @@ public sealed class DeliveryTables
 
     /// <summary>One row per email a create was started for: who is creating it, and what came of it (<c>Operations/CreateProspects/NewProspectClaims</c>).</summary>
     public TableClient ProspectCreations { get; }
+
+    /// <summary>What enrolment did per (prospect, sequence), the entries waiting and the batches not read yet (<c>Operations/SequenceEnrolment/EnrolmentStore</c>).</summary>
+    public TableClient SequenceEnrolments { get; }
 
     /// <summary>Returns the table after making sure it exists (one create call per table and process, retried after a failure).</summary>
     public async Task<TableClient> ReadyAsync(TableClient table, CancellationToken cancellationToken)

@@ -14,6 +14,15 @@ public sealed class AudienceMapping
     /// <summary>The number N of Outreach's "Custom Field N" (1 to 150), as typed in AEP's "Mapping ID".</summary>
     public int MappingId { get; set; }
 
+    /// <summary>Optional: the Outreach sequence a prospect is enrolled in when it enters this audience (<see cref="SequenceProblems"/>).</summary>
+    public AudienceSequence? Sequence { get; set; }
+
+    /// <summary>
+    /// With <see cref="Sequence"/>: <c>true</c> also enrols prospects whose status is <c>existing</c> (already members when the
+    /// audience was activated, i.e. the backfill); default <c>false</c>, only <c>realized</c> (newly entered) enrols.
+    /// </summary>
+    public string? EnrolExisting { get; set; }
+
     /// <summary>The prospect attribute this audience writes, e.g. <c>custom7</c>.</summary>
     public string FieldName => OutreachProspectAttributes.CustomFieldName(MappingId);
 

@@ -29,6 +29,7 @@ public sealed class CompiledMapping
         Realized = FieldValue.FromString(mapping.StatusValues.Realized);
         Existing = FieldValue.FromString(mapping.StatusValues.Existing);
         Exited = FieldValue.FromString(mapping.StatusValues.Exited);
+        Sequences = SequenceProblems.Compile(mapping.Audiences);
     }
 
     /// <summary>The namespace read for Outreach ids when the mapping does not name one.</summary>
@@ -72,6 +73,9 @@ public sealed class CompiledMapping
 
     /// <summary>The value written for <c>exited</c>.</summary>
     public FieldValue Exited { get; }
+
+    /// <summary>The audiences that enrol their prospects in an Outreach sequence (empty when none does).</summary>
+    public IReadOnlyList<SequenceRule> Sequences { get; }
 
     /// <summary>The audience mappings, for reports and failure messages.</summary>
     public IEnumerable<AudienceMapping> Audiences => _audiences.Values;

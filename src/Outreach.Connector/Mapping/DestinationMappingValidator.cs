@@ -23,6 +23,7 @@ public sealed class DestinationMappingValidator : IValidateOptions<DestinationMa
         var problems = new List<string>(mapping.KeyProblems);
         IdentityProblems.Check(mapping, problems);
         NewProspectProblems.Check(mapping, problems);
+        SequenceProblems.Check(mapping, problems);
 
         if (mapping.Audiences.Count == 0 && mapping.Attributes.Count == 0)
         {

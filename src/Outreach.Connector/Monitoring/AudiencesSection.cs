@@ -56,8 +56,25 @@ public sealed class AudiencesSection(CompiledMapping? mapping = null)
                     written,
                     all,
                     failed,
-                    delivery.AudienceLastWrittenAt.TryGetValue(audience.AudienceId, out var at) ? at : null);
+                    delivery.AudienceLastWrittenAt.TryGetValue(audience.AudienceId, out var at) ? at : null,
+                    SequenceOf(audience, c));
             })
             .ToList();
+    }
+
+    // The audience → sequence counters (Seq_{mappingId}_{sequenceId}_{what}), when the audience enrols in a sequence.
+    private AudienceSequenceActivity? SequenceOf(AudienceMapping audience, IReadOnlyDictionary<string, long> c)
+    {
+        if (mapping!.Sequences.FirstOrDefault(r => r.MappingId == audience.MappingId) is not { } rule)
+        {
+            return null;
+        }
+
+        var prefix = Delivery.Operations.SequenceEnrolment.SequenceCounterNames.For(rule, "");
+        long Get(string what) => c.GetValueOrDefault(prefix + what);
+        var refused = c.Where(pair => pair.Key.StartsWith(prefix + "Refused_", StringComparison.Ordinal))
+            .ToDictionary(pair => pair.Key[(prefix.Length + "Refused_".Length)..], pair => pair.Value, StringComparer.Ordinal);
+        return new AudienceSequenceActivity(
+            rule.SequenceId, Get("Enrolled"), refused, Get("Held"), Get("NotReady"), Get("ExitFinished"), Get("ExitPaused"), Get("DryRunPlanned"));
     }
 }

@@ -3,7 +3,6 @@ using Azure;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
 using Outreach.Connector.Delivery.Budget;
-using Outreach.Connector.Delivery.Operations.SetFields;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Tokens;
 using Names = Outreach.Connector.Delivery.Counters.DeliveryCounterNames;
@@ -26,7 +25,7 @@ public sealed class HealthEvaluator(
     DeliveryActivityStore activity,
     IOptions<MonitoringOptions> options,
     TimeProvider time,
-    BulkWriteAvailability? bulkWrites = null,
+    IEnumerable<IHealthReasonSource>? sources = null,
     SettingsWarnings? settingsWarnings = null)
 {
     private readonly MonitoringOptions _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
@@ -38,10 +37,10 @@ public sealed class HealthEvaluator(
         var reasons = new List<HealthReason>();
         await CheckConnectionAsync(reasons, cancellationToken);
         reasons.AddRange(settingsWarnings?.Reasons ?? []);
-        if (bulkWrites?.Off is { } off)
+        foreach (var source in sources ?? [])
         {
-            // Delivery goes on one PATCH per prospect, at a fraction of the throughput: worth a person's attention.
-            reasons.Add(new HealthReason("bulk_writes_off", off.Describe()));
+            // Bulk writes refused, a sequence not ready, enrolments held: each worth a person's attention.
+            reasons.AddRange(await source.ReasonsAsync(cancellationToken));
         }
 
         try

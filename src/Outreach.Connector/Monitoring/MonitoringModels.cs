@@ -142,7 +142,20 @@ public sealed record AudienceActivation(
     IReadOnlyDictionary<string, long> Written,
     long WrittenTotal,
     long Failed,
-    DateTimeOffset? LastWrittenAt);
+    DateTimeOffset? LastWrittenAt,
+    AudienceSequenceActivity? Sequence = null);
+
+/// <summary>What enrolment did for one audience → sequence over the report's hours (mapping <c>sequence</c>).</summary>
+/// <param name="SequenceId">The Outreach sequence.</param>
+/// <param name="Enrolled">Prospects Outreach enrolled.</param>
+/// <param name="Refused">Enrolments Outreach refused, by reason (<c>opted_out</c>, <c>already_in_sequence</c>, …).</param>
+/// <param name="Held">Enrolments the hourly guard held for a later hour.</param>
+/// <param name="NotReady">Enrolments waiting because the sequence or mailbox was not ready.</param>
+/// <param name="FinishedOnExit">Sequence states finished because the prospect left the audience.</param>
+/// <param name="PausedOnExit">Sequence states paused because the prospect left the audience.</param>
+/// <param name="DryRunPlanned">Enrolments a dry run recorded instead of sending.</param>
+public sealed record AudienceSequenceActivity(
+    long SequenceId, long Enrolled, IReadOnlyDictionary<string, long> Refused, long Held, long NotReady, long FinishedOnExit, long PausedOnExit, long DryRunPlanned);
 
 /// <summary>Healthy or degraded, and why.</summary>
 /// <param name="Status"><c>healthy</c> or <c>degraded</c>.</param>

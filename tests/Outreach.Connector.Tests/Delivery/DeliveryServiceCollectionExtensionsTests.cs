@@ -24,6 +24,7 @@ public sealed class DeliveryServiceCollectionExtensionsTests(AzuriteFixture azur
         services.AddSingleton(Mock.Of<IOutreachProspectReader>());
         services.AddSingleton(Mock.Of<IOutreachBulkClient>());
         services.AddSingleton(Mock.Of<IOutreachImportClient>());
+        services.AddSingleton(Mock.Of<IOutreachSequenceClient>());
         services.AddSingleton(Mock.Of<IConnectionState>());
         services.AddDeliveryEngine(azurite.ConnectionString);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
@@ -46,7 +47,8 @@ public sealed class DeliveryServiceCollectionExtensionsTests(AzuriteFixture azur
         Assert.Collection(
             provider.GetServices<IDeliveryOperation>(),
             create => Assert.IsType<global::Outreach.Connector.Delivery.Operations.CreateProspects.CreateProspectsOperation>(create),
-            setFields => Assert.IsType<global::Outreach.Connector.Delivery.Operations.SetFields.SetFieldsOperation>(setFields));
+            setFields => Assert.IsType<global::Outreach.Connector.Delivery.Operations.SetFields.SetFieldsOperation>(setFields),
+            enrol => Assert.IsType<global::Outreach.Connector.Delivery.Operations.SequenceEnrolment.SequenceEnrolmentOperation>(enrol));
         var options = provider.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         Assert.Equal((500, TimeSpan.FromMinutes(30), PacingMode.Burst), (options.RequestsPerWindow, options.Window, options.PacingMode));
         var grant = await provider.GetRequiredService<RequestBudget>().TryAcquireAsync(1000, CancellationToken.None);

@@ -36,7 +36,7 @@ public sealed class HealthEvaluatorTests(AzuriteFixture azurite)
         var bulk = new BulkWriteAvailability(
             Microsoft.Extensions.Options.Options.Create(new BulkWriteOptions()), _h.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<BulkWriteAvailability>.Instance);
         var evaluator = new HealthEvaluator(
-            _h.Pause, _h.Budget, _h.Counters, Activity, Microsoft.Extensions.Options.Options.Create(new MonitoringOptions()), _h.Time, bulk);
+            _h.Pause, _h.Budget, _h.Counters, Activity, Microsoft.Extensions.Options.Options.Create(new MonitoringOptions()), _h.Time, [bulk]);
         Assert.True((await evaluator.EvaluateAsync(CancellationToken.None)).IsHealthy);
 
         bulk.Refused(403, "missing scope batches.write", missingScope: true);

@@ -26,7 +26,7 @@ public sealed partial class BulkWriteAvailability(
     TimeProvider time,
     ILogger<BulkWriteAvailability> logger,
     IConnectionStatusSource? connection = null,
-    IOptions<DryRunOptions>? dryRun = null)
+    IOptions<DryRunOptions>? dryRun = null) : Monitoring.IHealthReasonSource
 {
     // Reading the token store to notice a re-authorization costs a storage read: once a minute is plenty.
     private static readonly TimeSpan ReauthorizationCheckInterval = TimeSpan.FromMinutes(1);
@@ -37,6 +37,11 @@ public sealed partial class BulkWriteAvailability(
 
     /// <summary>Why bulk writes are off in auto mode, or null when they are in use (or configured off).</summary>
     public BulkWritesOff? Off => Volatile.Read(ref _off);
+
+    /// <inheritdoc />
+    /// <remarks>Delivery goes on one PATCH per prospect, at a fraction of the throughput: worth a person's attention.</remarks>
+    public Task<IReadOnlyList<Monitoring.HealthReason>> ReasonsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Monitoring.HealthReason>>(Off is { } off ? [new Monitoring.HealthReason("bulk_writes_off", off.Describe())] : []);
 
     /// <summary>True when the next batch should use bulk writes; in auto mode after a refusal, true again once the connection was re-authorized.</summary>
     public async Task<bool> IsEnabledAsync(CancellationToken cancellationToken)

@@ -24,6 +24,7 @@ public static class SetFieldsServiceCollectionExtensions
         services.TryAddSingleton<InFlightBulkWrites>();
         services.TryAddSingleton<BulkCallCost>();
         services.TryAddSingleton<BulkWriteAvailability>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Monitoring.IHealthReasonSource, BulkWriteAvailability>(sp => sp.GetRequiredService<BulkWriteAvailability>()));
         services.TryAddSingleton<IBulkOutreachClient, OutreachBulkPathClient>();
         services.TryAddSingleton<FieldPlanner>();
         services.TryAddSingleton<SharedChangeWriter>();

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Outreach.Connector.Delivery.DryRun;
+using Outreach.Connector.Outreach;
+
+namespace Outreach.Connector.Delivery.Operations.SequenceEnrolment;
+
+/// <summary>Registers the operation that enrols prospects in their audience's Outreach sequence (mapping <c>sequence</c>).</summary>
+public static class SequenceEnrolmentServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="SequenceEnrolmentOperation"/>, its store, guard, readiness check and batch follower, with
+    /// <see cref="SequenceOptions"/> bound to the <c>Sequences</c> section and validated at start. Register it after the
+    /// operations that write fields: it enrols prospects that exist, and never decides a message's fate. Sends through
+    /// <see cref="OutreachSequenceClient"/> (the pipeline of <c>AddOutreachClient</c>) unless another
+    /// <see cref="IOutreachSequenceClient"/> is registered first.
+    /// </summary>
+    public static IServiceCollection AddSequenceEnrolmentOperation(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SequenceOptions>().BindConfiguration(SequenceOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SequenceOptions>, SequenceOptionsValidator>());
+        services.AddOptions<DryRunOptions>().BindConfiguration(DeliveryOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IOutreachSequenceClient, OutreachSequenceClient>();
+        services.TryAddSingleton<EnrolmentStore>();
+        services.TryAddSingleton<EnrolmentGuard>();
+        services.TryAddSingleton<SequenceReadiness>();
+        services.TryAddSingleton<EnrolmentBatchFollower>();
+        services.TryAddSingleton<EnrolmentSender>();
+        services.TryAddSingleton<SequenceExitActions>();
+        services.TryAddSingleton<SequenceHealth>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Monitoring.IHealthReasonSource, SequenceHealth>(sp => sp.GetRequiredService<SequenceHealth>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryOperation, SequenceEnrolmentOperation>());
+        return services;
+    }
+}
