@@ -26,7 +26,7 @@ namespace OutreachFunctions.Probe;
 public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorder recorder, TimeProvider timeProvider)
 {
     /// <summary>The only dupe method the probe ever sends: it updates existing prospects and never creates one.</summary>
-    public const string DupeMethod = "overwriteNoCreate";
+    public const string DupeMethod = BulkUpsertRequest.DupeMethod;
 
     /// <summary>The group sizes tried after a single record applied, smallest first; the trial stops at the first that does not apply fully.</summary>
     public static readonly IReadOnlyList<int> GroupSizes = [10, 25, 100, 250, 1000];
@@ -115,7 +115,7 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
             return Refused(posted);
         }
 
-        if (ImportSeen.Read(succeeded.Value) is not { } import)
+        if (ImportStatus.Read(succeeded.Value) is not { } import)
         {
             return new Attempt($"accepted, but the answer names no import; cost: {cost}", false, false, null);
         }
@@ -141,7 +141,7 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
         return new Attempt(summary, applied, fully, null);
     }
 
-    private async Task<(ImportSeen Last, List<string> States, bool Finished)> FollowAsync(ImportSeen import, CancellationToken cancellationToken)
+    private async Task<(ImportStatus Last, List<string> States, bool Finished)> FollowAsync(ImportStatus import, CancellationToken cancellationToken)
     {
         var states = new List<string> { import.State ?? "(no state)" };
         var deadline = timeProvider.GetUtcNow() + ImportTimeout;
@@ -151,7 +151,7 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
             await Task.Delay(PollInterval, timeProvider, cancellationToken);
             var url = string.Create(CultureInfo.InvariantCulture, $"imports/{import.Id}");
             var read = await sender.SendAsync("GET import", () => new HttpRequestMessage(HttpMethod.Get, url), null, cancellationToken);
-            if (read is not OutreachCallOutcome.Succeeded<ReadOnlyMemory<byte>> answer || ImportSeen.Read(answer.Value) is not { } seen)
+            if (read is not OutreachCallOutcome.Succeeded<ReadOnlyMemory<byte>> answer || ImportStatus.Read(answer.Value) is not { } seen)
             {
                 states.Add(read is OutreachCallOutcome.Permanent { IsMissingScope: true } ? "(GET /imports refused: imports.read missing)" : "(GET /imports failed)");
                 return (current, states, false);
@@ -167,7 +167,7 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
         return (current, states, IsFinished(current));
     }
 
-    private bool IsFinished(ImportSeen import) => import.ErrorReason is not null || (import.State is { } state && _finishedStates.Contains(state));
+    private bool IsFinished(ImportStatus import) => import.ErrorReason is not null || (import.State is { } state && _finishedStates.Contains(state));
 
     private async Task<bool> ReadBackAsync(ProbeArguments arguments, FieldValue expected, CancellationToken cancellationToken)
     {
@@ -192,47 +192,14 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
         _ => new Attempt("no answer", false, false, null),
     };
 
+    /// <summary>
+    /// The connector's own import body (<see cref="BulkUpsertRequest.Body"/>), so the trial confirms what delivery sends:
+    /// the test prospect's record repeated <paramref name="groupSize"/> times, each setting the same value.
+    /// </summary>
     internal static byte[] Body(ImportRecordShape shape, int groupSize, ProbeArguments arguments, FieldValue value)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("data");
-            writer.WriteString("type", "import");
-            writer.WriteStartObject("attributes");
-            writer.WriteString("dupeMethod", DupeMethod);
-            writer.WriteString("fileName", "probe-outreach.json");
-            writer.WriteStartArray("records");
-            for (var i = 0; i < groupSize; i++)
-            {
-                writer.WriteStartObject();
-                if (shape == ImportRecordShape.Document)
-                {
-                    writer.WriteStartObject("data");
-                }
-
-                writer.WriteString("type", "prospect");
-                writer.WriteNumber("id", arguments.ProspectId);
-                writer.WriteStartObject("attributes");
-                writer.WritePropertyName(arguments.Field);
-                value.WriteTo(writer);
-                writer.WriteEndObject();
-                if (shape == ImportRecordShape.Document)
-                {
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        var record = new ImportRecord(arguments.ProspectId, [new(arguments.Field, value)]);
+        return BulkUpsertRequest.Body([.. Enumerable.Repeat(record, groupSize)], shape, "probe-outreach.json");
     }
 
     /// <summary>What is wrong with sending <paramref name="body"/>: a dupe method other than overwriteNoCreate, or a record not naming the test prospect.</summary>
@@ -279,41 +246,4 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
 
     /// <summary>One send of the trial: the line to report, whether the read-back showed the value, whether the whole group applied, and why the trial must stop (null to go on).</summary>
     private sealed record Attempt(string Summary, bool Applied, bool AppliedFully, string? StopsTrial);
-
-    /// <summary>The import resource as one answer showed it; every attribute is optional because its shape is UNCONFIRMED.</summary>
-    private sealed record ImportSeen(long Id, string? State, int? Total, int? Failures, int? Dupes, string? ErrorReason)
-    {
-        public static ImportSeen? Read(ReadOnlyMemory<byte> body)
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(body);
-                if (!document.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object || ReadId(data) is not { } id)
-                {
-                    return null;
-                }
-
-                var attributes = data.TryGetProperty("attributes", out var a) && a.ValueKind == JsonValueKind.Object ? a : default;
-                return new ImportSeen(id, Text(attributes, "state"), Number(attributes, "total"), Number(attributes, "failures"), Number(attributes, "dupes"), Text(attributes, "errorReason"));
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-
-        private static long? ReadId(JsonElement data) => data.TryGetProperty("id", out var id) ? id.ValueKind switch
-        {
-            JsonValueKind.Number when id.TryGetInt64(out var number) => number,
-            JsonValueKind.String when long.TryParse(id.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) => number,
-            _ => null,
-        } : null;
-
-        private static string? Text(JsonElement attributes, string name) =>
-            attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-        private static int? Number(JsonElement attributes, string name) =>
-            attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty(name, out var value)
-            && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
-    }
 }
