@@ -73,7 +73,7 @@ public sealed class DeliveryTelemetry(
     public void NeedsReauthorization() => metrics?.RecordNeedsReauthorization("request_refused");
 
     /// <inheritdoc />
-    public async Task BatchFinishedAsync(DateTimeOffset startedAt, TimeSpan oldestUpdateAge, IReadOnlyDictionary<string, long> counts, IReadOnlyCollection<string> audiencesWritten)
+    public async Task WorkFinishedAsync(DateTimeOffset startedAt, IReadOnlyDictionary<string, long> counts)
     {
         metrics?.RecordDelivery(counts);
         try
@@ -85,7 +85,12 @@ public sealed class DeliveryTelemetry(
             // Counters are telemetry: losing one batch's counts must not redeliver its messages.
             DeliveryLog.CountersFailed(logger, ex);
         }
+    }
 
+    /// <inheritdoc />
+    public async Task BatchFinishedAsync(DateTimeOffset startedAt, TimeSpan oldestUpdateAge, IReadOnlyDictionary<string, long> counts, IReadOnlyCollection<string> audiencesWritten)
+    {
+        await WorkFinishedAsync(startedAt, counts);
         if (activity is null)
         {
             return;

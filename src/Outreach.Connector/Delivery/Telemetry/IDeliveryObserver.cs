@@ -25,6 +25,13 @@ public interface IDeliveryObserver
     /// <summary>Outreach refused the connection's credentials.</summary>
     void NeedsReauthorization();
 
+    /// <summary>
+    /// Work done outside a delivery batch (the enrolment sweep, <c>EnrolmentSweep</c>) is finished: keeps its counts in the
+    /// same hourly counters and metrics a batch's go to, without recording it as a delivery batch (the status page's last
+    /// batch and queue lag stay the queue's). Never throws for a storage failure.
+    /// </summary>
+    Task WorkFinishedAsync(DateTimeOffset startedAt, IReadOnlyDictionary<string, long> counts);
+
     /// <summary>The batch is decided: keeps its counts. Never throws for a storage failure (telemetry never redelivers).</summary>
     Task BatchFinishedAsync(DateTimeOffset startedAt, TimeSpan oldestUpdateAge, IReadOnlyDictionary<string, long> counts, IReadOnlyCollection<string> audiencesWritten);
 }

@@ -26,10 +26,19 @@ internal sealed partial class EnrolmentBatchFollower(
     TimeProvider time,
     ILogger<EnrolmentBatchFollower> logger)
 {
-    /// <summary>Polls until the batch finishes (then records it and returns true) or until it must stop waiting (false).</summary>
+    /// <summary>
+    /// Polls until the batch finishes (then records it and returns true) or until it must stop waiting (false). A batch
+    /// just submitted (<paramref name="pollOnce"/> false) is first polled after <c>Sequences__BatchPollInterval</c>, since
+    /// Outreach processes its items asynchronously and an immediate poll finds them all pending.
+    /// </summary>
     public async Task<bool> FollowAsync(BatchRun run, EnrolmentBatch batch, bool pollOnce, CancellationToken cancellationToken)
     {
         var giveUpAt = Min(run.Deadline, time.GetUtcNow() + options.Value.MaxBatchWait);
+        if (!pollOnce)
+        {
+            await Task.Delay(options.Value.BatchPollInterval, time, cancellationToken);
+        }
+
         while (true)
         {
             if (run.Stop is not null || await permits.TakeAsync(1, run.Deadline, cancellationToken) is not null)
@@ -50,14 +59,34 @@ internal sealed partial class EnrolmentBatchFollower(
                 return await RecordAsync(run, batch, status, cancellationToken);
             }
 
-            var next = time.GetUtcNow() + options.Value.BatchPollInterval;
-            if (pollOnce || next > giveUpAt)
+            var now = time.GetUtcNow();
+            var wait = NextPoll(batch, status, now);
+            if (pollOnce || now + wait > giveUpAt)
             {
                 return false;
             }
 
-            await Task.Delay(options.Value.BatchPollInterval, time, cancellationToken);
+            await Task.Delay(wait, time, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// How long to wait before the next poll: the time the batch's pending items need at the rate its processed items
+    /// went since it was submitted, and a fifth more (so that the poll finds the batch finished rather than an item
+    /// short), at least <c>Sequences__BatchPollInterval</c>; the interval when nothing was processed yet or Outreach
+    /// gives no counts. The caller stops at <c>Sequences__MaxBatchWait</c>, so polling stays bounded.
+    /// </summary>
+    internal TimeSpan NextPoll(EnrolmentBatch batch, BatchStatus status, DateTimeOffset now)
+    {
+        var interval = options.Value.BatchPollInterval;
+        var elapsed = now - batch.SubmittedAt;
+        if (status.Total is not { } total || status.Pending is not { } pending || pending <= 0 || total <= pending || elapsed <= TimeSpan.Zero)
+        {
+            return interval;
+        }
+
+        var needed = elapsed * (1.2 * pending / (total - pending));
+        return needed > interval ? needed : interval;
     }
 
     private async Task<bool> RecordAsync(BatchRun run, EnrolmentBatch batch, BatchStatus status, CancellationToken cancellationToken)

@@ -103,6 +103,30 @@ public sealed class EnrolmentStore(DeliveryTables tables, TimeProvider time)
         return true;
     }
 
+    /// <summary>
+    /// Whether anything waits: an entry to send or a batch to read. One query that stops at the first row, so that the
+    /// sweep costs one table request when nothing waits.
+    /// </summary>
+    public async Task<bool> AnythingWaitsAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.ReadyAsync(tables.SequenceEnrolments, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PendingPartition} or PartitionKey eq {BatchesPartition}");
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages(pageSizeHint: 1))
+        {
+            if (page.Values.Count > 0)
+            {
+                return true;
+            }
+
+            if (page.ContinuationToken is null)
+            {
+                break;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The entries waiting to be sent, oldest first, at most <paramref name="max"/>.</summary>
     public async Task<IReadOnlyList<PendingEnrolment>> PendingAsync(int max, CancellationToken cancellationToken)
     {

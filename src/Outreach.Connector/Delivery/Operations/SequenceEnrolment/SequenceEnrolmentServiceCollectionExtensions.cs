@@ -10,7 +10,8 @@ namespace Outreach.Connector.Delivery.Operations.SequenceEnrolment;
 public static class SequenceEnrolmentServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="SequenceEnrolmentOperation"/>, its store, guard, readiness check and batch follower, with
+    /// Adds <see cref="SequenceEnrolmentOperation"/>, its store, guard, readiness check, batch follower and the sweep
+    /// (<see cref="EnrolmentSweep"/>), with
     /// <see cref="SequenceOptions"/> bound to the <c>Sequences</c> section and validated at start. Register it after the
     /// operations that write fields: it enrols prospects that exist, and never decides a message's fate. Sends through
     /// <see cref="OutreachSequenceClient"/> (the pipeline of <c>AddOutreachClient</c>) unless another
@@ -28,7 +29,19 @@ public static class SequenceEnrolmentServiceCollectionExtensions
         services.TryAddSingleton<EnrolmentGuard>();
         services.TryAddSingleton<SequenceReadiness>();
         services.TryAddSingleton<EnrolmentBatchFollower>();
+        services.TryAddSingleton<EnrolmentAdmission>();
         services.TryAddSingleton<EnrolmentSender>();
+
+        // The sweep sends what waits without new traffic (the standalone sweep service, the Functions timer).
+        services.TryAddSingleton(sp => new EnrolmentSweep(
+            sp.GetRequiredService<EnrolmentStore>(),
+            sp.GetRequiredService<EnrolmentSender>(),
+            sp.GetRequiredService<Telemetry.IDeliveryObserver>(),
+            sp.GetRequiredService<IOptions<DeliveryOptions>>(),
+            sp.GetRequiredService<IOptions<DryRunOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<EnrolmentSweep>>(),
+            sp.GetService<Mapping.CompiledMapping>()));
         services.TryAddSingleton<SequenceExitActions>();
         services.TryAddSingleton<SequenceHealth>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Monitoring.IHealthReasonSource, SequenceHealth>(sp => sp.GetRequiredService<SequenceHealth>()));

@@ -20,6 +20,7 @@ public sealed class SequenceOptionsValidator : IValidateOptions<SequenceOptions>
 
         Require(options.MaxEnrolmentsPerHour is >= 1 and <= 1_000_000, "Sequences__MaxEnrolmentsPerHour must be between 1 and 1000000 (enrolments per audience per hour).");
         Require(options.MaxEnrolmentDelay >= TimeSpan.Zero && options.MaxEnrolmentDelay <= TimeSpan.FromHours(1), "Sequences__MaxEnrolmentDelay must be between 00:00:00 and 01:00:00.");
+        Require(options.SweepInterval >= TimeSpan.FromSeconds(1) && options.SweepInterval <= TimeSpan.FromHours(1), "Sequences__SweepInterval must be between 00:00:01 and 01:00:00.");
         Require(options.BatchPollInterval > TimeSpan.Zero, "Sequences__BatchPollInterval must be positive.");
         Require(options.MaxBatchWait >= options.BatchPollInterval, "Sequences__MaxBatchWait must be at least Sequences__BatchPollInterval.");
         Require(options.ReadinessCheckInterval >= TimeSpan.FromSeconds(1), "Sequences__ReadinessCheckInterval must be at least 00:00:01.");
