@@ -7,6 +7,7 @@ using OutreachFunctions.Functions.Connect;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
 using OutreachFunctions.Functions.Invocation;
+using OutreachFunctions.Functions.EnrolmentSweep;
 using OutreachFunctions.Functions.KeepAlive;
 using OutreachFunctions.Functions.Misconfigured;
 using OutreachFunctions.Functions.Monitoring;
@@ -27,7 +28,7 @@ namespace OutreachFunctions.Functions;
 /// fix (<see cref="SettingsCheck"/>, <see cref="MisconfiguredAnswers"/>), because a handler that exits takes the whole
 /// function app down (docs/reference/functions-host.md §12). The services shared with the standalone runtime come from
 /// <see cref="ConnectorServices.AddConnectorServices"/>; the functions are Ingest, Deliver, Connect, Callback, KeepAlive,
-/// Status and the monitoring functions StatusPage, StatusData, Health, Replay and DryRun (docs/functions.md).
+/// EnrolmentSweep, Status and the monitoring functions StatusPage, StatusData, Health, Replay and DryRun (docs/functions.md).
 /// </remarks>
 public static class FunctionsApp
 {
@@ -91,6 +92,7 @@ public static class FunctionsApp
         app.MapConnectFunction();
         app.MapCallbackFunction();
         app.MapKeepAliveFunction();
+        app.MapEnrolmentSweepFunction();
         app.MapStatusFunction();
         app.MapMonitoringFunctions();
         return app;

@@ -45,6 +45,7 @@ public static class StandaloneApp
         services.AddHostedService<QueueProvisioning>();
         services.AddReceivedBatchProcessor();
         services.AddHostedService<QueueDrainService>();
+        services.AddHostedService<EnrolmentSweepService>();
         services.AddOptions<KeepAliveOptions>()
             .Bind(configuration.GetSection(KeepAliveOptions.SectionName))
             .ValidateDataAnnotations()

@@ -9,6 +9,7 @@ using OutreachFunctions.Functions;
 using OutreachFunctions.Functions.Connect;
 using OutreachFunctions.Functions.Deliver;
 using OutreachFunctions.Functions.Ingest;
+using OutreachFunctions.Functions.EnrolmentSweep;
 using OutreachFunctions.Functions.KeepAlive;
 using OutreachFunctions.Functions.Monitoring;
 using OutreachFunctions.Functions.Status;
@@ -40,7 +41,7 @@ public sealed class PackageTests(PackagedApp package, ITestOutputHelper output) 
         Assert.Equal(
             new[]
             {
-                CallbackFunction.Name, ConnectFunction.Name, DeliverFunction.Name, MonitoringFunctions.DryRun, MonitoringFunctions.Health,
+                CallbackFunction.Name, ConnectFunction.Name, DeliverFunction.Name, MonitoringFunctions.DryRun, EnrolmentSweepFunction.Name, MonitoringFunctions.Health,
                 IngestFunction.Name, KeepAliveFunction.Name, MonitoringFunctions.Replay, StatusFunction.Name, MonitoringFunctions.StatusData,
                 MonitoringFunctions.StatusPage,
             }.Order(StringComparer.Ordinal),

@@ -72,7 +72,12 @@ public sealed partial class EnrolmentSweep
             await _observer.WorkFinishedAsync(startedAt, run.Counts);
             var result = new EnrolmentSweepResult(
                 EnrolmentSweepResult.Kinds.Swept, run.Counted(Names.Requests), run.Counted(Names.Enrolled), run.Counted(Names.Held), run.Counted(Names.NotReady), run.Stop?.Until);
-            LogSwept(_logger, result.Requests, result.Enrolled, result.Held, result.NotReady);
+            if (result.Requests + result.Enrolled + result.Held + result.NotReady > 0)
+            {
+                // Quiet while entries only wait (held by the guard until the hour turns, sweep after sweep).
+                LogSwept(_logger, result.Requests, result.Enrolled, result.Held, result.NotReady);
+            }
+
             return result;
         }
         catch (RequestFailedException ex)
