@@ -26,6 +26,9 @@ public sealed class SequenceEnrolmentTests(AzuriteFixture azurite)
             ["Mapping:File"] = Path.Combine(RepositoryRoot.Path, "samples", "mapping-sequence.json"),
             ["Outreach:Scopes"] = "prospects.read prospects.write batches.read batches.write sequences.read mailboxes.read sequenceStates.read sequenceStates.write",
             ["Sequences:BatchPollInterval"] = "00:00:00.050",
+
+            // These tests assert enrolment as soon as the entry is delivered: no waiting for others to share an action.
+            ["Sequences:MaxEnrolmentDelay"] = "00:00:00",
         };
         foreach (var (key, value) in more)
         {
