@@ -20,6 +20,8 @@ public static class RuntimeSettings
         ["Drain__*"] = ConnectorMode.Standalone,
         ["KeepAlive__*"] = ConnectorMode.Standalone,
         ["Ingest__BearerSecret"] = ConnectorMode.Standalone,
+        // The standalone enrolment sweep's interval; under Functions the EnrolmentSweep timer's schedule decides.
+        ["Sequences__SweepInterval"] = ConnectorMode.Standalone,
         // The host's port and the handler's Service Bus client (the standalone queue is a Storage queue).
         ["FUNCTIONS_CUSTOMHANDLER_PORT"] = ConnectorMode.Functions,
         ["FUNCTIONS_HTTPWORKER_PORT"] = ConnectorMode.Functions,
