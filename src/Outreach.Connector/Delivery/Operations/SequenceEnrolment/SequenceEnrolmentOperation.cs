@@ -20,7 +20,8 @@ namespace Outreach.Connector.Delivery.Operations.SequenceEnrolment;
 /// <remarks>
 /// Runs after the operations that write fields, and never decides a message's fate: the field writes of the same
 /// profiles are decided by them, and are never held back by the guard or by a sequence that is not ready. Enrolment's
-/// own failures stay in its store and counters; transient ones wait in the store and are sent with later traffic.
+/// own failures stay in its store and counters; transient ones wait in the store and are sent with later traffic or by
+/// the sweep (<see cref="EnrolmentSweep"/>), as are entries waiting to share an action (<c>Sequences__MaxEnrolmentDelay</c>).
 /// Prospects created in this batch (id 0 in their update) are enrolled by a later export of the same profile.
 /// </remarks>
 internal sealed partial class SequenceEnrolmentOperation(
