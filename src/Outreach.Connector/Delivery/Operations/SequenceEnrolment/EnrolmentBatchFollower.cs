@@ -60,7 +60,7 @@ internal sealed partial class EnrolmentBatchFollower(
             }
 
             var now = time.GetUtcNow();
-            var wait = NextPoll(batch, status, now);
+            var wait = NextPoll(batch, status, now, options.Value.BatchPollInterval);
             if (pollOnce || now + wait > giveUpAt)
             {
                 return false;
@@ -76,9 +76,8 @@ internal sealed partial class EnrolmentBatchFollower(
     /// short), at least <c>Sequences__BatchPollInterval</c>; the interval when nothing was processed yet or Outreach
     /// gives no counts. The caller stops at <c>Sequences__MaxBatchWait</c>, so polling stays bounded.
     /// </summary>
-    internal TimeSpan NextPoll(EnrolmentBatch batch, BatchStatus status, DateTimeOffset now)
+    internal static TimeSpan NextPoll(EnrolmentBatch batch, BatchStatus status, DateTimeOffset now, TimeSpan interval)
     {
-        var interval = options.Value.BatchPollInterval;
         var elapsed = now - batch.SubmittedAt;
         if (status.Total is not { } total || status.Pending is not { } pending || pending <= 0 || total <= pending || elapsed <= TimeSpan.Zero)
         {
