@@ -65,7 +65,8 @@ internal sealed partial class SetFieldsOperation(
         {
             // Jobs of earlier batches first: what they finish is recorded before this batch's versions are read.
             await writer.FinishEarlierJobsAsync(run, groups, cancellationToken);
-            var use = run.MaySend ? await imports.DecideAsync(cancellationToken) : ImportUse.Off;
+            // Too few prospects for an import to save requests: not even asked (a lone profile goes by PATCH).
+            var use = run.MaySend && imports.IsWorthwhile(groups.Count) ? await imports.DecideAsync(cancellationToken) : ImportUse.Off;
 
             // With imports confirmed, reading never-written prospects first costs more requests than it saves: an import
             // carries a prospect's equal values at no extra cost, and its read-back tells what Outreach holds.

@@ -56,7 +56,12 @@ public sealed partial class RecordImportWriter(
             return;
         }
 
-        var open = plans.Where(p => p.Fresh.Count > 0 && !run.Completed.Contains(p.Group) && run.Batch.FateOf(p.Group.Messages[0]) is null);
+        var open = plans.Where(p => p.Fresh.Count > 0 && !run.Completed.Contains(p.Group) && run.Batch.FateOf(p.Group.Messages[0]) is null).ToList();
+        if (use == ImportUse.Full && !IsWorthwhile(open.Count))
+        {
+            return;
+        }
+
         var size = use == ImportUse.Trial ? _options.PerRecordBulkTrialSize : _options.PerRecordBulkGroupSize;
         var held = new List<ProspectPlan>();
         foreach (var plan in use == ImportUse.Trial ? open.Take(size) : open)
@@ -68,8 +73,29 @@ public sealed partial class RecordImportWriter(
             }
         }
 
-        var started = await SubmitAsync(run, held.Chunk(size), cancellationToken);
+        var minimum = use == ImportUse.Trial ? 1 : _options.PerRecordBulkMinGroupSize;
+        var started = await SubmitAsync(run, Groups(held, size, minimum), cancellationToken);
         await FollowAsync(run, started, cancellationToken);
+    }
+
+    /// <summary>Whether an import for this many prospects saves requests (<c>Delivery__PerRecordBulkMinGroupSize</c>); fewer go by PATCH.</summary>
+    public bool IsWorthwhile(int prospects) => prospects >= _options.PerRecordBulkMinGroupSize;
+
+    // Groups of at most `size`, as even as possible, so that 101 prospects go as 51 + 50 rather than 100 + 1. A group
+    // below the minimum (when claims lost on the way left too few) is not sent: its prospects go by PATCH.
+    private static IEnumerable<ProspectPlan[]> Groups(List<ProspectPlan> held, int size, int minimum)
+    {
+        var count = (held.Count + size - 1) / size;
+        for (int i = 0, taken = 0; i < count; i++)
+        {
+            var length = (held.Count - taken) / (count - i);
+            if (length >= minimum)
+            {
+                yield return [.. held.Skip(taken).Take(length)];
+            }
+
+            taken += length;
+        }
     }
 
     private async Task<List<StartedImport>> SubmitAsync(SetFieldsRun run, IEnumerable<ProspectPlan[]> groups, CancellationToken cancellationToken)
