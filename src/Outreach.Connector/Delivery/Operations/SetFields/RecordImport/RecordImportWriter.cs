@@ -31,7 +31,7 @@ namespace Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 /// </remarks>
 public sealed partial class RecordImportWriter(
     IOutreachImportClient imports,
-    IBulkOutreachClient reader,
+    IOutreachProspectReader reader,
     FieldVersionStore versions,
     PerRecordBulkAvailability availability,
     IOptions<PerRecordBulkOptions> options,
@@ -294,7 +294,7 @@ public sealed partial class RecordImportWriter(
     private async Task<ReadValues?> ReadBackAsync(SetFieldsRun run, ProspectPlan[] plans, CancellationToken cancellationToken)
     {
         var values = new Dictionary<long, IReadOnlyDictionary<string, Updates.FieldValue>>();
-        foreach (var chunk in plans.Chunk(Math.Max(1, reader.MaxIdsPerRead)))
+        foreach (var chunk in plans.Chunk(Math.Max(1, reader.MaxIdsPerRequest)))
         {
             if (!run.MaySend || !await run.TakeAsync(1, cancellationToken))
             {
@@ -302,18 +302,18 @@ public sealed partial class RecordImportWriter(
             }
 
             var fields = chunk.SelectMany(p => p.Fresh.Keys).Distinct(StringComparer.Ordinal).ToList();
-            var outcome = await reader.ReadProspectsAsync([.. chunk.Select(p => p.Group.ProspectId)], fields, cancellationToken);
+            var outcome = await reader.ReadAsync([.. chunk.Select(p => p.Group.ProspectId)], fields, null, cancellationToken);
             run.Count(Names.ImportReadBacks, 1);
             run.Count(Names.Requests, 1);
             run.Observe(outcome);
-            if (outcome is not OutreachCallOutcome.Succeeded<ReadValues> read)
+            if (outcome is not OutreachCallOutcome.Succeeded<ProspectsRead> { Value: var read })
             {
                 LogReadBackFailed(logger, chunk.Length, outcome.GetType().Name);
                 await run.StopOnRateLimitAsync(outcome, cancellationToken);
                 return null;
             }
 
-            foreach (var (id, held) in read.Value)
+            foreach (var (id, held) in read.ValuesById())
             {
                 values[id] = held;
             }
