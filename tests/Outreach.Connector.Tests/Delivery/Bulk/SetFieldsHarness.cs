@@ -79,7 +79,8 @@ internal sealed class SetFieldsHarness
         var connection = new ConnectionState("default", tokens, Microsoft.Extensions.Options.Options.Create(new TokenOptions()), time, NullLogger<ConnectionState>.Instance);
         ImportState = new PerRecordBulkStateStore(tables, delivery);
         var availability = new PerRecordBulkAvailability(ImportState, importOptions, time, NullLogger<PerRecordBulkAvailability>.Instance, connection);
-        var importWriter = new RecordImportWriter(Imports, reader, Versions, availability, importOptions, time, NullLogger<RecordImportWriter>.Instance);
+        var importWriter = new RecordImportWriter(
+            Imports, reader, Versions, availability, new StalledImports(Imports, importOptions, time, NullLogger<StalledImports>.Instance), importOptions, time, NullLogger<RecordImportWriter>.Instance);
         var patcher = new FieldPatcher(Patch.Object, permits, connection, recorder, observer, delivery, time, NullLogger<FieldPatcher>.Instance);
         _operation = new SetFieldsOperation(
             new FieldPlanner(reader, Versions, InFlight, bulk, NullLogger<FieldPlanner>.Instance), writer, importWriter, patcher, recorder, permits, time,

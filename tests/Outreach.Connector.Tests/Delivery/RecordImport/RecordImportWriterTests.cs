@@ -113,6 +113,30 @@ public sealed class RecordImportWriterTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task An_import_given_up_is_written_by_patch_and_holds_later_writes_of_its_fields_until_Outreach_says_it_finished()
+    {
+        var harness = Harness("on");
+        harness.Imports.Running = true;
+
+        var first = await harness.RunAsync([.. Enumerable.Range(1, 4).Select(id => Title(id, 1))]);
+        Assert.Equal(1, first.Counts[Names.ImportsStalled]);
+        Assert.Equal([1L, 2, 3, 4], harness.Patched.Keys.Order());
+
+        // A newer title while the import, which cannot be cancelled, may still apply the old one: it waits.
+        harness.Patched.Clear();
+        var newer = Message("m1-2", Update(1, 2, ("title", Change("Head of Sales", 2))));
+        var second = await harness.RunAsync(newer);
+        Assert.Equal(1, Assert.Single(second.Deferred).Group.ProspectId);
+        Assert.Empty(harness.Patched);
+
+        // Once Outreach says the import finished, the newer title goes.
+        harness.Imports.Running = false;
+        var third = await harness.RunAsync(newer);
+        Assert.Empty(third.Deferred);
+        Assert.Equal([1L], harness.Patched.Keys);
+    }
+
+    [Fact]
     public async Task Fewer_prospects_than_an_import_saves_requests_for_go_by_patch_without_an_import()
     {
         var harness = Harness("on");

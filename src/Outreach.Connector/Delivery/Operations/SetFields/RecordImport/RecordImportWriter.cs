@@ -25,8 +25,9 @@ namespace Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 /// <para>
 /// Every request takes a permit from the shared budget under the run's deadline; a 429 or refused credentials stop the
 /// bulk path (the PATCH path meets the same stop). Before a prospect goes into an import the batch must still hold its
-/// claim (<see cref="Claims.ClaimGate"/>). An import is never left running past its batch: one that stalls is given up and
-/// its prospects are written by PATCH, with the same values.
+/// claim (<see cref="Claims.ClaimGate"/>). An import is never waited for past its batch: one that stalls is given up and
+/// its prospects are written by PATCH, with the same values; as it may still apply later, <see cref="StalledImports"/>
+/// holds later writes of its fields until it is seen finished.
 /// </para>
 /// </remarks>
 public sealed partial class RecordImportWriter(
@@ -34,11 +35,19 @@ public sealed partial class RecordImportWriter(
     IOutreachProspectReader reader,
     FieldVersionStore versions,
     PerRecordBulkAvailability availability,
+    StalledImports stalled,
     IOptions<PerRecordBulkOptions> options,
     TimeProvider time,
     ILogger<RecordImportWriter> logger)
 {
     private readonly PerRecordBulkOptions _options = options.Value;
+
+    /// <summary>Reads the imports given up earlier that are due or hold up a prospect of this batch (<see cref="StalledImports"/>).</summary>
+    internal Task FollowStalledAsync(SetFieldsRun run, IReadOnlyList<Coalescing.CoalescedUpdate> groups, CancellationToken cancellationToken) =>
+        stalled.FollowAsync(run, groups, cancellationToken);
+
+    /// <summary>When the group may be written, if an import given up by another batch writes one of its fields; else null.</summary>
+    internal DateTimeOffset? BlockedUntil(BatchRun batch, Coalescing.CoalescedUpdate group, DateTimeOffset now) => stalled.BlockedUntil(batch, group, now);
 
     /// <summary>How this batch uses imports (<see cref="PerRecordBulkAvailability.DecideAsync"/>).</summary>
     public Task<ImportUse> DecideAsync(CancellationToken cancellationToken) => availability.DecideAsync(cancellationToken);
@@ -188,8 +197,10 @@ public sealed partial class RecordImportWriter(
 
         foreach (var import in waiting)
         {
-            // Given up within this batch: its prospects are written by PATCH now, with the same values.
+            // Given up within this batch: its prospects are written by PATCH now, with the same values, and later writes
+            // of its fields wait until Outreach says it finished (it cannot be cancelled and may still apply).
             run.Count(Names.ImportsStalled, 1);
+            stalled.Remember(run.Batch, import.Status.Id, import.Plans);
             FellBack(run, import.Plans);
             LogStalled(logger, import.Status.Id, import.Plans.Length, import.Status.State ?? "");
             if (run.MaySend)
