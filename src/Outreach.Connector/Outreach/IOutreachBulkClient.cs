@@ -8,6 +8,12 @@ namespace Outreach.Connector.Outreach;
 /// </summary>
 public interface IOutreachBulkClient
 {
+    /// <summary>The most ids one action may carry (<c>Outreach__MaxIdsPerBulkCall</c>).</summary>
+    int MaxIdsPerBulkCall { get; }
+
+    /// <summary>False when the configured body shape (<c>Outreach__BulkBodyShape</c>) carries one field only: a change of several fields cannot go in bulk.</summary>
+    bool CarriesSeveralFields { get; }
+
     /// <summary>
     /// Sends the action for exactly <paramref name="ids"/> (in the query string, and in the body for shapes that carry
     /// ids). Refuses without sending when the configured body shape cannot carry the changes, when there are more ids

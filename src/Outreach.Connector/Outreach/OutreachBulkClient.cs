@@ -20,6 +20,12 @@ public sealed partial class OutreachBulkClient(
     private readonly OutreachBulkOptions _options = bulkOptions.Value;
 
     /// <inheritdoc />
+    public int MaxIdsPerBulkCall => _options.MaxIdsPerBulkCall;
+
+    /// <inheritdoc />
+    public bool CarriesSeveralFields => _options.BulkBodyShape == BulkBodyShape.Attributes;
+
+    /// <inheritdoc />
     public async Task<OutreachCallOutcome> ModifyAsync(
         BulkProspectIds ids, IReadOnlyList<KeyValuePair<string, FieldValue>> changes, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken)
     {

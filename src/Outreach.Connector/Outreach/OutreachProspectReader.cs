@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outreach.Connector.Updates;
 
 namespace Outreach.Connector.Outreach;
 
@@ -97,4 +98,10 @@ public sealed partial class OutreachProspectReader(
 /// <summary>What <see cref="IOutreachProspectReader.ReadAsync"/> read. Ids Outreach does not know are simply absent.</summary>
 /// <param name="Prospects">The prospects found, with the attributes asked for.</param>
 /// <param name="Requests">How many HTTP requests were made (refused long lists included).</param>
-public sealed record ProspectsRead(IReadOnlyList<ProspectValues> Prospects, int Requests);
+public sealed record ProspectsRead(IReadOnlyList<ProspectValues> Prospects, int Requests)
+{
+    /// <summary>Each prospect found, by id, with its attributes as the values delivery compares.</summary>
+    public IReadOnlyDictionary<long, IReadOnlyDictionary<string, FieldValue>> ValuesById() => Prospects.ToDictionary(
+        p => p.Id,
+        IReadOnlyDictionary<string, FieldValue> (p) => p.Attributes.ToDictionary(a => a.Key, a => FieldValue.FromElement(a.Value), StringComparer.Ordinal));
+}

@@ -1,4 +1,5 @@
 using System.Net;
+using Outreach.Connector.Delivery.Operations.SequenceEnrolment;
 using Outreach.Connector.Tokens;
 
 namespace OutreachFunctions.Connection;
@@ -12,8 +13,28 @@ public static class AuthorizationPage
     /// <summary>The content type of the page.</summary>
     public const string ContentType = "text/html; charset=utf-8";
 
-    /// <summary>The status code and page for the result of a callback.</summary>
-    public static (int StatusCode, string Html) For(AuthorizationCompletion completion) => completion switch
+    /// <summary>
+    /// The status code and page for the result of a callback. Once connected, each audience's sequence is checked
+    /// against Outreach (<see cref="SequenceHealth.CheckAfterConnectAsync"/>), so a disabled sequence or a mailbox that
+    /// may not send shows on this page, not first in health.
+    /// </summary>
+    public static async Task<(int StatusCode, string Html)> ForAsync(AuthorizationCompletion completion, SequenceHealth sequences, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        var problems = completion is AuthorizationCompletion.Connected ? await sequences.CheckAfterConnectAsync(cancellationToken) : [];
+        return For(completion, problems);
+    }
+
+    /// <summary>The status code and page for the result of a callback, with the sequence problems found once connected.</summary>
+    public static (int StatusCode, string Html) For(AuthorizationCompletion completion, IReadOnlyList<string>? sequenceProblems = null)
+    {
+        var (status, html) = Base(completion);
+        return sequenceProblems is { Count: > 0 } && completion is AuthorizationCompletion.Connected
+            ? (status, html.Replace("</body>", Paragraphs(["Sequences are not ready, so nobody is enrolled yet (field updates go on):", .. sequenceProblems]) + "</body>", StringComparison.Ordinal))
+            : (status, html);
+    }
+
+    private static (int StatusCode, string Html) Base(AuthorizationCompletion completion) => completion switch
     {
         AuthorizationCompletion.Connected { MissingScopes.Count: 0 } connected =>
             (200, Page("Connected", $"The connector is connected to Outreach (connection '{connected.ConnectionName}'). Queued updates are delivered again; you can close this page.")),
@@ -37,6 +58,8 @@ public static class AuthorizationPage
             (502, Page("Not connected", failed.Reason)),
         _ => throw new ArgumentOutOfRangeException(nameof(completion), completion, "Unknown authorization result."),
     };
+
+    private static string Paragraphs(IEnumerable<string> lines) => string.Concat(lines.Select(line => "<p>" + WebUtility.HtmlEncode(line) + "</p>"));
 
     private static string Page(string title, string message) =>
         $$"""

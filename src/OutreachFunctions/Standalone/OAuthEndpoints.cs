@@ -1,4 +1,5 @@
 using Outreach.Connector.Ingest;
+using Outreach.Connector.Delivery.Operations.SequenceEnrolment;
 using Outreach.Connector.Tokens;
 using OutreachFunctions.Connection;
 
@@ -42,11 +43,11 @@ public static class OAuthEndpoints
         return Results.Redirect(start.AuthorizationUrl.AbsoluteUri);
     }
 
-    private static async Task<IResult> CallbackAsync(HttpContext context, OutreachAuthorizationFlow flow)
+    private static async Task<IResult> CallbackAsync(HttpContext context, OutreachAuthorizationFlow flow, SequenceHealth sequences)
     {
         var query = context.Request.Query;
         var completion = await flow.CompleteAsync(query["code"], query["state"], query["error"], context.RequestAborted);
-        var (status, html) = AuthorizationPage.For(completion);
+        var (status, html) = await AuthorizationPage.ForAsync(completion, sequences, context.RequestAborted);
         return Results.Content(html, AuthorizationPage.ContentType, statusCode: status);
     }
 }

@@ -73,10 +73,11 @@ internal sealed class DeliveryHarness
         Patcher = new FieldPatcher(Outreach.Object, permits, Pause, Recorder, Observer, options, Time, Logger.As<FieldPatcher>());
         // Per-record bulk writes off: the engine's tests are about the PATCH path and the shared bulk pass.
         var importOptions = Microsoft.Extensions.Options.Options.Create(new PerRecordBulkOptions { PerRecordBulk = "off" });
+        var importClient = new Bulk.FakeImportOutreach(bulkClient as Bulk.FakeBulkOutreach ?? new Bulk.FakeBulkOutreach());
         var imports = new RecordImportWriter(
-            new Bulk.FakeImportOutreach(bulkClient as Bulk.FakeBulkOutreach ?? new Bulk.FakeBulkOutreach()), bulkClient, Versions,
+            importClient, bulkClient, Versions,
             new PerRecordBulkAvailability(new PerRecordBulkStateStore(Tables, options), importOptions, Time, NullLogger<PerRecordBulkAvailability>.Instance),
-            importOptions, Time, NullLogger<RecordImportWriter>.Instance);
+            new StalledImports(importClient, importOptions, Time, NullLogger<StalledImports>.Instance), importOptions, Time, NullLogger<RecordImportWriter>.Instance);
         SetFields = new SetFieldsOperation(
             new FieldPlanner(bulkClient, Versions, inFlight, bulk, NullLogger<FieldPlanner>.Instance), writer, imports, Patcher, Recorder, permits, Time,
             NullLogger<SetFieldsOperation>.Instance);

@@ -1,3 +1,4 @@
+using Outreach.Connector.Delivery.Operations.SequenceEnrolment;
 using Outreach.Connector.Tokens;
 using OutreachFunctions.Connection;
 using OutreachFunctions.Functions.Http;
@@ -26,16 +27,16 @@ public static class CallbackFunction
     /// <summary>Maps <c>POST /Callback</c>.</summary>
     public static IEndpointRouteBuilder MapCallbackFunction(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapFunction(Function, (HttpContext context, FunctionRunner runner, OutreachAuthorizationFlow flow) =>
-            runner.RunHttpAsync(context, Function, (request, cancellationToken) => CompleteAsync(request, flow, cancellationToken)));
+        endpoints.MapFunction(Function, (HttpContext context, FunctionRunner runner, OutreachAuthorizationFlow flow, SequenceHealth sequences) =>
+            runner.RunHttpAsync(context, Function, (request, cancellationToken) => CompleteAsync(request, flow, sequences, cancellationToken)));
         return endpoints;
     }
 
-    private static async Task<HttpOutput> CompleteAsync(HttpTriggerRequest request, OutreachAuthorizationFlow flow, CancellationToken cancellationToken)
+    private static async Task<HttpOutput> CompleteAsync(HttpTriggerRequest request, OutreachAuthorizationFlow flow, SequenceHealth sequences, CancellationToken cancellationToken)
     {
         var completion = await flow.CompleteAsync(
             request.Query.GetValueOrDefault("code"), request.Query.GetValueOrDefault("state"), request.Query.GetValueOrDefault("error"), cancellationToken);
-        var (status, html) = AuthorizationPage.For(completion);
+        var (status, html) = await AuthorizationPage.ForAsync(completion, sequences, cancellationToken);
         var headers = new Dictionary<string, string>(HttpFunction.NoStoreHeaders, StringComparer.OrdinalIgnoreCase)
         {
             ["Content-Security-Policy"] = ContentSecurityPolicy,

@@ -1,17 +1,20 @@
-using Outreach.Connector.Delivery.Operations.SetFields;
+using System.Text.Json;
 using Outreach.Connector.Outreach;
 using Outreach.Connector.Updates;
 
 namespace Outreach.Connector.Tests.Delivery.Bulk;
 
-/// <summary>An in-memory Outreach for the bulk path: prospects' values, bulk jobs that finish after a set number of polls, item failures.</summary>
-internal sealed class FakeBulkOutreach : IBulkOutreachClient
+/// <summary>
+/// An in-memory Outreach for the set-fields operation's reads and bulk actions (the two client interfaces it calls):
+/// prospects' values, bulk jobs that finish after a set number of polls, item failures.
+/// </summary>
+internal sealed class FakeBulkOutreach : IOutreachProspectReader, IOutreachBulkClient
 {
-    private readonly Dictionary<string, (List<long> Ids, IReadOnlyDictionary<string, FieldValue> Change, int PollsLeft)> _jobs = [];
+    private readonly Dictionary<long, (List<long> Ids, IReadOnlyList<KeyValuePair<string, FieldValue>> Change, int PollsLeft)> _jobs = [];
 
     public Dictionary<long, Dictionary<string, FieldValue>> Prospects { get; } = [];
 
-    public int MaxIdsPerRead { get; set; } = 100;
+    public int MaxIdsPerRequest { get; set; } = 100;
 
     public int MaxIdsPerBulkCall { get; set; } = 100;
 
@@ -32,37 +35,41 @@ internal sealed class FakeBulkOutreach : IBulkOutreachClient
     /// <summary>When set, every bulk action is refused with this outcome.</summary>
     public OutreachCallOutcome.Permanent? RefuseBulk { get; set; }
 
-    public Task<OutreachCallOutcome> ReadProspectsAsync(IReadOnlyList<long> prospectIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
+    public Task<OutreachCallOutcome> ReadAsync(
+        IReadOnlyCollection<long> ids, IReadOnlyList<string> fields, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
     {
-        Reads.Add([.. prospectIds]);
-        IReadOnlyDictionary<long, IReadOnlyDictionary<string, FieldValue>> found = prospectIds
+        Reads.Add([.. ids]);
+        var found = ids
             .Where(Prospects.ContainsKey)
-            .ToDictionary(id => id, IReadOnlyDictionary<string, FieldValue> (id) => Prospects[id].Where(f => fields.Contains(f.Key)).ToDictionary());
-        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<IReadOnlyDictionary<long, IReadOnlyDictionary<string, FieldValue>>>(found, 200, default));
+            .Select(id => new ProspectValues(id, Prospects[id].Where(f => fields.Contains(f.Key)).ToDictionary(f => f.Key, f => JsonDocument.Parse(f.Value.Json).RootElement.Clone())))
+            .ToList();
+        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<ProspectsRead>(new ProspectsRead(found, 1), 200, default));
     }
 
-    public Task<OutreachCallOutcome> SubmitAsync(IReadOnlyList<long> prospectIds, IReadOnlyDictionary<string, FieldValue> change, CancellationToken cancellationToken)
+    public Task<OutreachCallOutcome> ModifyAsync(
+        BulkProspectIds ids, IReadOnlyList<KeyValuePair<string, FieldValue>> changes, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken)
     {
-        Assert.NotEmpty(prospectIds);
-        Submitted.Add(([.. prospectIds], change.ToDictionary(c => c.Key, c => c.Value.Json)));
+        Assert.NotEmpty(ids);
+        Submitted.Add(([.. ids], changes.ToDictionary(c => c.Key, c => c.Value.Json)));
         if (RefuseBulk is { } refused)
         {
             return Task.FromResult<OutreachCallOutcome>(refused);
         }
 
-        var id = "batch" + (_jobs.Count + 1);
-        _jobs[id] = ([.. prospectIds], change, PollsBeforeFinished);
-        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<string>(id, 200, new RateLimitSnapshot(null, 9_000 - Submitted.Count, null)));
+        var id = _jobs.Count + 1L;
+        _jobs[id] = ([.. ids], changes, PollsBeforeFinished);
+        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<BatchStatus>(
+            Status(id, finished: false, ids.Count, 0), 200, new RateLimitSnapshot(null, 9_000 - Submitted.Count, null)));
     }
 
-    public Task<OutreachCallOutcome> PollAsync(string batchId, CancellationToken cancellationToken)
+    public Task<OutreachCallOutcome> GetBatchAsync(long batchId, Func<CancellationToken, ValueTask>? beforeSend, CancellationToken cancellationToken)
     {
         Polls++;
         var job = _jobs[batchId];
         if (job.PollsLeft > 0)
         {
             _jobs[batchId] = job with { PollsLeft = job.PollsLeft - 1 };
-            return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<BulkJobProgress>(new BulkJobProgress(false, job.Ids.Count, 0), 200, default));
+            return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<BatchStatus>(Status(batchId, finished: false, job.Ids.Count, 0), 200, default));
         }
 
         var failures = job.Ids.Count(FailingItems.Contains);
@@ -75,7 +82,7 @@ internal sealed class FakeBulkOutreach : IBulkOutreachClient
             }
         }
 
-        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<BulkJobProgress>(new BulkJobProgress(true, job.Ids.Count, failures), 200, default));
+        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<BatchStatus>(Status(batchId, finished: true, job.Ids.Count, failures), 200, default));
     }
 
     /// <summary>Lets every job accepted so far finish at its next poll.</summary>
@@ -87,9 +94,12 @@ internal sealed class FakeBulkOutreach : IBulkOutreachClient
         }
     }
 
-    public Task<OutreachCallOutcome> ReadFailuresAsync(string batchId, CancellationToken cancellationToken)
+    public Task<OutreachCallOutcome> ReadFailuresAsync(long batchId, Func<CancellationToken, ValueTask>? beforeEachRequest, CancellationToken cancellationToken)
     {
-        var failed = _jobs[batchId].Ids.Where(FailingItems.Contains).ToHashSet();
-        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<BulkItemFailures>(new BulkItemFailures(failed, true), 200, default));
+        var failed = _jobs[batchId].Ids.Where(FailingItems.Contains).Select((id, i) => new BatchItemFailure(i + 1, id, "validation error")).ToList();
+        return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<ListPages<BatchItemFailure>>(new ListPages<BatchItemFailure>(failed, 1), 200, default));
     }
+
+    private static BatchStatus Status(long id, bool finished, int total, int failures) =>
+        new(id, finished ? "complete" : "processing", total, finished ? 0 : total, failures, finished ? DateTimeOffset.UtcNow : null);
 }

@@ -13,6 +13,9 @@ internal sealed class FakeImportOutreach(FakeBulkOutreach prospects) : IOutreach
     /// <summary>Imports say "completed" but change nothing.</summary>
     public bool ApplyNothing { get; set; }
 
+    /// <summary>Imports are still processing when read (nothing applied yet); set back to false to let them finish.</summary>
+    public bool Running { get; set; }
+
     /// <summary>Prospects whose record fails (counted, not applied).</summary>
     public HashSet<long> FailingRecords { get; } = [];
 
@@ -28,6 +31,11 @@ internal sealed class FakeImportOutreach(FakeBulkOutreach prospects) : IOutreach
     public Task<OutreachCallOutcome> GetImportAsync(long importId, CancellationToken cancellationToken)
     {
         var records = _imports[importId];
+        if (Running)
+        {
+            return Task.FromResult<OutreachCallOutcome>(new OutreachCallOutcome.Succeeded<ImportStatus>(new ImportStatus(importId, "processing", records.Count, 0, 0, null), 200, default));
+        }
+
         var failures = 0;
         foreach (var record in records)
         {

@@ -30,7 +30,7 @@ internal sealed class SetFieldsHarness
     private readonly DeliveryOptions _delivery;
 
     public SetFieldsHarness(
-        AzuriteFixture azurite, Action<BulkWriteOptions>? configure = null, IBulkOutreachClient? outreach = null, Action<PerRecordBulkOptions>? imports = null)
+        AzuriteFixture azurite, Action<BulkWriteOptions>? configure = null, (IOutreachProspectReader Reader, IOutreachBulkClient Bulk)? outreach = null, Action<PerRecordBulkOptions>? imports = null)
     {
         _delivery = new DeliveryOptions
         {
@@ -51,8 +51,8 @@ internal sealed class SetFieldsHarness
         var budget = new RequestBudget(tables, delivery, time, NullLogger<RequestBudget>.Instance);
         var permits = new PermitTaker(budget, delivery, time);
         Availability = new BulkWriteAvailability(bulk, time, NullLogger<BulkWriteAvailability>.Instance);
-        var client = outreach ?? Outreach;
-        var writer = new SharedChangeWriter(client, Versions, InFlight, new BulkCallCost(), Availability, bulk, time, NullLogger<SharedChangeWriter>.Instance);
+        var (reader, bulkClient) = outreach ?? (Outreach, Outreach);
+        var writer = new SharedChangeWriter(bulkClient, Versions, InFlight, new BulkCallCost(), Availability, bulk, time, NullLogger<SharedChangeWriter>.Instance);
         var observer = new DeliveryTelemetry(new DeliveryCounters(tables, delivery, time), NullLogger<DeliveryEngine>.Instance);
         var recorder = new DeliveryRecorder(
             Versions, new FailureLedger(tables, time), new Backoff(_delivery, new Random(7)), observer, delivery, time, NullLogger<DeliveryRecorder>.Instance);
@@ -79,10 +79,11 @@ internal sealed class SetFieldsHarness
         var connection = new ConnectionState("default", tokens, Microsoft.Extensions.Options.Options.Create(new TokenOptions()), time, NullLogger<ConnectionState>.Instance);
         ImportState = new PerRecordBulkStateStore(tables, delivery);
         var availability = new PerRecordBulkAvailability(ImportState, importOptions, time, NullLogger<PerRecordBulkAvailability>.Instance, connection);
-        var importWriter = new RecordImportWriter(Imports, client, Versions, availability, importOptions, time, NullLogger<RecordImportWriter>.Instance);
+        var importWriter = new RecordImportWriter(
+            Imports, reader, Versions, availability, new StalledImports(Imports, importOptions, time, NullLogger<StalledImports>.Instance), importOptions, time, NullLogger<RecordImportWriter>.Instance);
         var patcher = new FieldPatcher(Patch.Object, permits, connection, recorder, observer, delivery, time, NullLogger<FieldPatcher>.Instance);
         _operation = new SetFieldsOperation(
-            new FieldPlanner(client, Versions, InFlight, bulk, NullLogger<FieldPlanner>.Instance), writer, importWriter, patcher, recorder, permits, time,
+            new FieldPlanner(reader, Versions, InFlight, bulk, NullLogger<FieldPlanner>.Instance), writer, importWriter, patcher, recorder, permits, time,
             NullLogger<SetFieldsOperation>.Instance);
     }
 

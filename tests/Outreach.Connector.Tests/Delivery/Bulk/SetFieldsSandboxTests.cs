@@ -19,8 +19,7 @@ public sealed class SetFieldsSandboxTests(AzuriteFixture azurite)
     {
         await using var clients = await SandboxClients.StartAsync(sandbox => sandbox.Bulk.ValidationFailureIds.Add(2));
         var seededFirstName = (await clients.Sandbox.GetProspectAttributesAsync(3))!.Value.GetProperty("firstName").GetString()!;
-        var adapter = new OutreachBulkPathClient(clients.Reader(), clients.Bulk(), Options.Create(clients.Options));
-        var harness = new SetFieldsHarness(azurite, outreach: adapter);
+        var harness = new SetFieldsHarness(azurite, outreach: (clients.Reader(), clients.Bulk()));
 
         var result = await harness.RunAsync(
             Message("p1", Update(1, 1, ("custom1", Change("realized", 1)))),
@@ -50,8 +49,7 @@ public sealed class SetFieldsSandboxTests(AzuriteFixture azurite)
     public async Task A_token_without_the_batches_scopes_turns_bulk_writes_off_with_the_advice_to_reconnect()
     {
         await using var clients = await SandboxClients.StartAsync(scope: "prospects.read prospects.write");
-        var adapter = new OutreachBulkPathClient(clients.Reader(), clients.Bulk(), Options.Create(clients.Options));
-        var harness = new SetFieldsHarness(azurite, outreach: adapter);
+        var harness = new SetFieldsHarness(azurite, outreach: (clients.Reader(), clients.Bulk()));
 
         await harness.RunAsync(
             Message("p1", Update(1, 1, ("custom1", Change("realized", 1)))),

@@ -58,10 +58,10 @@ public sealed class RecordImportWriterTests(AzuriteFixture azurite)
         var harness = Harness("on");
         harness.Imports.FailingRecords.Add(2);
 
-        var result = await harness.RunAsync(Title(1, 1), Title(2, 1), Title(3, 1));
+        var result = await harness.RunAsync(Title(1, 1), Title(2, 1), Title(3, 1), Title(4, 1));
 
         Assert.Equal(["title"], harness.Patched[2]);
-        Assert.Equal([1L, 3], result.Completed.Select(c => c.Group.ProspectId).Order());
+        Assert.Equal([1L, 3, 4], result.Completed.Select(c => c.Group.ProspectId).Order());
         Assert.DoesNotContain("title", await harness.RecordedAsync(2));
         Assert.Equal(1, result.Counts[Names.ImportFellBack]);
     }
@@ -72,9 +72,9 @@ public sealed class RecordImportWriterTests(AzuriteFixture azurite)
         var harness = Harness("on");
         harness.Imports.ApplyNothing = true;
 
-        var result = await harness.RunAsync(Title(1, 1), Title(2, 1));
+        var result = await harness.RunAsync(Title(1, 1), Title(2, 1), Title(3, 1), Title(4, 1));
 
-        Assert.Equal([1L, 2], harness.Patched.Keys.Order());
+        Assert.Equal([1L, 2, 3, 4], harness.Patched.Keys.Order());
         Assert.Empty(result.Completed);
         Assert.Empty(await harness.RecordedAsync(1));
         Assert.Equal(1, result.Counts[Names.ImportsAppliedNothing]);
@@ -97,7 +97,7 @@ public sealed class RecordImportWriterTests(AzuriteFixture azurite)
     [Fact]
     public async Task Auto_mode_turns_itself_off_after_the_configured_unconfirmed_imports_in_a_row_and_says_why()
     {
-        var harness = Harness("auto", o => (o.PerRecordBulkTrialSize, o.PerRecordBulkMaxUnconfirmed) = (2, 3));
+        var harness = Harness("auto", o => (o.PerRecordBulkTrialSize, o.PerRecordBulkMaxUnconfirmed, o.PerRecordBulkMinGroupSize) = (2, 3, 2));
         harness.Imports.ApplyNothing = true;
 
         for (var batch = 0; batch < 4; batch++)
@@ -110,6 +110,60 @@ public sealed class RecordImportWriterTests(AzuriteFixture azurite)
         Assert.Equal(PerRecordBulkPhase.Off, state!.Phase);
         Assert.Contains("none of its 2 records was applied", state.Describe(), StringComparison.Ordinal);
         Assert.Equal(8, harness.Patched.Count);
+    }
+
+    [Fact]
+    public async Task An_import_given_up_is_written_by_patch_and_holds_later_writes_of_its_fields_until_Outreach_says_it_finished()
+    {
+        var harness = Harness("on");
+        harness.Imports.Running = true;
+
+        var first = await harness.RunAsync([.. Enumerable.Range(1, 4).Select(id => Title(id, 1))]);
+        Assert.Equal(1, first.Counts[Names.ImportsStalled]);
+        Assert.Equal([1L, 2, 3, 4], harness.Patched.Keys.Order());
+
+        // A newer title while the import, which cannot be cancelled, may still apply the old one: it waits.
+        harness.Patched.Clear();
+        var newer = Message("m1-2", Update(1, 2, ("title", Change("Head of Sales", 2))));
+        var second = await harness.RunAsync(newer);
+        Assert.Equal(1, Assert.Single(second.Deferred).Group.ProspectId);
+        Assert.Empty(harness.Patched);
+
+        // Once Outreach says the import finished, the newer title goes.
+        harness.Imports.Running = false;
+        var third = await harness.RunAsync(newer);
+        Assert.Empty(third.Deferred);
+        Assert.Equal([1L], harness.Patched.Keys);
+    }
+
+    [Fact]
+    public async Task Fewer_prospects_than_an_import_saves_requests_for_go_by_patch_without_an_import()
+    {
+        var harness = Harness("on");
+
+        await harness.RunAsync(Title(1, 1), Title(2, 1), Title(3, 1));
+
+        Assert.Empty(harness.Imports.Sent);
+        Assert.Equal([1L, 2, 3], harness.Patched.Keys.Order());
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_one_import_is_split_into_even_groups_so_none_is_too_small_to_pay()
+    {
+        var harness = Harness("on", o => o.PerRecordBulkGroupSize = 10);
+
+        await harness.RunAsync([.. Enumerable.Range(1, 11).Select(id => Title(id, 1))]);
+
+        Assert.Equal([5, 6], harness.Imports.Sent.Select(records => records.Count).Order());
+        Assert.Empty(harness.Patched);
+    }
+
+    [Fact]
+    public void A_minimum_group_above_the_group_size_is_one_line_naming_both_settings()
+    {
+        var result = new PerRecordBulkOptionsValidator().Validate(null, new PerRecordBulkOptions { PerRecordBulkGroupSize = 3, PerRecordBulkMinGroupSize = 4 });
+
+        Assert.Equal("Delivery__PerRecordBulkMinGroupSize must be between 1 and Delivery__PerRecordBulkGroupSize.", Assert.Single(result.Failures!));
     }
 
     [Fact]

@@ -11,8 +11,9 @@ public static class SequenceEnrolmentServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="SequenceEnrolmentOperation"/>, its store, guard, readiness check, batch follower and the sweep
-    /// (<see cref="EnrolmentSweep"/>), with
-    /// <see cref="SequenceOptions"/> bound to the <c>Sequences</c> section and validated at start. Register it after the
+    /// (<see cref="EnrolmentSweep"/>), with <see cref="SequenceOptions"/> bound to the <c>Sequences</c> section and
+    /// validated at start, and the sequence scopes added to those asked at Connect when the mapping has a sequence
+    /// (<see cref="SequenceScopes"/>). Register it after the
     /// operations that write fields: it enrols prospects that exist, and never decides a message's fate. Sends through
     /// <see cref="OutreachSequenceClient"/> (the pipeline of <c>AddOutreachClient</c>) unless another
     /// <see cref="IOutreachSequenceClient"/> is registered first.
@@ -44,6 +45,7 @@ public static class SequenceEnrolmentServiceCollectionExtensions
             sp.GetService<Mapping.CompiledMapping>()));
         services.TryAddSingleton<SequenceExitActions>();
         services.TryAddSingleton<SequenceHealth>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OutreachOptions>, SequenceScopes>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Monitoring.IHealthReasonSource, SequenceHealth>(sp => sp.GetRequiredService<SequenceHealth>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryOperation, SequenceEnrolmentOperation>());
         return services;

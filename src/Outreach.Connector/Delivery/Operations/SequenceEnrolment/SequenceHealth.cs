@@ -22,14 +22,7 @@ public sealed class SequenceHealth(SequenceReadiness readiness, EnrolmentStore s
             return [];
         }
 
-        var reasons = new List<HealthReason>();
-        foreach (var rule in mapping.Sequences)
-        {
-            if (await readiness.ProblemAsync(rule, time.GetUtcNow() + PermitWait, cancellationToken) is { } problem)
-            {
-                reasons.Add(new HealthReason("sequence_not_ready", $"Audience '{rule.AudienceName}' enrols nobody until this is fixed: {problem}."));
-            }
-        }
+        var reasons = (await ProblemsAsync(mapping, cancellationToken)).Select(problem => new HealthReason("sequence_not_ready", problem)).ToList();
 
         var held = (await store.PendingAsync(int.MaxValue, cancellationToken)).Where(e => e.Why == PendingReasons.Guard).GroupBy(e => e.MappingId);
         foreach (var audience in held)
@@ -41,5 +34,35 @@ public sealed class SequenceHealth(SequenceReadiness readiness, EnrolmentStore s
         }
 
         return reasons;
+    }
+
+    /// <summary>
+    /// Right after a connection is made: each audience's sequence and mailbox checked afresh against Outreach (what was
+    /// learnt with the previous connection is forgotten), one line per problem in the marketer's words; empty when every
+    /// sequence is ready or the mapping has none.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CheckAfterConnectAsync(CancellationToken cancellationToken)
+    {
+        if (mapping is not { Sequences.Count: > 0 })
+        {
+            return [];
+        }
+
+        readiness.Forget();
+        return await ProblemsAsync(mapping, cancellationToken);
+    }
+
+    private async Task<List<string>> ProblemsAsync(CompiledMapping compiled, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var rule in compiled.Sequences)
+        {
+            if (await readiness.ProblemAsync(rule, time.GetUtcNow() + PermitWait, cancellationToken) is { } problem)
+            {
+                problems.Add($"Audience '{rule.AudienceName}' enrols nobody until this is fixed: {problem}.");
+            }
+        }
+
+        return problems;
     }
 }

@@ -46,4 +46,14 @@ public sealed class SequenceOptions
 
     /// <summary>How long a readiness check (sequence enabled, mailbox may send) is trusted before it is made again.</summary>
     public TimeSpan ReadinessCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The scopes enrolment needs beyond the default ones (reading the sequence and mailbox, finding and finishing a
+    /// prospect's state), separated by spaces. A mapping with a sequence adds them to those asked at Connect
+    /// (<see cref="SequenceScopes"/>). Outreach's names are UNCONFIRMED (they follow <c>resource.read|write</c>), hence a setting.
+    /// </summary>
+    public string Scopes { get; set; } = "sequences.read mailboxes.read sequenceStates.read sequenceStates.write";
+
+    /// <summary>The scopes of <see cref="Scopes"/> as a list.</summary>
+    public IReadOnlyList<string> ScopeList => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -4,7 +4,6 @@ using Outreach.Connector.Delivery.Coalescing;
 using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.Outreach;
 using Names = Outreach.Connector.Delivery.Operations.SetFields.BulkCounterNames;
-using ReadValues = System.Collections.Generic.IReadOnlyDictionary<long, System.Collections.Generic.IReadOnlyDictionary<string, Outreach.Connector.Updates.FieldValue>>;
 
 namespace Outreach.Connector.Delivery.Operations.SetFields;
 
@@ -19,7 +18,7 @@ namespace Outreach.Connector.Delivery.Operations.SetFields;
 /// for the job, so its newer value goes after it.
 /// </remarks>
 public sealed partial class FieldPlanner(
-    IBulkOutreachClient outreach,
+    IOutreachProspectReader reader,
     FieldVersionStore versions,
     InFlightBulkWrites inFlight,
     IOptions<BulkWriteOptions> bulkOptions,
@@ -77,7 +76,7 @@ public sealed partial class FieldPlanner(
     private async Task ReadBeforeFirstWriteAsync(SetFieldsRun run, List<ProspectPlan> entries, CancellationToken cancellationToken)
     {
         var neverWritten = entries.Where(e => e.NeverWritten && e.Fresh.Count > 0).ToList();
-        foreach (var chunk in neverWritten.Chunk(Math.Max(1, outreach.MaxIdsPerRead)))
+        foreach (var chunk in neverWritten.Chunk(Math.Max(1, reader.MaxIdsPerRequest)))
         {
             if (!run.MaySend || !await run.TakeAsync(1, cancellationToken))
             {
@@ -85,11 +84,11 @@ public sealed partial class FieldPlanner(
             }
 
             var fields = chunk.SelectMany(e => e.Fresh.Keys).Distinct(StringComparer.Ordinal).ToList();
-            var outcome = await outreach.ReadProspectsAsync(chunk.Select(e => e.Group.ProspectId).ToList(), fields, cancellationToken);
+            var outcome = await reader.ReadAsync([.. chunk.Select(e => e.Group.ProspectId)], fields, null, cancellationToken);
             run.Count(Names.ReadRequests, 1);
             run.Count(Names.Requests, 1);
             run.Observe(outcome);
-            if (outcome is not OutreachCallOutcome.Succeeded<ReadValues> read)
+            if (outcome is not OutreachCallOutcome.Succeeded<ProspectsRead> { Value: var read })
             {
                 // Without the current values the PATCH path sends everything, as before read-before-write existed.
                 LogReadFailed(logger, chunk.Length, outcome.GetType().Name);
@@ -97,10 +96,11 @@ public sealed partial class FieldPlanner(
                 return;
             }
 
-            run.Count(Names.ProspectsRead, read.Value.Count);
+            var values = read.ValuesById();
+            run.Count(Names.ProspectsRead, values.Count);
             foreach (var entry in chunk)
             {
-                if (read.Value.TryGetValue(entry.Group.ProspectId, out var held))
+                if (values.TryGetValue(entry.Group.ProspectId, out var held))
                 {
                     entry.AddUnchanged(UnchangedFields.SameInOutreach(entry.Fresh, held));
                 }

@@ -9,7 +9,7 @@ namespace Outreach.Connector.Delivery.Operations.SetFields;
 /// <param name="Versions">Per prospect, the versions its fields get once Outreach reports the item done.</param>
 /// <param name="SubmittedAt">When Outreach accepted the action.</param>
 public sealed record InFlightBulkJob(
-    string BatchId,
+    long BatchId,
     IReadOnlyDictionary<string, FieldValue> Change,
     IReadOnlyDictionary<long, IReadOnlyDictionary<string, FieldVersion>> Versions,
     DateTimeOffset SubmittedAt)

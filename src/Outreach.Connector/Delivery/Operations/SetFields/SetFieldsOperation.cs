@@ -65,7 +65,9 @@ internal sealed partial class SetFieldsOperation(
         {
             // Jobs of earlier batches first: what they finish is recorded before this batch's versions are read.
             await writer.FinishEarlierJobsAsync(run, groups, cancellationToken);
-            var use = run.MaySend ? await imports.DecideAsync(cancellationToken) : ImportUse.Off;
+            await imports.FollowStalledAsync(run, groups, cancellationToken);
+            // Too few prospects for an import to save requests: not even asked (a lone profile goes by PATCH).
+            var use = run.MaySend && imports.IsWorthwhile(groups.Count) ? await imports.DecideAsync(cancellationToken) : ImportUse.Off;
 
             // With imports confirmed, reading never-written prospects first costs more requests than it saves: an import
             // carries a prospect's equal values at no extra cost, and its read-back tells what Outreach holds.
@@ -103,13 +105,14 @@ internal sealed partial class SetFieldsOperation(
             run.Plans.Clear();
         }
 
-        // Whatever happened above, no prospect with a field in flight may be written now.
+        // Whatever happened above, no prospect with a field in flight (a bulk job, or an import given up earlier) may be
+        // written now.
         var now = time.GetUtcNow();
-        foreach (var group in groups)
+        foreach (var group in groups.Where(g => !run.Completed.Contains(g)))
         {
-            if (!run.Completed.Contains(group) && writer.Blocking(group) is { } job)
+            var blockedUntil = writer.Blocking(group) is { } job ? writer.RetryAfter(job, now) : imports.BlockedUntil(batch, group, now);
+            if (blockedUntil is { } until)
             {
-                var until = writer.RetryAfter(job, now);
                 batch.Decide(group, (id, attempts) => new MessageFate.Deferred(id, attempts - 1, until));
                 batch.Count(Counters.DeliveryCounterNames.Deferred, group.Messages.Count);
                 batch.Count(Names.InFlightDeferred, 1);

@@ -11,9 +11,8 @@ public static class SetFieldsServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="SetFieldsOperation"/> (<see cref="FieldPlanner"/>, <see cref="SharedChangeWriter"/>,
     /// <see cref="RecordImportWriter"/>, <see cref="FieldPatcher"/>) as a delivery operation, with <see cref="BulkWriteOptions"/> bound to the
-    /// <c>Delivery</c> section and validated at start; bulk calls go through <see cref="OutreachBulkPathClient"/> (the
-    /// Outreach clients registered by <c>AddOutreachClient</c>) unless another <see cref="IBulkOutreachClient"/> is
-    /// registered first.
+    /// <c>Delivery</c> section and validated at start. Its Outreach calls go through the clients <c>AddOutreachClient</c>
+    /// registers (the prospect reader, the bulk-modify client, the import client, the PATCH client).
     /// </summary>
     public static IServiceCollection AddSetFieldsOperation(this IServiceCollection services)
     {
@@ -25,7 +24,6 @@ public static class SetFieldsServiceCollectionExtensions
         services.TryAddSingleton<BulkCallCost>();
         services.TryAddSingleton<BulkWriteAvailability>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Monitoring.IHealthReasonSource, BulkWriteAvailability>(sp => sp.GetRequiredService<BulkWriteAvailability>()));
-        services.TryAddSingleton<IBulkOutreachClient, OutreachBulkPathClient>();
         services.TryAddSingleton<FieldPlanner>();
         services.TryAddSingleton<SharedChangeWriter>();
         services.AddRecordImportWriter();

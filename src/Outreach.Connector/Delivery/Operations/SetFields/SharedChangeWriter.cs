@@ -21,7 +21,7 @@ namespace Outreach.Connector.Delivery.Operations.SetFields;
 /// <para>Safety: ids always travel in the bulk action's query string, and an empty id list is refused before sending (see the bulk client).</para>
 /// </remarks>
 public sealed partial class SharedChangeWriter(
-    IBulkOutreachClient outreach,
+    IOutreachBulkClient outreach,
     FieldVersionStore versions,
     InFlightBulkWrites inFlight,
     BulkCallCost cost,
@@ -92,15 +92,16 @@ public sealed partial class SharedChangeWriter(
             }
 
             var remainingBefore = cost.RemainingBeforeCall();
-            var outcome = await outreach.SubmitAsync(ids, chunk.Change, cancellationToken);
+            // BulkProspectIds refuses an empty list: a bulk action without ids would modify every prospect.
+            var outcome = await outreach.ModifyAsync(new BulkProspectIds(ids), [.. chunk.Change], null, cancellationToken);
             run.Count(Names.Requests, 1);
             run.Observe(outcome);
-            if (outcome is OutreachCallOutcome.Succeeded<string> accepted)
+            if (outcome is OutreachCallOutcome.Succeeded<BatchStatus> { Value.Id: var batchId })
             {
                 cost.ObserveBulkCall(remainingBefore, outcome.RateLimit, ids.Count);
                 var now = time.GetUtcNow();
                 var job = new InFlightBulkJob(
-                    accepted.Value,
+                    batchId,
                     chunk.Change,
                     chunk.Items.ToDictionary(e => e.Group.ProspectId, e => e.FreshVersions()),
                     now) { NextPollAt = now + _options.BulkPollInterval };
@@ -109,7 +110,7 @@ public sealed partial class SharedChangeWriter(
                 run.WaitFrom(now);
                 run.Count(Names.BulkCalls, 1);
                 run.Count(Names.BulkProspects, ids.Count);
-                LogSubmitted(logger, accepted.Value, ids.Count, chunk.Change.Count);
+                LogSubmitted(logger, batchId, ids.Count, chunk.Change.Count);
                 continue;
             }
 
@@ -208,24 +209,24 @@ public sealed partial class SharedChangeWriter(
             return false;
         }
 
-        var outcome = await outreach.PollAsync(job.BatchId, cancellationToken);
+        var outcome = await outreach.GetBatchAsync(job.BatchId, null, cancellationToken);
         run.Count(Names.BulkPolls, 1);
         run.Count(Names.Requests, 1);
         run.Observe(outcome);
         job.NextPollAt = time.GetUtcNow() + _options.BulkPollInterval;
-        if (outcome is not OutreachCallOutcome.Succeeded<BulkJobProgress> progress)
+        if (outcome is not OutreachCallOutcome.Succeeded<BatchStatus> { Value: var status })
         {
             LogPollFailed(logger, job.BatchId, outcome.GetType().Name);
             await run.StopOnRateLimitAsync(outcome, cancellationToken);
             return false;
         }
 
-        if (!progress.Value.Finished)
+        if (!status.IsFinished)
         {
             return false;
         }
 
-        var failed = await ReadFailuresAsync(run, job, progress.Value, cancellationToken);
+        var failed = await ReadFailuresAsync(run, job, status, cancellationToken);
         var succeeded = job.Versions.Where(pair => !failed.Contains(pair.Key)).ToList();
         // A prospect of this batch was read (and maybe written) by this pass under its claim: its known versions save a
         // read. A prospect of an earlier batch is read first.
@@ -257,10 +258,10 @@ public sealed partial class SharedChangeWriter(
 
     // The prospects of a finished job whose item failed. When they cannot be known, every prospect of the job counts
     // as failed: writing a value twice is harmless, recording a write that did not happen is not.
-    private async Task<IReadOnlySet<long>> ReadFailuresAsync(SetFieldsRun run, InFlightBulkJob job, BulkJobProgress progress, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<long>> ReadFailuresAsync(SetFieldsRun run, InFlightBulkJob job, BatchStatus status, CancellationToken cancellationToken)
     {
         var all = job.Versions.Keys.ToHashSet();
-        if (progress.Failures == 0)
+        if (status.Failures == 0)
         {
             return new HashSet<long>();
         }
@@ -270,13 +271,14 @@ public sealed partial class SharedChangeWriter(
             return all;
         }
 
-        var outcome = await outreach.ReadFailuresAsync(job.BatchId, cancellationToken);
+        var outcome = await outreach.ReadFailuresAsync(job.BatchId, null, cancellationToken);
         run.Count(Names.BulkPolls, 1);
         run.Count(Names.Requests, 1);
         run.Observe(outcome);
-        if (outcome is OutreachCallOutcome.Succeeded<BulkItemFailures> { Value.Complete: true } failures)
+        // An item that names no prospect makes every item of the job untrustworthy.
+        if (outcome is OutreachCallOutcome.Succeeded<ListPages<BatchItemFailure>> { Value.Items: var failures } && failures.All(f => f.ProspectId is not null))
         {
-            return failures.Value.ProspectIds;
+            return failures.Select(f => f.ProspectId!.Value).ToHashSet();
         }
 
         await run.StopOnRateLimitAsync(outcome, cancellationToken);
@@ -284,17 +286,17 @@ public sealed partial class SharedChangeWriter(
     }
 
     [LoggerMessage(EventId = 3111, Level = LogLevel.Information, Message = "Bulk job {BatchId} accepted: {Prospects} prospects, {Fields} fields")]
-    private static partial void LogSubmitted(ILogger logger, string batchId, int prospects, int fields);
+    private static partial void LogSubmitted(ILogger logger, long batchId, int prospects, int fields);
 
     [LoggerMessage(EventId = 3112, Level = LogLevel.Information, Message = "Bulk job {BatchId} finished: {Succeeded} prospects written, {Failed} go one PATCH each")]
-    private static partial void LogFinished(ILogger logger, string batchId, int succeeded, int failed);
+    private static partial void LogFinished(ILogger logger, long batchId, int succeeded, int failed);
 
     [LoggerMessage(EventId = 3113, Level = LogLevel.Warning, Message = "Bulk write of {Prospects} prospects not sent ({Outcome}); they go one PATCH each")]
     private static partial void LogSubmitFailed(ILogger logger, int prospects, string outcome);
 
     [LoggerMessage(EventId = 3114, Level = LogLevel.Warning, Message = "Polling bulk job {BatchId} failed ({Outcome}); it stays in flight and is polled again")]
-    private static partial void LogPollFailed(ILogger logger, string batchId, string outcome);
+    private static partial void LogPollFailed(ILogger logger, long batchId, string outcome);
 
     [LoggerMessage(EventId = 3116, Level = LogLevel.Error, Message = "Bulk job {BatchId} gave no status for too long; its {Prospects} prospects will be written again")]
-    private static partial void LogAbandoned(ILogger logger, string batchId, int prospects);
+    private static partial void LogAbandoned(ILogger logger, long batchId, int prospects);
 }

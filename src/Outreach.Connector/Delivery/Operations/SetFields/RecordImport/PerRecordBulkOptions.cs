@@ -25,6 +25,13 @@ public sealed class PerRecordBulkOptions
     /// <summary>The most prospect records in one import (1 to 1000); <c>probe-outreach</c> prints the largest group that applied fully.</summary>
     public int PerRecordBulkGroupSize { get; set; } = 100;
 
+    /// <summary>
+    /// The fewest prospects an import carries (1 to <see cref="PerRecordBulkGroupSize"/>); fewer go one PATCH each. An
+    /// import costs at least three requests (the upsert, a status read, a read-back), so it saves requests only from four
+    /// prospects on: a trickle of single profiles keeps costing one PATCH each.
+    /// </summary>
+    public int PerRecordBulkMinGroupSize { get; set; } = 4;
+
     /// <summary>The records of the first import on a connection in <c>auto</c> mode, the trial that must be confirmed by read-back.</summary>
     public int PerRecordBulkTrialSize { get; set; } = 5;
 

@@ -21,6 +21,8 @@ public sealed class PerRecordBulkOptionsValidator : IValidateOptions<PerRecordBu
         Require(options.Mode is not null, $"Delivery__PerRecordBulk must be auto, on or off (it is '{options.PerRecordBulk}').");
         Require(options.Scopes.Count > 0, "Delivery__PerRecordBulkScope must name at least one scope, e.g. \"imports.read imports.write\".");
         Require(options.PerRecordBulkGroupSize is >= 1 and <= 1000, "Delivery__PerRecordBulkGroupSize must be between 1 and 1000.");
+        Require(options.PerRecordBulkMinGroupSize >= 1 && options.PerRecordBulkMinGroupSize <= options.PerRecordBulkGroupSize,
+            "Delivery__PerRecordBulkMinGroupSize must be between 1 and Delivery__PerRecordBulkGroupSize.");
         Require(options.PerRecordBulkTrialSize is >= 1 and <= 1000, "Delivery__PerRecordBulkTrialSize must be between 1 and 1000.");
         Require(options.PerRecordBulkMaxUnconfirmed is >= 1 and <= 100, "Delivery__PerRecordBulkMaxUnconfirmed must be between 1 and 100.");
         Require(options.ImportFirstPoll > TimeSpan.Zero, "Delivery__ImportFirstPoll must be positive.");

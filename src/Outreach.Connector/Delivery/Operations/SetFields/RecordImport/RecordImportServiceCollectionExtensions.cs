@@ -8,7 +8,7 @@ namespace Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 public static class RecordImportServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="RecordImportWriter"/>, <see cref="PerRecordBulkAvailability"/> and <see cref="PerRecordBulkStateStore"/>,
+    /// Adds <see cref="RecordImportWriter"/>, <see cref="PerRecordBulkAvailability"/>, <see cref="StalledImports"/> and <see cref="PerRecordBulkStateStore"/>,
     /// with <see cref="PerRecordBulkOptions"/> bound to the <c>Delivery</c> section and validated at start. Imports go
     /// through the <c>IOutreachImportClient</c> registered by <c>AddOutreachClient</c>. Called by <c>AddSetFieldsOperation</c>.
     /// </summary>
@@ -19,6 +19,7 @@ public static class RecordImportServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PerRecordBulkOptions>, PerRecordBulkOptionsValidator>());
         services.TryAddSingleton<PerRecordBulkStateStore>();
         services.TryAddSingleton<PerRecordBulkAvailability>();
+        services.TryAddSingleton<StalledImports>();
         services.TryAddSingleton<RecordImportWriter>();
         return services;
     }

@@ -25,20 +25,29 @@ namespace Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 /// <para>
 /// Every request takes a permit from the shared budget under the run's deadline; a 429 or refused credentials stop the
 /// bulk path (the PATCH path meets the same stop). Before a prospect goes into an import the batch must still hold its
-/// claim (<see cref="Claims.ClaimGate"/>). An import is never left running past its batch: one that stalls is given up and
-/// its prospects are written by PATCH, with the same values.
+/// claim (<see cref="Claims.ClaimGate"/>). An import is never waited for past its batch: one that stalls is given up and
+/// its prospects are written by PATCH, with the same values; as it may still apply later, <see cref="StalledImports"/>
+/// holds later writes of its fields until it is seen finished.
 /// </para>
 /// </remarks>
 public sealed partial class RecordImportWriter(
     IOutreachImportClient imports,
-    IBulkOutreachClient reader,
+    IOutreachProspectReader reader,
     FieldVersionStore versions,
     PerRecordBulkAvailability availability,
+    StalledImports stalled,
     IOptions<PerRecordBulkOptions> options,
     TimeProvider time,
     ILogger<RecordImportWriter> logger)
 {
     private readonly PerRecordBulkOptions _options = options.Value;
+
+    /// <summary>Reads the imports given up earlier that are due or hold up a prospect of this batch (<see cref="StalledImports"/>).</summary>
+    internal Task FollowStalledAsync(SetFieldsRun run, IReadOnlyList<Coalescing.CoalescedUpdate> groups, CancellationToken cancellationToken) =>
+        stalled.FollowAsync(run, groups, cancellationToken);
+
+    /// <summary>When the group may be written, if an import given up by another batch writes one of its fields; else null.</summary>
+    internal DateTimeOffset? BlockedUntil(BatchRun batch, Coalescing.CoalescedUpdate group, DateTimeOffset now) => stalled.BlockedUntil(batch, group, now);
 
     /// <summary>How this batch uses imports (<see cref="PerRecordBulkAvailability.DecideAsync"/>).</summary>
     public Task<ImportUse> DecideAsync(CancellationToken cancellationToken) => availability.DecideAsync(cancellationToken);
@@ -56,7 +65,12 @@ public sealed partial class RecordImportWriter(
             return;
         }
 
-        var open = plans.Where(p => p.Fresh.Count > 0 && !run.Completed.Contains(p.Group) && run.Batch.FateOf(p.Group.Messages[0]) is null);
+        var open = plans.Where(p => p.Fresh.Count > 0 && !run.Completed.Contains(p.Group) && run.Batch.FateOf(p.Group.Messages[0]) is null).ToList();
+        if (use == ImportUse.Full && !IsWorthwhile(open.Count))
+        {
+            return;
+        }
+
         var size = use == ImportUse.Trial ? _options.PerRecordBulkTrialSize : _options.PerRecordBulkGroupSize;
         var held = new List<ProspectPlan>();
         foreach (var plan in use == ImportUse.Trial ? open.Take(size) : open)
@@ -68,8 +82,29 @@ public sealed partial class RecordImportWriter(
             }
         }
 
-        var started = await SubmitAsync(run, held.Chunk(size), cancellationToken);
+        var minimum = use == ImportUse.Trial ? 1 : _options.PerRecordBulkMinGroupSize;
+        var started = await SubmitAsync(run, Groups(held, size, minimum), cancellationToken);
         await FollowAsync(run, started, cancellationToken);
+    }
+
+    /// <summary>Whether an import for this many prospects saves requests (<c>Delivery__PerRecordBulkMinGroupSize</c>); fewer go by PATCH.</summary>
+    public bool IsWorthwhile(int prospects) => prospects >= _options.PerRecordBulkMinGroupSize;
+
+    // Groups of at most `size`, as even as possible, so that 101 prospects go as 51 + 50 rather than 100 + 1. A group
+    // below the minimum (when claims lost on the way left too few) is not sent: its prospects go by PATCH.
+    private static IEnumerable<ProspectPlan[]> Groups(List<ProspectPlan> held, int size, int minimum)
+    {
+        var count = (held.Count + size - 1) / size;
+        for (int i = 0, taken = 0; i < count; i++)
+        {
+            var length = (held.Count - taken) / (count - i);
+            if (length >= minimum)
+            {
+                yield return [.. held.Skip(taken).Take(length)];
+            }
+
+            taken += length;
+        }
     }
 
     private async Task<List<StartedImport>> SubmitAsync(SetFieldsRun run, IEnumerable<ProspectPlan[]> groups, CancellationToken cancellationToken)
@@ -162,8 +197,10 @@ public sealed partial class RecordImportWriter(
 
         foreach (var import in waiting)
         {
-            // Given up within this batch: its prospects are written by PATCH now, with the same values.
+            // Given up within this batch: its prospects are written by PATCH now, with the same values, and later writes
+            // of its fields wait until Outreach says it finished (it cannot be cancelled and may still apply).
             run.Count(Names.ImportsStalled, 1);
+            stalled.Remember(run.Batch, import.Status.Id, import.Plans);
             FellBack(run, import.Plans);
             LogStalled(logger, import.Status.Id, import.Plans.Length, import.Status.State ?? "");
             if (run.MaySend)
@@ -268,7 +305,7 @@ public sealed partial class RecordImportWriter(
     private async Task<ReadValues?> ReadBackAsync(SetFieldsRun run, ProspectPlan[] plans, CancellationToken cancellationToken)
     {
         var values = new Dictionary<long, IReadOnlyDictionary<string, Updates.FieldValue>>();
-        foreach (var chunk in plans.Chunk(Math.Max(1, reader.MaxIdsPerRead)))
+        foreach (var chunk in plans.Chunk(Math.Max(1, reader.MaxIdsPerRequest)))
         {
             if (!run.MaySend || !await run.TakeAsync(1, cancellationToken))
             {
@@ -276,18 +313,18 @@ public sealed partial class RecordImportWriter(
             }
 
             var fields = chunk.SelectMany(p => p.Fresh.Keys).Distinct(StringComparer.Ordinal).ToList();
-            var outcome = await reader.ReadProspectsAsync([.. chunk.Select(p => p.Group.ProspectId)], fields, cancellationToken);
+            var outcome = await reader.ReadAsync([.. chunk.Select(p => p.Group.ProspectId)], fields, null, cancellationToken);
             run.Count(Names.ImportReadBacks, 1);
             run.Count(Names.Requests, 1);
             run.Observe(outcome);
-            if (outcome is not OutreachCallOutcome.Succeeded<ReadValues> read)
+            if (outcome is not OutreachCallOutcome.Succeeded<ProspectsRead> { Value: var read })
             {
                 LogReadBackFailed(logger, chunk.Length, outcome.GetType().Name);
                 await run.StopOnRateLimitAsync(outcome, cancellationToken);
                 return null;
             }
 
-            foreach (var (id, held) in read.Value)
+            foreach (var (id, held) in read.ValuesById())
             {
                 values[id] = held;
             }
