@@ -29,8 +29,25 @@ internal sealed partial class EnrolmentSender(
     // The most waiting entries one delivery batch sweeps.
     private const int MaxSweep = 5000;
 
-    /// <summary>Reads earlier batches, then sends what waits for the rules' sequences.</summary>
+    // One send at a time in this process: the sweep and the drain loop would otherwise admit the same waiting entries
+    // together, splitting an action in two and counting the entries they hold for the guard twice.
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <summary>Reads earlier batches, then sends what waits for the rules' sequences (one call at a time per process).</summary>
     public async Task SendAsync(BatchRun run, IReadOnlyList<SequenceRule> rules, CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            await SendWaitingAsync(run, rules, cancellationToken);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task SendWaitingAsync(BatchRun run, IReadOnlyList<SequenceRule> rules, CancellationToken cancellationToken)
     {
         foreach (var earlier in await store.BatchesAsync(cancellationToken))
         {
