@@ -94,6 +94,9 @@ public static class DeliveryCounterNames
     /// <summary>New prospects not created in a batch because another drainer was creating the same email.</summary>
     public const string CreateWaits = "CreateWaits";
 
+    /// <summary>Prospects created whose create another drainer wrote over before its versions were recorded: the update went again by the ordinary path.</summary>
+    public const string CreatedWrittenMeanwhile = "CreatedWrittenMeanwhile";
+
     /// <summary>Failed updates a replay put back on the queue.</summary>
     public const string Replayed = "Replayed";
 

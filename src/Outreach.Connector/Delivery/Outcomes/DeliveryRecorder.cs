@@ -131,6 +131,23 @@ public sealed class DeliveryRecorder(
     internal void ApplyStop(BatchRun run, CoalescedUpdate group) =>
         run.ApplyStop(group, message => RetryLater(run, message, "delivery state storage failed", null));
 
+    /// <summary>
+    /// The first versions of a prospect just created, from the fields its create carried, recorded only when nothing is
+    /// recorded for it yet. False when another writer recorded some first (it found the prospect by look-up and wrote
+    /// it): the create's fields are then not known to be what Outreach holds, and must go again by the ordinary path.
+    /// </summary>
+    internal async Task<bool> TryStartVersionsAsync(CoalescedUpdate created, CancellationToken cancellationToken)
+    {
+        var before = await versions.ReadAsync(created.ProspectId, cancellationToken);
+        if (before.Fields.Count > 0)
+        {
+            return false;
+        }
+
+        await RecordVersionsAsync(created, before, created.Fields, cancellationToken);
+        return true;
+    }
+
     /// <summary>Records the versions of fields Outreach now holds; a storage failure is logged, not thrown.</summary>
     internal async Task RecordVersionsAsync(
         CoalescedUpdate group, AppliedFieldVersions? before, IReadOnlyDictionary<string, CoalescedField> fields, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using Outreach.Connector.Delivery.Claims;
 using Outreach.Connector.Delivery.Counters;
 using Outreach.Connector.Delivery.Operations.CreateProspects;
 using Outreach.Connector.Delivery.Outcomes;
+using Outreach.Connector.Delivery.Versions;
 using Outreach.Connector.EmailMatching;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Outreach;
@@ -99,6 +100,30 @@ public sealed class CreateProspectsOperationTests(AzuriteFixture azurite)
         // The next export of the same value: the cache names the prospect and its version says nothing is left to send.
         var again = await harness.DeliverAsync(ByEmail("m3", Ada, "realized"));
         Assert.IsType<MessageFate.UpToDate>(Assert.Single(again.Fates));
+        Assert.Single(harness.Creator.Sent);
+        Assert.Empty(harness.Delivery.Sent);
+    }
+
+    [Fact]
+    public async Task A_prospect_written_by_another_drainer_before_its_create_was_recorded_keeps_that_writers_order()
+    {
+        var harness = new Harness(azurite);
+        // Another drainer found prospect 901 by look-up (after an earlier lost answer) and wrote a newer status first.
+        var newer = FieldVersion.Of(Change("existing", 5), At(5));
+        await harness.Delivery.Versions.RecordAppliedAsync(901, new Dictionary<string, FieldVersion> { ["custom1"] = newer }, null, CancellationToken.None);
+
+        var created = await harness.DeliverAsync(ByEmail("m1", Ada, "realized", minute: 1));
+
+        // The create's older value is not recorded over the newer one: its update goes again by the ordinary path...
+        Assert.Single(harness.Creator.Sent);
+        Assert.IsType<MessageFate.Deferred>(Assert.Single(created.Fates));
+        Assert.Equal(1, (await harness.Delivery.CountersOfThisHourAsync())[DeliveryCounterNames.CreatedWrittenMeanwhile]);
+        Assert.Equal(901, await harness.CachedAsync(Ada));
+        Assert.Equal(newer.ValueHash, (await harness.Delivery.Versions.ReadAsync(901, CancellationToken.None)).Fields["custom1"].ValueHash);
+
+        // ...where it is older than what the other writer recorded, so it is dropped and nothing is created again.
+        var retry = await harness.DeliverAsync(ByEmail("m1", Ada, "realized", minute: 1));
+        Assert.IsNotType<MessageFate.Deferred>(Assert.Single(retry.Fates));
         Assert.Single(harness.Creator.Sent);
         Assert.Empty(harness.Delivery.Sent);
     }

@@ -111,10 +111,7 @@ internal sealed partial class CreateProspectsOperation(
         switch (outcome)
         {
             case OutreachCallOutcome.Succeeded<long> { Value: var prospectId }:
-                // The claim and the cache first: from here on every drainer finds the prospect, whatever happens next.
-                await claims.CreatedAsync(won, prospectId, cancellationToken);
-                await Emails.RememberAsync(email, prospectId, cancellationToken);
-                await recorder.WrittenAsync(run, group with { ProspectId = prospectId }, null, group.Fields, group.Fields, cancellationToken);
+                await CreatedAsync(run, group, won, prospectId, cancellationToken);
                 run.Count(Names.Created, 1);
                 LogCreated(logger, prospectId, group.Fields.Count, group.Messages.Count);
                 break;
@@ -163,6 +160,34 @@ internal sealed partial class CreateProspectsOperation(
             default:
                 throw new InvalidOperationException($"Unknown Outreach outcome {outcome.GetType().Name}.");
         }
+    }
+
+    // The create applied the group's fields. They become the prospect's first versions only under the prospect's claim,
+    // and only if no one recorded any since: a drainer that found the prospect by look-up (after an earlier lost answer)
+    // may have written an older export to it meanwhile, and recording the create's versions over that would leave
+    // Outreach holding the older value for good. Otherwise the group goes again, ordered by the ordinary path against
+    // what that writer recorded. The claim row and the cache follow the versions, so the prospect's first versions are
+    // in place before any drainer learns its id from them.
+    private async Task CreatedAsync(BatchRun run, CoalescedUpdate group, NewProspectClaim.Won won, long prospectId, CancellationToken cancellationToken)
+    {
+        var created = group with { ProspectId = prospectId };
+        var (held, release) = await claims.ClaimCreatedProspectAsync(prospectId, cancellationToken);
+        await using (release)
+        {
+            var first = held && await recorder.TryStartVersionsAsync(created, cancellationToken);
+            await claims.CreatedAsync(won, prospectId, cancellationToken);
+            await Emails.RememberAsync(group.NewProspectEmail!, prospectId, cancellationToken);
+            if (first)
+            {
+                recorder.Delivered(run, created, group.Fields);
+                return;
+            }
+        }
+
+        var retryAt = time.GetUtcNow() + claims.ConflictDelay;
+        run.Decide(group, (id, attempts) => new MessageFate.Deferred(id, attempts - 1, retryAt));
+        run.Count(Names.Deferred, group.Messages.Count);
+        run.Count(Names.CreatedWrittenMeanwhile, 1);
     }
 
     // Looks the email up now. True when no prospect holds it (create it); otherwise the group is decided or handed to

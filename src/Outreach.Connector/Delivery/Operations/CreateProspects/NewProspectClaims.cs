@@ -22,13 +22,16 @@ namespace Outreach.Connector.Delivery.Operations.CreateProspects;
 /// timeout), so a create still in flight is never taken over.
 /// </para>
 /// </remarks>
-public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectClaimOptions> options, TimeProvider time)
+public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectClaimOptions> options, TimeProvider time, ProspectClaimStore? prospectClaims = null)
 {
     private const string RowKey = "create";
     private const string Pending = "pending";
     private const string Uncertain = "uncertain";
     private const string Created = "created";
     private readonly ProspectClaimOptions _options = options.Value;
+
+    /// <summary>How long an update waits when another drainer holds what it needs (<c>Delivery__Claims__ConflictDelay</c>).</summary>
+    public TimeSpan ConflictDelay => _options.ConflictDelay;
 
     /// <summary>Claims the email for a create, or says who holds it.</summary>
     public async Task<NewProspectClaim> ClaimAsync(string emailHash, CancellationToken cancellationToken)
@@ -60,6 +63,22 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
             // Another drainer inserted or took the row between our read and write.
             return new NewProspectClaim.HeldElsewhere(now + _options.ConflictDelay);
         }
+    }
+
+    /// <summary>
+    /// Claims the prospect a create just made, as every writer of a prospect does before recording its versions: a
+    /// drainer that found it by look-up (after a lost answer) may be writing it already. True when this drainer holds
+    /// it until the returned <c>Release</c> is disposed (always, without a claim store).
+    /// </summary>
+    public async Task<(bool Held, IAsyncDisposable Release)> ClaimCreatedProspectAsync(long prospectId, CancellationToken cancellationToken)
+    {
+        if (prospectClaims is null)
+        {
+            return (true, NoClaim.Instance);
+        }
+
+        var set = await prospectClaims.ClaimAsync([prospectId], cancellationToken);
+        return (await set.HoldsForWriteAsync(prospectId, cancellationToken), set);
     }
 
     /// <summary>The create was applied (or the prospect found): later claims look the email up first.</summary>
@@ -108,6 +127,13 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private sealed class NoClaim : IAsyncDisposable
+    {
+        public static readonly NoClaim Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }
 
 /// <summary>The answer to a claim on an email for a create.</summary>
