@@ -96,6 +96,13 @@ public sealed partial class EmailResolver
     public Task RememberAsync(string normalizedEmail, long prospectId, CancellationToken cancellationToken) =>
         _cache.StoreAsync(_hasher.Hash(normalizedEmail), [prospectId], cancellationToken);
 
+    /// <summary>
+    /// What the cache holds for the email now (null: nothing, or expired), read again by the create operation: another
+    /// drainer may have created the prospect since this batch resolved the email.
+    /// </summary>
+    public Task<CachedEmailMatch?> CachedAsync(string normalizedEmail, CancellationToken cancellationToken) =>
+        _cache.ReadAsync(_hasher.Hash(normalizedEmail), cancellationToken);
+
     /// <summary>Looks the email up in Outreach now, whatever the cache holds, and caches the answer.</summary>
     public async Task<EmailResolution> LookUpNowAsync(string normalizedEmail, CancellationToken cancellationToken)
     {
@@ -145,6 +152,9 @@ public sealed partial class EmailResolver
             {
                 permits.StillNeeded = chunks.Count - i;
                 OutreachCallOutcome outcome;
+
+                // Taken before the permit and the request: the answer is cached as "asked" no later than it was.
+                var askedAt = _time.GetUtcNow();
                 try
                 {
                     outcome = await _lookup.FindAsync(chunks[i], permits.TakeAsync, cancellationToken);
@@ -155,7 +165,7 @@ public sealed partial class EmailResolver
                     break;
                 }
 
-                var rest = await RecordAsync(chunks[i], outcome, results, cancellationToken);
+                var rest = await RecordAsync(chunks[i], outcome, askedAt, results, cancellationToken);
                 if (rest is not null)
                 {
                     MarkRest(chunks, i + 1, results, rest);
@@ -172,14 +182,15 @@ public sealed partial class EmailResolver
     }
 
     // Records one answer; returns the resolution for the chunks not yet looked up when sending must stop.
-    private async Task<EmailResolution.NotYet?> RecordAsync(string[] chunk, OutreachCallOutcome outcome, Dictionary<string, EmailResolution> results, CancellationToken cancellationToken)
+    private async Task<EmailResolution.NotYet?> RecordAsync(
+        string[] chunk, OutreachCallOutcome outcome, DateTimeOffset askedAt, Dictionary<string, EmailResolution> results, CancellationToken cancellationToken)
     {
         if (outcome is OutreachCallOutcome.Succeeded<EmailMatches> { Value: var found })
         {
             foreach (var email in chunk)
             {
                 var ids = found.ProspectIds.TryGetValue(email, out var list) ? list : [];
-                var stored = await _cache.StoreAsync(_hasher.Hash(email), [.. ids], cancellationToken);
+                var stored = await _cache.StoreAsync(_hasher.Hash(email), [.. ids], askedAt, cancellationToken);
                 results[email] = Apply(stored.ProspectIds);
             }
 

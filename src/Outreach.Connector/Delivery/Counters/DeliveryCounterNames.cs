@@ -94,6 +94,12 @@ public static class DeliveryCounterNames
     /// <summary>New prospects not created in a batch because another drainer was creating the same email.</summary>
     public const string CreateWaits = "CreateWaits";
 
+    /// <summary>
+    /// New prospects not created nor looked up because another drainer had recorded the email's prospect since the batch
+    /// resolved it (the update went to that prospect).
+    /// </summary>
+    public const string CreatesHandedOver = "CreatesHandedOver";
+
     /// <summary>Failed updates a replay put back on the queue.</summary>
     public const string Replayed = "Replayed";
 

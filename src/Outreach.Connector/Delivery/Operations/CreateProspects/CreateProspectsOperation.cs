@@ -72,15 +72,30 @@ internal sealed partial class CreateProspectsOperation(
 
     private async Task CreateAsync(BatchRun run, CoalescedUpdate group, CancellationToken cancellationToken)
     {
-        // Plan: the email's claim; a create that may already have been applied is looked up first.
+        // Plan: a prospect another drainer recorded since this batch resolved the email is handed over (no look-up);
+        // otherwise the email's claim, and a create that may already have been applied is looked up first.
         var email = group.NewProspectEmail!;
-        var claim = await claims.ClaimAsync(Emails.Hash(email), cancellationToken);
-        if (claim is NewProspectClaim.HeldElsewhere held)
+        var cached = await Emails.CachedAsync(email, cancellationToken);
+        if (cached is { ProspectIds.Count: > 0 })
         {
-            run.Decide(group, (id, attempts) => new MessageFate.Deferred(id, attempts - 1, held.RetryAt));
-            run.Count(Names.Deferred, group.Messages.Count);
-            run.Count(Names.CreateWaits, 1);
+            HandOver(run, email);
             return;
+        }
+
+        var claim = await claims.ClaimAsync(Emails.Hash(email), cached?.AskedAt, cancellationToken);
+        switch (claim)
+        {
+            case NewProspectClaim.HeldElsewhere held:
+                run.Decide(group, (id, attempts) => new MessageFate.Deferred(id, attempts - 1, held.RetryAt));
+                run.Count(Names.Deferred, group.Messages.Count);
+                run.Count(Names.CreateWaits, 1);
+                return;
+
+            case NewProspectClaim.AlreadyCreated created:
+                // The cache lost the id (a stale "no prospect" written over it, or a crash before it was stored).
+                await Emails.RememberAsync(email, created.ProspectId, cancellationToken);
+                HandOver(run, email);
+                return;
         }
 
         var won = (NewProspectClaim.Won)claim;
@@ -208,6 +223,13 @@ internal sealed partial class CreateProspectsOperation(
                 await RetryAsync(run, group, null, reason, (found as EmailResolution.NotYet)?.Until, cancellationToken);
                 return false;
         }
+    }
+
+    // The prospect is in the cache: the batch's second pass resolves the email from it and sends the update there.
+    private static void HandOver(BatchRun run, string email)
+    {
+        run.EmailsNowHeld.Add(email);
+        run.Count(Names.CreatesHandedOver, 1);
     }
 
     private Task ReleaseIfHeldAsync(NewProspectClaim.Won? won, CancellationToken cancellationToken) =>

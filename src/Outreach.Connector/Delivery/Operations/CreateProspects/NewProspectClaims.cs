@@ -31,7 +31,21 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
     private readonly ProspectClaimOptions _options = options.Value;
 
     /// <summary>Claims the email for a create, or says who holds it.</summary>
-    public async Task<NewProspectClaim> ClaimAsync(string emailHash, CancellationToken cancellationToken)
+    public Task<NewProspectClaim> ClaimAsync(string emailHash, CancellationToken cancellationToken) =>
+        ClaimAsync(emailHash, noProspectAskedAt: null, cancellationToken);
+
+    /// <summary>
+    /// Claims the email for a create, says who holds it, or hands over the prospect a create recorded after
+    /// <paramref name="noProspectAskedAt"/>, the time the look-up that found no prospect was sent.
+    /// </summary>
+    /// <remarks>
+    /// A "no prospect" answer asked before a create was recorded says nothing about it: the recorded prospect is the
+    /// email's (<see cref="NewProspectClaim.AlreadyCreated"/>), the row stays "created", and no look-up is needed. One
+    /// asked after it (the prospect deleted or merged since, or a look-up not yet seeing it) takes the row over and looks
+    /// the email up first. A hand-over never creates, so it cannot make a second prospect; at worst (the prospect
+    /// deleted in between) the update's PATCH answers 404 and the email is resolved again.
+    /// </remarks>
+    public async Task<NewProspectClaim> ClaimAsync(string emailHash, DateTimeOffset? noProspectAskedAt, CancellationToken cancellationToken)
     {
         var table = await tables.ReadyAsync(tables.ProspectCreations, cancellationToken);
         var now = time.GetUtcNow();
@@ -49,6 +63,12 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
             if (found.GetString("State") == Pending && found.GetDateTimeOffset("LeaseUntil") is { } leaseUntil && leaseUntil > now)
             {
                 return new NewProspectClaim.HeldElsewhere(Min(leaseUntil, now + _options.ConflictDelay));
+            }
+
+            if (found.GetString("State") == Created && found.GetInt64("ProspectId") is { } prospectId
+                && found.GetDateTimeOffset("CreatedAt") is { } createdAt && noProspectAskedAt < createdAt)
+            {
+                return new NewProspectClaim.AlreadyCreated(prospectId);
             }
 
             // A create that may have been applied (its answer lost, its drainer gone) or one that was: look first.
@@ -121,4 +141,10 @@ public abstract record NewProspectClaim
 
     /// <summary>Another drainer is creating it: come back at <paramref name="RetryAt"/> (its prospect is then in the email cache).</summary>
     public sealed record HeldElsewhere(DateTimeOffset RetryAt) : NewProspectClaim;
+
+    /// <summary>
+    /// A create (or a look-up after one) recorded <paramref name="ProspectId"/> for the email after the "no prospect"
+    /// answer the caller holds was asked: update that prospect; nothing to create or look up.
+    /// </summary>
+    public sealed record AlreadyCreated(long ProspectId) : NewProspectClaim;
 }
