@@ -64,9 +64,9 @@ public static class CreateBenchmark
         output.WriteLine("Requests count every Outreach API call (look-ups, creates, reads, PATCHes). Other requests: reads and PATCHes after a lost answer.");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Summary: the {EmailsPerMultiLookup}-emails row, the settings probe-outreach prints when the multi-value email filter works " +
-            $"(Outreach__EmailFilterMultiValue=true, Outreach__MaxEmailsPerLookup={EmailsPerMultiLookup}); the default (1 email per look-up) costs {single.PerCreated(emails):0.00}."));
+            $"(Outreach__EmailFilterMultiValue=true, Outreach__MaxEmailsPerLookup={EmailsPerMultiLookup}); the default (1 email per look-up) costs {single.PerCreated(emails):F2}."));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"create: {multi.PerCreated(emails):0.00} Outreach requests per created prospect; duplicates: {Faults(single, multi, m => m.Duplicates + m.Missing)}; 429s: {Faults(single, multi, m => m.RateLimited)}"));
+            $"create: {multi.PerCreated(emails):F2} Outreach requests per created prospect; duplicates: {Faults(single, multi, m => m.Duplicates + m.Missing)}; 429s: {Faults(single, multi, m => m.RateLimited)}"));
     }
 
     // Duplicates (and emails left without a prospect) and 429s of both connector rows: neither configuration may have any.

@@ -79,16 +79,19 @@ public sealed class EmailProspectCache
         var ids = prospectIds.Distinct().Order().ToList();
         var now = _time.GetUtcNow();
         var asked = askedAt is { } at && at < now ? at : now;
+
+        // Stored in whole milliseconds, rounded up: read back, the asking time is never earlier than it was.
+        var askedMs = asked.ToUnixTimeMilliseconds() + (asked.UtcTicks % TimeSpan.TicksPerMillisecond == 0 ? 0 : 1);
         var expiresAt = now + (ids.Count == 0 ? _options.NegativeCacheTtl : _options.CacheTtl);
         var entity = new TableEntity(emailHash, RowKey)
         {
             ["ProspectIds"] = string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture))),
             ["StoredAtMs"] = now.ToUnixTimeMilliseconds(),
-            ["AskedAtMs"] = asked.ToUnixTimeMilliseconds(),
+            ["AskedAtMs"] = askedMs,
             ["ExpiresAtMs"] = expiresAt.ToUnixTimeMilliseconds(),
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-        return new CachedEmailMatch(ids, expiresAt, asked);
+        return new CachedEmailMatch(ids, expiresAt, DateTimeOffset.FromUnixTimeMilliseconds(askedMs));
     }
 
     /// <summary>Forgets an email, after Outreach answered 404 for its prospect (deleted or merged): the next delivery looks it up again.</summary>

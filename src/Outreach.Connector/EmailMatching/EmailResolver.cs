@@ -87,9 +87,9 @@ public sealed partial class EmailResolver
             }
         }
 
-        var lookups = await LookUpAsync(unknown, results, startedAt, cancellationToken);
-        LogResolved(_logger, distinct.Count, distinct.Count - unknown.Count, lookups);
-        return new EmailResolutionBatch(results, cached.Count, lookups);
+        var (lookups, lateHits) = await LookUpAsync(unknown, results, startedAt, cancellationToken);
+        LogResolved(_logger, distinct.Count, distinct.Count - unknown.Count + lateHits, lookups);
+        return new EmailResolutionBatch(results, cached.Count + lateHits, lookups);
     }
 
     /// <summary>Caches <paramref name="prospectId"/> as the one prospect holding the email (a prospect just created or found after a conflict).</summary>
@@ -141,16 +141,37 @@ public sealed partial class EmailResolver
         return found;
     }
 
-    // Looks up the unknown emails in chunks, one permit per request; returns the number of requests sent.
-    private async Task<int> LookUpAsync(List<string> unknown, Dictionary<string, EmailResolution> results, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    // Looks up the unknown emails in chunks, one permit per request; returns the requests sent and the emails the cache
+    // answered when read again before their chunk.
+    private async Task<(int Lookups, int LateHits)> LookUpAsync(
+        List<string> unknown, Dictionary<string, EmailResolution> results, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         var chunks = unknown.Chunk(Math.Max(1, _lookup.MaxEmailsPerRequest)).ToList();
         var permits = new PermitLease(_budget, _delivery, _time, LookupDeadline(startedAt));
+        var lateHits = 0;
         try
         {
             for (var i = 0; i < chunks.Count; i++)
             {
                 permits.StillNeeded = chunks.Count - i;
+                if (i > 0)
+                {
+                    // The batch's look-ups take a while, one after another: meanwhile another drainer may have looked up
+                    // (or created the prospect of) an email of this chunk. A table read costs far less than a request.
+                    var late = await ReadCacheAsync([.. chunks[i]], cancellationToken);
+                    foreach (var (email, match) in late)
+                    {
+                        results[email] = Apply(match.ProspectIds);
+                    }
+
+                    lateHits += late.Count;
+                    chunks[i] = [.. chunks[i].Where(email => !late.ContainsKey(email))];
+                    if (chunks[i].Length == 0)
+                    {
+                        continue;
+                    }
+                }
+
                 OutreachCallOutcome outcome;
 
                 // Taken before the permit and the request: the answer is cached as "asked" no later than it was.
@@ -178,7 +199,7 @@ public sealed partial class EmailResolver
             await permits.ReturnUnusedAsync();
         }
 
-        return permits.Taken;
+        return (permits.Taken, lateHits);
     }
 
     // Records one answer; returns the resolution for the chunks not yet looked up when sending must stop.

@@ -174,6 +174,39 @@ public sealed class CreateProspectsOperationTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_no_prospect_answer_asked_before_the_create_gets_the_created_prospect_without_a_look_up_and_one_asked_after_looks_first()
+    {
+        var harness = new Harness(azurite);
+        var hash = EmailHasher.Unkeyed.Hash(Ada);
+        var askedBeforeTheCreate = harness.Delivery.Time.GetUtcNow();
+        harness.Delivery.Time.Advance(TimeSpan.FromSeconds(1));
+        await harness.DeliverAsync(ByEmail("m1", Ada, "realized"));
+
+        // A stale "no prospect" (another drainer's look-up sent before the create was recorded) written over the cache.
+        await harness.Cache.StoreAsync(hash, [], askedBeforeTheCreate, CancellationToken.None);
+        var lookups = harness.Lookup.Requests.Count;
+        var handed = await harness.DeliverAsync(ByEmail("m2", Ada, "exited", minute: 2));
+
+        Assert.Equal(lookups, harness.Lookup.Requests.Count);
+        Assert.Single(harness.Creator.Sent);
+        Assert.Equal(901, Assert.Single(harness.Delivery.Sent).ProspectId);
+        Assert.IsType<MessageFate.Delivered>(Assert.Single(handed.Fates));
+        Assert.Equal(901, await harness.CachedAsync(Ada));
+        Assert.Equal(1, (await harness.Delivery.CountersOfThisHourAsync())[DeliveryCounterNames.CreatesHandedOver]);
+
+        // A "no prospect" asked after the create (the prospect deleted since): the claim is taken over, the email looked
+        // up first, and only then, as no prospect holds it, created again.
+        harness.Delivery.Time.Advance(TimeSpan.FromSeconds(1));
+        await harness.Cache.StoreAsync(hash, [], CancellationToken.None);
+        var recreated = await harness.DeliverAsync(ByEmail("m3", Ada, "realized", minute: 3));
+
+        Assert.Equal(lookups + 1, harness.Lookup.Requests.Count);
+        Assert.Equal(2, harness.Creator.Sent.Count);
+        Assert.IsType<MessageFate.Delivered>(Assert.Single(recreated.Fates));
+        Assert.Equal(902, await harness.CachedAsync(Ada));
+    }
+
+    [Fact]
     public async Task A_refused_domain_is_rejected_for_good_under_its_reason()
     {
         var harness = new Harness(azurite);
