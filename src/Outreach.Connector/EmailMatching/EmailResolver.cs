@@ -103,6 +103,24 @@ public sealed partial class EmailResolver
     public Task<CachedEmailMatch?> CachedAsync(string normalizedEmail, CancellationToken cancellationToken) =>
         _cache.ReadAsync(_hasher.Hash(normalizedEmail), cancellationToken);
 
+    /// <summary>How many emails one look-up request carries (1 unless <c>Outreach__EmailFilterMultiValue</c> is on).</summary>
+    public int EmailsPerLookup => Math.Max(1, _lookup.MaxEmailsPerRequest);
+
+    /// <summary>
+    /// Looks the emails up in Outreach now, as many in one request as the look-up takes, whatever the cache holds, and
+    /// caches the answers.
+    /// </summary>
+    public async Task<EmailResolutionBatch> LookUpNowAsync(IReadOnlyCollection<string> normalizedEmails, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedEmails);
+        foreach (var email in normalizedEmails)
+        {
+            await InvalidateAsync(email, cancellationToken);
+        }
+
+        return await ResolveAsync(normalizedEmails, cancellationToken);
+    }
+
     /// <summary>Looks the email up in Outreach now, whatever the cache holds, and caches the answer.</summary>
     public async Task<EmailResolution> LookUpNowAsync(string normalizedEmail, CancellationToken cancellationToken)
     {

@@ -26,6 +26,7 @@ namespace Outreach.Connector.Tests.Delivery.CreateProspects;
 public sealed class CreateProspectsOperationTests(AzuriteFixture azurite)
 {
     private const string Ada = "ada@example.com";
+    private const string Bob = "bob@example.com";
 
     private sealed class FakeCreator : IOutreachProspectCreator
     {
@@ -121,6 +122,27 @@ public sealed class CreateProspectsOperationTests(AzuriteFixture azurite)
         Assert.Equal(555, Assert.Single(harness.Delivery.Sent).ProspectId);
         Assert.Equal(555, await harness.CachedAsync(Ada));
         Assert.Equal(1, (await harness.Delivery.CountersOfThisHourAsync())[DeliveryCounterNames.CreatesUncertain]);
+    }
+
+    [Fact]
+    public async Task Creates_whose_answers_were_lost_are_looked_up_together_when_a_look_up_takes_several_emails()
+    {
+        var harness = new Harness(azurite);
+        harness.Lookup.MaxEmailsPerRequest = 20;
+        harness.Creator.Answers.Enqueue(new OutreachCallOutcome.Transient(null, "connection reset", null, RateLimitSnapshot.None));
+        harness.Creator.Answers.Enqueue(new OutreachCallOutcome.Transient(null, "connection reset", null, RateLimitSnapshot.None));
+        await harness.DeliverAsync(ByEmail("m1", Ada, "realized"), ByEmail("m2", Bob, "realized"));
+
+        // Outreach had applied both: the retries' one shared look-up finds them, and each update goes to its prospect.
+        harness.Lookup.Prospects[Ada] = [555];
+        harness.Lookup.Prospects[Bob] = [556];
+        var lookups = harness.Lookup.Requests.Count;
+        var retry = await harness.DeliverAsync(ByEmail("m1", Ada, "realized", attempt: 2), ByEmail("m2", Bob, "realized", attempt: 2));
+
+        Assert.Equal([Ada, Bob], Assert.Single(harness.Lookup.Requests.Skip(lookups)).Order(StringComparer.Ordinal));
+        Assert.Equal(2, harness.Creator.Sent.Count);
+        Assert.Equal([555L, 556L], harness.Delivery.Sent.Select(s => s.ProspectId).Order());
+        Assert.All(retry.Fates, f => Assert.IsType<MessageFate.Delivered>(f));
     }
 
     [Fact]

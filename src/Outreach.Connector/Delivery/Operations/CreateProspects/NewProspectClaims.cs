@@ -60,15 +60,9 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
             }
 
             var found = existing.Value;
-            if (found.GetString("State") == Pending && found.GetDateTimeOffset("LeaseUntil") is { } leaseUntil && leaseUntil > now)
+            if (Held(found, noProspectAskedAt, now) is { } held)
             {
-                return new NewProspectClaim.HeldElsewhere(Min(leaseUntil, now + _options.ConflictDelay));
-            }
-
-            if (found.GetString("State") == Created && found.GetInt64("ProspectId") is { } prospectId
-                && found.GetDateTimeOffset("CreatedAt") is { } createdAt && noProspectAskedAt < createdAt)
-            {
-                return new NewProspectClaim.AlreadyCreated(prospectId);
+                return held;
             }
 
             // A create that may have been applied (its answer lost, its drainer gone) or one that was: look first.
@@ -80,6 +74,17 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
             // Another drainer inserted or took the row between our read and write.
             return new NewProspectClaim.HeldElsewhere(now + _options.ConflictDelay);
         }
+    }
+
+    /// <summary>
+    /// Whether a claim now would be won with <see cref="NewProspectClaim.Won.LookFirst"/> (a row no one holds and that
+    /// hands nothing over): reads only, so the create operation can look such emails up together before claiming them.
+    /// </summary>
+    public async Task<bool> WouldLookFirstAsync(string emailHash, DateTimeOffset? noProspectAskedAt, CancellationToken cancellationToken)
+    {
+        var table = await tables.ReadyAsync(tables.ProspectCreations, cancellationToken);
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(emailHash, RowKey, cancellationToken: cancellationToken);
+        return existing.HasValue && existing.Value is { } found && Held(found, noProspectAskedAt, time.GetUtcNow()) is null;
     }
 
     /// <summary>The create was applied (or the prospect found): later claims look the email up first.</summary>
@@ -125,6 +130,23 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
         {
             // Taken over after the lease: the new holder looks the email up before creating, which is what this would say.
         }
+    }
+
+    // What an existing row answers without being taken over: held by a create in flight, or a prospect to hand over.
+    private NewProspectClaim? Held(TableEntity found, DateTimeOffset? noProspectAskedAt, DateTimeOffset now)
+    {
+        if (found.GetString("State") == Pending && found.GetDateTimeOffset("LeaseUntil") is { } leaseUntil && leaseUntil > now)
+        {
+            return new NewProspectClaim.HeldElsewhere(Min(leaseUntil, now + _options.ConflictDelay));
+        }
+
+        if (found.GetString("State") == Created && found.GetInt64("ProspectId") is { } prospectId
+            && found.GetDateTimeOffset("CreatedAt") is { } createdAt && noProspectAskedAt < createdAt)
+        {
+            return new NewProspectClaim.AlreadyCreated(prospectId);
+        }
+
+        return null;
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
