@@ -23,8 +23,10 @@ namespace Outreach.Connector.Delivery.Operations.CreateProspects;
 /// Runs before the operations that write existing prospects. Exactly one prospect per email (docs/architecture.md,
 /// "Creating a prospect exactly once"): a create whose answer is lost leaves the claim "uncertain" and the messages
 /// retry, and every later claim looks the email up before creating; a 422 "already taken" means another writer won:
-/// the update goes to that prospect in the batch's second pass. A refused domain or another validation 422 is a
-/// permanent failure with its reason in the ledger (<c>excluded_email_domain</c>, …), never retried.
+/// the update goes to that prospect in the batch's second pass. A prospect another drainer recorded after the "no
+/// prospect" answer this batch holds (in the cache, or in the claim row) is handed over to the second pass without a
+/// look-up: a hand-over never creates. A refused domain or another validation 422 is a permanent failure with its
+/// reason in the ledger (<c>excluded_email_domain</c>, …), never retried.
 /// </remarks>
 internal sealed partial class CreateProspectsOperation(
     NewProspectClaims claims,
