@@ -139,13 +139,10 @@ internal sealed partial class CreateProspectsOperation(
         switch (outcome)
         {
             case OutreachCallOutcome.Succeeded<long> { Value: var prospectId }:
-                // The versions first, then the claim, then the cache: until the claim says "created" another drainer
-                // waits on it (held elsewhere) and none can reach the new prospect, so no older value can be written
-                // to it before the create's versions are recorded (a hand-over or a cache hit finds them). A crash
-                // before the claim leaves it pending: after its lease the next claimant looks the email up first.
-                await recorder.WrittenAsync(run, group with { ProspectId = prospectId }, null, group.Fields, group.Fields, cancellationToken);
+                // The claim and the cache first: from here on every drainer finds the prospect, whatever happens next.
                 await claims.CreatedAsync(won, prospectId, cancellationToken);
                 await Emails.RememberAsync(email, prospectId, cancellationToken);
+                await recorder.WrittenAsync(run, group with { ProspectId = prospectId }, null, group.Fields, group.Fields, cancellationToken);
                 run.Count(Names.Created, 1);
                 LogCreated(logger, prospectId, group.Fields.Count, group.Messages.Count);
                 break;
