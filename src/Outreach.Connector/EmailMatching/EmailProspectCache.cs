@@ -57,25 +57,41 @@ public sealed class EmailProspectCache
             return null;
         }
 
-        return new CachedEmailMatch(ParseIds(entity.GetString("ProspectIds")), expiresAt);
+        // An entry written before AskedAtMs existed: its storing time is later than its asking, so never too early.
+        var askedAt = (entity.GetInt64("AskedAtMs") ?? entity.GetInt64("StoredAtMs")) is { } askedMs
+            ? DateTimeOffset.FromUnixTimeMilliseconds(askedMs)
+            : DateTimeOffset.MaxValue;
+        return new CachedEmailMatch(ParseIds(entity.GetString("ProspectIds")), expiresAt, askedAt);
     }
 
     /// <summary>Remembers the prospects Outreach returned for an email (none: a negative entry with the shorter lifetime).</summary>
-    public async Task<CachedEmailMatch> StoreAsync(string emailHash, IReadOnlyCollection<long> prospectIds, CancellationToken cancellationToken)
+    public Task<CachedEmailMatch> StoreAsync(string emailHash, IReadOnlyCollection<long> prospectIds, CancellationToken cancellationToken) =>
+        StoreAsync(emailHash, prospectIds, askedAt: null, cancellationToken);
+
+    /// <summary>
+    /// Remembers the prospects a look-up sent at <paramref name="askedAt"/> returned (null: now, for a prospect the
+    /// connector just created or found).
+    /// </summary>
+    public async Task<CachedEmailMatch> StoreAsync(string emailHash, IReadOnlyCollection<long> prospectIds, DateTimeOffset? askedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prospectIds);
         await ReadyAsync(cancellationToken);
         var ids = prospectIds.Distinct().Order().ToList();
         var now = _time.GetUtcNow();
+        var asked = askedAt is { } at && at < now ? at : now;
+
+        // Stored in whole milliseconds, rounded up: read back, the asking time is never earlier than it was.
+        var askedMs = asked.ToUnixTimeMilliseconds() + (asked.UtcTicks % TimeSpan.TicksPerMillisecond == 0 ? 0 : 1);
         var expiresAt = now + (ids.Count == 0 ? _options.NegativeCacheTtl : _options.CacheTtl);
         var entity = new TableEntity(emailHash, RowKey)
         {
             ["ProspectIds"] = string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture))),
             ["StoredAtMs"] = now.ToUnixTimeMilliseconds(),
+            ["AskedAtMs"] = askedMs,
             ["ExpiresAtMs"] = expiresAt.ToUnixTimeMilliseconds(),
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-        return new CachedEmailMatch(ids, expiresAt);
+        return new CachedEmailMatch(ids, expiresAt, DateTimeOffset.FromUnixTimeMilliseconds(askedMs));
     }
 
     /// <summary>Forgets an email, after Outreach answered 404 for its prospect (deleted or merged): the next delivery looks it up again.</summary>

@@ -87,14 +87,39 @@ public sealed partial class EmailResolver
             }
         }
 
-        var lookups = await LookUpAsync(unknown, results, startedAt, cancellationToken);
-        LogResolved(_logger, distinct.Count, distinct.Count - unknown.Count, lookups);
-        return new EmailResolutionBatch(results, cached.Count, lookups);
+        var (lookups, lateHits) = await LookUpAsync(unknown, results, startedAt, cancellationToken);
+        LogResolved(_logger, distinct.Count, distinct.Count - unknown.Count + lateHits, lookups);
+        return new EmailResolutionBatch(results, cached.Count + lateHits, lookups);
     }
 
     /// <summary>Caches <paramref name="prospectId"/> as the one prospect holding the email (a prospect just created or found after a conflict).</summary>
     public Task RememberAsync(string normalizedEmail, long prospectId, CancellationToken cancellationToken) =>
         _cache.StoreAsync(_hasher.Hash(normalizedEmail), [prospectId], cancellationToken);
+
+    /// <summary>
+    /// What the cache holds for the email now (null: nothing, or expired), read again by the create operation: another
+    /// drainer may have created the prospect since this batch resolved the email.
+    /// </summary>
+    public Task<CachedEmailMatch?> CachedAsync(string normalizedEmail, CancellationToken cancellationToken) =>
+        _cache.ReadAsync(_hasher.Hash(normalizedEmail), cancellationToken);
+
+    /// <summary>How many emails one look-up request carries (1 unless <c>Outreach__EmailFilterMultiValue</c> is on).</summary>
+    public int EmailsPerLookup => Math.Max(1, _lookup.MaxEmailsPerRequest);
+
+    /// <summary>
+    /// Looks the emails up in Outreach now, as many in one request as the look-up takes, whatever the cache holds, and
+    /// caches the answers.
+    /// </summary>
+    public async Task<EmailResolutionBatch> LookUpNowAsync(IReadOnlyCollection<string> normalizedEmails, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedEmails);
+        foreach (var email in normalizedEmails)
+        {
+            await InvalidateAsync(email, cancellationToken);
+        }
+
+        return await ResolveAsync(normalizedEmails, cancellationToken);
+    }
 
     /// <summary>Looks the email up in Outreach now, whatever the cache holds, and caches the answer.</summary>
     public async Task<EmailResolution> LookUpNowAsync(string normalizedEmail, CancellationToken cancellationToken)
@@ -134,17 +159,41 @@ public sealed partial class EmailResolver
         return found;
     }
 
-    // Looks up the unknown emails in chunks, one permit per request; returns the number of requests sent.
-    private async Task<int> LookUpAsync(List<string> unknown, Dictionary<string, EmailResolution> results, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    // Looks up the unknown emails in chunks, one permit per request; returns the requests sent and the emails the cache
+    // answered when read again before their chunk.
+    private async Task<(int Lookups, int LateHits)> LookUpAsync(
+        List<string> unknown, Dictionary<string, EmailResolution> results, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         var chunks = unknown.Chunk(Math.Max(1, _lookup.MaxEmailsPerRequest)).ToList();
         var permits = new PermitLease(_budget, _delivery, _time, LookupDeadline(startedAt));
+        var lateHits = 0;
         try
         {
             for (var i = 0; i < chunks.Count; i++)
             {
                 permits.StillNeeded = chunks.Count - i;
+                if (i > 0)
+                {
+                    // The batch's look-ups take a while, one after another: meanwhile another drainer may have looked up
+                    // (or created the prospect of) an email of this chunk. A table read costs far less than a request.
+                    var late = await ReadCacheAsync([.. chunks[i]], cancellationToken);
+                    foreach (var (email, match) in late)
+                    {
+                        results[email] = Apply(match.ProspectIds);
+                    }
+
+                    lateHits += late.Count;
+                    chunks[i] = [.. chunks[i].Where(email => !late.ContainsKey(email))];
+                    if (chunks[i].Length == 0)
+                    {
+                        continue;
+                    }
+                }
+
                 OutreachCallOutcome outcome;
+
+                // Taken before the permit and the request: the answer is cached as "asked" no later than it was.
+                var askedAt = _time.GetUtcNow();
                 try
                 {
                     outcome = await _lookup.FindAsync(chunks[i], permits.TakeAsync, cancellationToken);
@@ -155,7 +204,7 @@ public sealed partial class EmailResolver
                     break;
                 }
 
-                var rest = await RecordAsync(chunks[i], outcome, results, cancellationToken);
+                var rest = await RecordAsync(chunks[i], outcome, askedAt, results, cancellationToken);
                 if (rest is not null)
                 {
                     MarkRest(chunks, i + 1, results, rest);
@@ -168,18 +217,19 @@ public sealed partial class EmailResolver
             await permits.ReturnUnusedAsync();
         }
 
-        return permits.Taken;
+        return (permits.Taken, lateHits);
     }
 
     // Records one answer; returns the resolution for the chunks not yet looked up when sending must stop.
-    private async Task<EmailResolution.NotYet?> RecordAsync(string[] chunk, OutreachCallOutcome outcome, Dictionary<string, EmailResolution> results, CancellationToken cancellationToken)
+    private async Task<EmailResolution.NotYet?> RecordAsync(
+        string[] chunk, OutreachCallOutcome outcome, DateTimeOffset askedAt, Dictionary<string, EmailResolution> results, CancellationToken cancellationToken)
     {
         if (outcome is OutreachCallOutcome.Succeeded<EmailMatches> { Value: var found })
         {
             foreach (var email in chunk)
             {
                 var ids = found.ProspectIds.TryGetValue(email, out var list) ? list : [];
-                var stored = await _cache.StoreAsync(_hasher.Hash(email), [.. ids], cancellationToken);
+                var stored = await _cache.StoreAsync(_hasher.Hash(email), [.. ids], askedAt, cancellationToken);
                 results[email] = Apply(stored.ProspectIds);
             }
 

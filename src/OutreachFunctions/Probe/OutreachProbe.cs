@@ -147,12 +147,19 @@ public sealed class OutreachProbe(
         var singleWorks = Finds(single, email, prospect.Id);
         report.Add($"Email filter, one email ({masked}): {(singleWorks ? "finds the test prospect" : "does NOT find the test prospect: " + Describe(single))}.");
 
-        // A second address that no prospect holds: a list form that is not understood then matches nothing at all.
-        var absent = string.Create(CultureInfo.InvariantCulture, $"probe-{Guid.NewGuid():N}@probe.invalid");
-        var several = await Lookup(multiValue: true).FindAsync([email, absent], null, cancellationToken);
-        var multiWorks = singleWorks && Finds(several, email, prospect.Id);
-        report.Add($"Email filter, several emails in one request (filter[emails][]): {(multiWorks ? "works" : "does not work")}.");
+        // A full list as delivery sends it (the default Outreach__MaxEmailsPerLookup), the others addresses no prospect
+        // holds: a list form that is not understood matches nothing at all, or every address the same prospect.
+        var listLength = new OutreachBulkOptions().MaxEmailsPerLookup;
+        List<string> list = [email, .. Enumerable.Range(1, listLength - 1).Select(_ => string.Create(CultureInfo.InvariantCulture, $"probe-{Guid.NewGuid():N}@probe.invalid"))];
+        var several = await Lookup(multiValue: true).FindAsync(list, null, cancellationToken);
+        var multiWorks = singleWorks && Finds(several, email, prospect.Id) && list.Skip(1).All(absent => FindsNone(several, absent));
+        report.Add(string.Create(CultureInfo.InvariantCulture,
+            $"Email filter, {listLength} emails in one request (filter[emails][]): {(multiWorks ? "works (the test prospect found, no other address matched)" : "does not work")}."));
         report.Recommend("Outreach__EmailFilterMultiValue", multiWorks ? "true" : "false");
+        if (multiWorks)
+        {
+            report.Recommend("Outreach__MaxEmailsPerLookup", listLength.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     private async Task ProbeBulkShapesAsync(ProbeReport report, ProbeArguments arguments, CancellationToken cancellationToken)
@@ -253,6 +260,9 @@ public sealed class OutreachProbe(
 
     private static bool Finds(OutreachCallOutcome outcome, string email, long prospectId) =>
         outcome is OutreachCallOutcome.Succeeded<EmailMatches> { Value: var found } && found.ProspectIds.TryGetValue(email, out var ids) && ids.Contains(prospectId);
+
+    private static bool FindsNone(OutreachCallOutcome outcome, string email) =>
+        outcome is OutreachCallOutcome.Succeeded<EmailMatches> { Value: var found } && (!found.ProspectIds.TryGetValue(email, out var ids) || ids.Count == 0);
 
     private static string Completion(BatchStatus? finished) => finished switch
     {

@@ -67,6 +67,47 @@ public sealed class EmailResolverTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task An_email_another_drainer_cached_while_the_batch_looked_up_others_is_taken_from_the_cache_not_looked_up()
+    {
+        var harness = new Harness(azurite);
+        harness.Lookup.Prospects[Ada] = [7];
+
+        // While Ada is looked up, another drainer caches Bob's prospect.
+        harness.Lookup.Failure = emails =>
+        {
+            if (emails.Contains(Ada))
+            {
+                harness.Cache.StoreAsync(EmailHasher.Unkeyed.Hash(Bob), [8], CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            return null;
+        };
+
+        var resolved = await harness.ResolveAsync(Ada, Bob);
+
+        Assert.Equal([Ada], harness.Lookup.Requests.Select(r => Assert.Single(r)));
+        Assert.Equal([8L], Assert.IsType<EmailResolution.Resolved>(resolved.Resolutions[Bob]).ProspectIds);
+        Assert.Equal((1, 1), (resolved.Lookups, resolved.FromCache));
+    }
+
+    [Fact]
+    public async Task A_no_prospect_answer_is_cached_with_the_time_its_look_up_was_asked()
+    {
+        var harness = new Harness(azurite);
+        var askedAt = harness.Time.GetUtcNow();
+        harness.Lookup.Failure = _ =>
+        {
+            harness.Time.Advance(TimeSpan.FromSeconds(3));
+            return null;
+        };
+
+        await harness.ResolveAsync(Ada);
+
+        var cached = await harness.Cache.ReadAsync(EmailHasher.Unkeyed.Hash(Ada), CancellationToken.None);
+        Assert.Equal((0, askedAt), (cached!.ProspectIds.Count, cached.AskedAt));
+    }
+
+    [Fact]
     public async Task Unknown_email_is_looked_up_once_and_then_answered_from_the_cache()
     {
         var harness = new Harness(azurite);

@@ -1,5 +1,10 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Outreach.Connector.EmailMatching;
+using Outreach.Sandbox.Admin;
+using Outreach.Sandbox.Configuration;
 using Outreach.Testing;
 using OutreachFunctions.Tests.Infrastructure;
 using static OutreachFunctions.Tests.EndToEnd.PipelineTests;
@@ -73,6 +78,96 @@ public sealed class ProspectCreationTests(AzuriteFixture azurite)
         Assert.Equal(0, counters.ProspectCreation.DuplicatesCreated);
         Assert.True(counters.ProspectCreation.AnswersDropped > 0, "the fault must have dropped some answers");
     }
+
+    [Fact]
+    public async Task A_no_prospect_answer_asked_before_the_create_was_recorded_gets_the_created_prospect_without_a_look_up()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(DuplicatesAllowed());
+        await using var connector = await StandaloneConnector.StartAsync(azurite, sandbox, CreateMapping());
+        await connector.ConnectAsync(sandbox);
+        var askedBeforeTheCreate = DateTimeOffset.UtcNow;
+        var prospectId = await CreateOneAsync(sandbox, connector);
+
+        // Another drainer's look-up, sent before the create was recorded, writes its "no prospect" over the cache entry
+        // the create wrote: the claim row ("created", with the id) is newer than that answer and hands the id over.
+        await ForgetProspectAsync(connector, askedAt: askedBeforeTheCreate);
+        var lookupsBefore = (await sandbox.GetRequestsAsync()).Count(IsLookup);
+
+        await PipelineTests.PostAsync(connector, [Profile(NewEmail(1), "exited", minute: 2)]);
+
+        await PipelineTests.AssertSandboxHoldsAsync(sandbox, new Dictionary<long, Dictionary<string, string>> { [prospectId] = new() { ["custom1"] = "exited" } });
+        Assert.Equal(lookupsBefore, (await sandbox.GetRequestsAsync()).Count(IsLookup));
+        Assert.Equal(1, Assert.Single(await sandbox.GetProspectCreationsAsync(NewEmail(1))).Created);
+    }
+
+    [Fact]
+    public async Task A_no_prospect_answer_asked_after_the_create_was_recorded_looks_the_email_up_before_anything_else()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(DuplicatesAllowed());
+        await using var connector = await StandaloneConnector.StartAsync(azurite, sandbox, CreateMapping());
+        await connector.ConnectAsync(sandbox);
+        var prospectId = await CreateOneAsync(sandbox, connector);
+
+        // Asked after the create (as after a deletion): the claim row proves nothing, so the email is looked up once,
+        // the prospect found there gets the update, and no second prospect is created.
+        await ForgetProspectAsync(connector, askedAt: null);
+        var lookupsBefore = (await sandbox.GetRequestsAsync()).Count(IsLookup);
+
+        await PipelineTests.PostAsync(connector, [Profile(NewEmail(1), "exited", minute: 2)]);
+
+        await PipelineTests.AssertSandboxHoldsAsync(sandbox, new Dictionary<long, Dictionary<string, string>> { [prospectId] = new() { ["custom1"] = "exited" } });
+        Assert.Equal(lookupsBefore + 1, (await sandbox.GetRequestsAsync()).Count(IsLookup));
+        Assert.Equal(1, Assert.Single(await sandbox.GetProspectCreationsAsync(NewEmail(1))).Created);
+    }
+
+    private static SandboxOptions DuplicatesAllowed()
+    {
+        var options = FastSandbox();
+        options.ProspectCreation.PurposefulDuplicates = true;
+        return options;
+    }
+
+    // Creates the prospect of NewEmail(1) with custom1 "realized" and waits until the connector has cached its id (so the
+    // claim row says "created" too, written first).
+    private static async Task<long> CreateOneAsync(SandboxServer sandbox, StandaloneConnector connector)
+    {
+        await PipelineTests.PostAsync(connector, [Profile(NewEmail(1), "realized", minute: 1)]);
+        await Eventually.HoldsAsync(
+            async () => (await sandbox.GetProspectCreationsAsync(NewEmail(1))).Count == 1,
+            () => Task.FromResult("the new email's prospect was not created"));
+        var prospectId = Assert.Single(await sandbox.GetProspectCreationsAsync(NewEmail(1))).ProspectIds[0];
+        var cache = connector.Services.GetRequiredService<EmailProspectCache>();
+        var hash = connector.Services.GetRequiredService<EmailHasher>().Hash(NewEmail(1));
+        await Eventually.HoldsAsync(
+            async () => (await cache.ReadAsync(hash, CancellationToken.None))?.ProspectIds is [var cached] && cached == prospectId,
+            () => Task.FromResult("the created prospect was not cached"));
+        await PipelineTests.AssertSandboxHoldsAsync(sandbox, new Dictionary<long, Dictionary<string, string>> { [prospectId] = new() { ["custom1"] = "realized" } });
+        return prospectId;
+    }
+
+    private static Task ForgetProspectAsync(StandaloneConnector connector, DateTimeOffset? askedAt) =>
+        connector.Services.GetRequiredService<EmailProspectCache>().StoreAsync(
+            connector.Services.GetRequiredService<EmailHasher>().Hash(NewEmail(1)), [], askedAt, CancellationToken.None);
+
+    private static bool IsLookup(RequestLogEntry entry) =>
+        entry.Method == "GET" && Uri.UnescapeDataString(entry.Path).Contains("filter[emails]", StringComparison.Ordinal);
+
+    private static JsonObject Profile(string email, string status, int minute) => new()
+    {
+        ["segmentMembership"] = new JsonObject
+        {
+            ["ups"] = new JsonObject
+            {
+                ["aaaaaaaa-1111-4000-8000-000000000001"] = new JsonObject
+                {
+                    ["status"] = status,
+                    ["lastQualificationTime"] = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(minute)
+                        .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                },
+            },
+        },
+        ["identityMap"] = new JsonObject { ["Email"] = new JsonArray(new JsonObject { ["id"] = email }) },
+    };
 
     [Fact]
     public async Task Sample_export_with_a_new_email_creates_the_prospect_with_the_defaults_and_a_refused_domain_is_a_reasoned_failure()

@@ -32,6 +32,7 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal(0, run.Exit);
         Assert.Contains("Outreach__MaxIdsPerRead=1000", run.Output, StringComparison.Ordinal);
         Assert.Contains("Outreach__EmailFilterMultiValue=false", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Outreach__MaxEmailsPerLookup", run.Output, StringComparison.Ordinal);
         Assert.Contains("Outreach__BulkBodyShape=Attributes", run.Output, StringComparison.Ordinal);
         Assert.Contains("Delivery__BulkWrites=auto", run.Output, StringComparison.Ordinal);
         Assert.Contains("X-RateLimit-Reset", run.Output, StringComparison.Ordinal);
@@ -106,6 +107,7 @@ public sealed class ProbeCommandTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal(0, run.Exit);
         Assert.Contains("Outreach__MaxIdsPerRead=50", run.Output, StringComparison.Ordinal);
         Assert.Contains("Outreach__EmailFilterMultiValue=true", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Outreach__MaxEmailsPerLookup=20", run.Output, StringComparison.Ordinal);
         Assert.Contains("Outreach__BulkBodyShape=Attributes", run.Output, StringComparison.Ordinal);
         run.AssertOnlyTheTestProspectWasWrittenAndItIsRestored();
     }

@@ -97,6 +97,12 @@ public static class DeliveryCounterNames
     /// <summary>Prospects created whose create another drainer wrote over before its versions were recorded: the update went again by the ordinary path.</summary>
     public const string CreatedWrittenMeanwhile = "CreatedWrittenMeanwhile";
 
+    /// <summary>
+    /// New prospects not created nor looked up because another drainer had recorded the email's prospect since the batch
+    /// resolved it (the update went to that prospect).
+    /// </summary>
+    public const string CreatesHandedOver = "CreatesHandedOver";
+
     /// <summary>Failed updates a replay put back on the queue.</summary>
     public const string Replayed = "Replayed";
 

@@ -27,6 +27,7 @@ namespace Outreach.Connector.Tests.Delivery.CreateProspects;
 public sealed class CreateProspectsOperationTests(AzuriteFixture azurite)
 {
     private const string Ada = "ada@example.com";
+    private const string Bob = "bob@example.com";
 
     private sealed class FakeCreator : IOutreachProspectCreator
     {
@@ -149,6 +150,27 @@ public sealed class CreateProspectsOperationTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Creates_whose_answers_were_lost_are_looked_up_together_when_a_look_up_takes_several_emails()
+    {
+        var harness = new Harness(azurite);
+        harness.Lookup.MaxEmailsPerRequest = 20;
+        harness.Creator.Answers.Enqueue(new OutreachCallOutcome.Transient(null, "connection reset", null, RateLimitSnapshot.None));
+        harness.Creator.Answers.Enqueue(new OutreachCallOutcome.Transient(null, "connection reset", null, RateLimitSnapshot.None));
+        await harness.DeliverAsync(ByEmail("m1", Ada, "realized"), ByEmail("m2", Bob, "realized"));
+
+        // Outreach had applied both: the retries' one shared look-up finds them, and each update goes to its prospect.
+        harness.Lookup.Prospects[Ada] = [555];
+        harness.Lookup.Prospects[Bob] = [556];
+        var lookups = harness.Lookup.Requests.Count;
+        var retry = await harness.DeliverAsync(ByEmail("m1", Ada, "realized", attempt: 2), ByEmail("m2", Bob, "realized", attempt: 2));
+
+        Assert.Equal([Ada, Bob], Assert.Single(harness.Lookup.Requests.Skip(lookups)).Order(StringComparer.Ordinal));
+        Assert.Equal(2, harness.Creator.Sent.Count);
+        Assert.Equal([555L, 556L], harness.Delivery.Sent.Select(s => s.ProspectId).Order());
+        Assert.All(retry.Fates, f => Assert.IsType<MessageFate.Delivered>(f));
+    }
+
+    [Fact]
     public async Task A_lost_create_that_was_not_applied_is_created_after_the_look_up_finds_nothing()
     {
         var harness = new Harness(azurite);
@@ -196,6 +218,39 @@ public sealed class CreateProspectsOperationTests(AzuriteFixture azurite)
         Assert.Equal(321, Assert.Single(harness.Delivery.Sent).ProspectId);
         Assert.IsType<MessageFate.Delivered>(Assert.Single(second.Fates));
         Assert.Equal(2, (await harness.Delivery.CountersOfThisHourAsync())[DeliveryCounterNames.CreateConflicts]);
+    }
+
+    [Fact]
+    public async Task A_no_prospect_answer_asked_before_the_create_gets_the_created_prospect_without_a_look_up_and_one_asked_after_looks_first()
+    {
+        var harness = new Harness(azurite);
+        var hash = EmailHasher.Unkeyed.Hash(Ada);
+        var askedBeforeTheCreate = harness.Delivery.Time.GetUtcNow();
+        harness.Delivery.Time.Advance(TimeSpan.FromSeconds(1));
+        await harness.DeliverAsync(ByEmail("m1", Ada, "realized"));
+
+        // A stale "no prospect" (another drainer's look-up sent before the create was recorded) written over the cache.
+        await harness.Cache.StoreAsync(hash, [], askedBeforeTheCreate, CancellationToken.None);
+        var lookups = harness.Lookup.Requests.Count;
+        var handed = await harness.DeliverAsync(ByEmail("m2", Ada, "exited", minute: 2));
+
+        Assert.Equal(lookups, harness.Lookup.Requests.Count);
+        Assert.Single(harness.Creator.Sent);
+        Assert.Equal(901, Assert.Single(harness.Delivery.Sent).ProspectId);
+        Assert.IsType<MessageFate.Delivered>(Assert.Single(handed.Fates));
+        Assert.Equal(901, await harness.CachedAsync(Ada));
+        Assert.Equal(1, (await harness.Delivery.CountersOfThisHourAsync())[DeliveryCounterNames.CreatesHandedOver]);
+
+        // A "no prospect" asked after the create (the prospect deleted since): the claim is taken over, the email looked
+        // up first, and only then, as no prospect holds it, created again.
+        harness.Delivery.Time.Advance(TimeSpan.FromSeconds(1));
+        await harness.Cache.StoreAsync(hash, [], CancellationToken.None);
+        var recreated = await harness.DeliverAsync(ByEmail("m3", Ada, "realized", minute: 3));
+
+        Assert.Equal(lookups + 1, harness.Lookup.Requests.Count);
+        Assert.Equal(2, harness.Creator.Sent.Count);
+        Assert.IsType<MessageFate.Delivered>(Assert.Single(recreated.Fates));
+        Assert.Equal(902, await harness.CachedAsync(Ada));
     }
 
     [Fact]

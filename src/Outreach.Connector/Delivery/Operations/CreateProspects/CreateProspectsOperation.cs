@@ -23,8 +23,10 @@ namespace Outreach.Connector.Delivery.Operations.CreateProspects;
 /// Runs before the operations that write existing prospects. Exactly one prospect per email (docs/architecture.md,
 /// "Creating a prospect exactly once"): a create whose answer is lost leaves the claim "uncertain" and the messages
 /// retry, and every later claim looks the email up before creating; a 422 "already taken" means another writer won:
-/// the update goes to that prospect in the batch's second pass. A refused domain or another validation 422 is a
-/// permanent failure with its reason in the ledger (<c>excluded_email_domain</c>, …), never retried.
+/// the update goes to that prospect in the batch's second pass. A prospect another drainer recorded after the "no
+/// prospect" answer this batch holds (in the cache, or in the claim row) is handed over to the second pass without a
+/// look-up: a hand-over never creates. A refused domain or another validation 422 is a permanent failure with its
+/// reason in the ledger (<c>excluded_email_domain</c>, …), never retried.
 /// </remarks>
 internal sealed partial class CreateProspectsOperation(
     NewProspectClaims claims,
@@ -45,7 +47,18 @@ internal sealed partial class CreateProspectsOperation(
     /// <inheritdoc />
     public async Task DeliverAsync(BatchRun run, IReadOnlyList<CoalescedUpdate> groups, CancellationToken cancellationToken)
     {
-        foreach (var group in groups.Where(g => g.NewProspectEmail is not null))
+        var creating = groups.Where(g => g.NewProspectEmail is not null).ToList();
+        try
+        {
+            await LookUpTogetherAsync(run, creating, cancellationToken);
+        }
+        catch (RequestFailedException ex)
+        {
+            // Only an optimisation failed: each create below claims and looks first on its own, or stops the batch.
+            LogStorageFailed(logger, ex);
+        }
+
+        foreach (var group in creating)
         {
             if (run.Stop is not null)
             {
@@ -72,15 +85,30 @@ internal sealed partial class CreateProspectsOperation(
 
     private async Task CreateAsync(BatchRun run, CoalescedUpdate group, CancellationToken cancellationToken)
     {
-        // Plan: the email's claim; a create that may already have been applied is looked up first.
+        // Plan: a prospect another drainer recorded since this batch resolved the email is handed over (no look-up);
+        // otherwise the email's claim, and a create that may already have been applied is looked up first.
         var email = group.NewProspectEmail!;
-        var claim = await claims.ClaimAsync(Emails.Hash(email), cancellationToken);
-        if (claim is NewProspectClaim.HeldElsewhere held)
+        var cached = await Emails.CachedAsync(email, cancellationToken);
+        if (cached is { ProspectIds.Count: > 0 })
         {
-            run.Decide(group, (id, attempts) => new MessageFate.Deferred(id, attempts - 1, held.RetryAt));
-            run.Count(Names.Deferred, group.Messages.Count);
-            run.Count(Names.CreateWaits, 1);
+            HandOver(run, email);
             return;
+        }
+
+        var claim = await claims.ClaimAsync(Emails.Hash(email), cached?.AskedAt, cancellationToken);
+        switch (claim)
+        {
+            case NewProspectClaim.HeldElsewhere held:
+                run.Decide(group, (id, attempts) => new MessageFate.Deferred(id, attempts - 1, held.RetryAt));
+                run.Count(Names.Deferred, group.Messages.Count);
+                run.Count(Names.CreateWaits, 1);
+                return;
+
+            case NewProspectClaim.AlreadyCreated created:
+                // The cache lost the id (a stale "no prospect" written over it, or a crash before it was stored).
+                await Emails.RememberAsync(email, created.ProspectId, cancellationToken);
+                HandOver(run, email);
+                return;
         }
 
         var won = (NewProspectClaim.Won)claim;
@@ -190,6 +218,36 @@ internal sealed partial class CreateProspectsOperation(
         run.Count(Names.CreatedWrittenMeanwhile, 1);
     }
 
+    // With a look-up that takes several emails, the emails whose claim says "look first" (mostly a create whose answer
+    // was lost, and which Outreach applied) are looked up together, in as few requests as the look-up allows, instead of
+    // one request each after each claim. This only refreshes the cache: a prospect found there is handed over below
+    // (a look-up saw it hold the email, so nothing is created); an email still without one is claimed and looked up
+    // once more after its claim, as step 2 of "Creating a prospect exactly once" needs (a look-up made before the claim
+    // could miss a create another drainer made in between).
+    private async Task LookUpTogetherAsync(BatchRun run, List<CoalescedUpdate> creating, CancellationToken cancellationToken)
+    {
+        if (Emails.EmailsPerLookup < 2 || creating.Count < 2 || run.Stop is not null)
+        {
+            return;
+        }
+
+        var lookFirst = new List<string>();
+        foreach (var email in creating.Select(g => g.NewProspectEmail!).Distinct(StringComparer.Ordinal))
+        {
+            var cached = await Emails.CachedAsync(email, cancellationToken);
+            if (cached is not { ProspectIds.Count: > 0 } && await claims.WouldLookFirstAsync(Emails.Hash(email), cached?.AskedAt, cancellationToken))
+            {
+                lookFirst.Add(email);
+            }
+        }
+
+        // One alone costs the same looked up after its claim.
+        if (lookFirst.Count >= 2)
+        {
+            run.Count(EmailCounterNames.Lookups, (await Emails.LookUpNowAsync(lookFirst, cancellationToken)).Lookups);
+        }
+    }
+
     // Looks the email up now. True when no prospect holds it (create it); otherwise the group is decided or handed to
     // the second pass, and the claim (when held) settled.
     private async Task<bool> StillMissingAsync(BatchRun run, CoalescedUpdate group, NewProspectClaim.Won? won, CancellationToken cancellationToken)
@@ -233,6 +291,13 @@ internal sealed partial class CreateProspectsOperation(
                 await RetryAsync(run, group, null, reason, (found as EmailResolution.NotYet)?.Until, cancellationToken);
                 return false;
         }
+    }
+
+    // The prospect is in the cache: the batch's second pass resolves the email from it and sends the update there.
+    private static void HandOver(BatchRun run, string email)
+    {
+        run.EmailsNowHeld.Add(email);
+        run.Count(Names.CreatesHandedOver, 1);
     }
 
     private Task ReleaseIfHeldAsync(NewProspectClaim.Won? won, CancellationToken cancellationToken) =>

@@ -34,7 +34,21 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
     public TimeSpan ConflictDelay => _options.ConflictDelay;
 
     /// <summary>Claims the email for a create, or says who holds it.</summary>
-    public async Task<NewProspectClaim> ClaimAsync(string emailHash, CancellationToken cancellationToken)
+    public Task<NewProspectClaim> ClaimAsync(string emailHash, CancellationToken cancellationToken) =>
+        ClaimAsync(emailHash, noProspectAskedAt: null, cancellationToken);
+
+    /// <summary>
+    /// Claims the email for a create, says who holds it, or hands over the prospect a create recorded after
+    /// <paramref name="noProspectAskedAt"/>, the time the look-up that found no prospect was sent.
+    /// </summary>
+    /// <remarks>
+    /// A "no prospect" answer asked before a create was recorded says nothing about it: the recorded prospect is the
+    /// email's (<see cref="NewProspectClaim.AlreadyCreated"/>), the row stays "created", and no look-up is needed. One
+    /// asked after it (the prospect deleted or merged since, or a look-up not yet seeing it) takes the row over and looks
+    /// the email up first. A hand-over never creates, so it cannot make a second prospect; at worst (the prospect
+    /// deleted in between) the update's PATCH answers 404 and the email is resolved again.
+    /// </remarks>
+    public async Task<NewProspectClaim> ClaimAsync(string emailHash, DateTimeOffset? noProspectAskedAt, CancellationToken cancellationToken)
     {
         var table = await tables.ReadyAsync(tables.ProspectCreations, cancellationToken);
         var now = time.GetUtcNow();
@@ -49,9 +63,9 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
             }
 
             var found = existing.Value;
-            if (found.GetString("State") == Pending && found.GetDateTimeOffset("LeaseUntil") is { } leaseUntil && leaseUntil > now)
+            if (Held(found, noProspectAskedAt, now) is { } held)
             {
-                return new NewProspectClaim.HeldElsewhere(Min(leaseUntil, now + _options.ConflictDelay));
+                return held;
             }
 
             // A create that may have been applied (its answer lost, its drainer gone) or one that was: look first.
@@ -79,6 +93,17 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
 
         var set = await prospectClaims.ClaimAsync([prospectId], cancellationToken);
         return (await set.HoldsForWriteAsync(prospectId, cancellationToken), set);
+    }
+
+    /// <summary>
+    /// Whether a claim now would be won with <see cref="NewProspectClaim.Won.LookFirst"/> (a row no one holds and that
+    /// hands nothing over): reads only, so the create operation can look such emails up together before claiming them.
+    /// </summary>
+    public async Task<bool> WouldLookFirstAsync(string emailHash, DateTimeOffset? noProspectAskedAt, CancellationToken cancellationToken)
+    {
+        var table = await tables.ReadyAsync(tables.ProspectCreations, cancellationToken);
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(emailHash, RowKey, cancellationToken: cancellationToken);
+        return existing.HasValue && existing.Value is { } found && Held(found, noProspectAskedAt, time.GetUtcNow()) is null;
     }
 
     /// <summary>The create was applied (or the prospect found): later claims look the email up first.</summary>
@@ -126,6 +151,23 @@ public sealed class NewProspectClaims(DeliveryTables tables, IOptions<ProspectCl
         }
     }
 
+    // What an existing row answers without being taken over: held by a create in flight, or a prospect to hand over.
+    private NewProspectClaim? Held(TableEntity found, DateTimeOffset? noProspectAskedAt, DateTimeOffset now)
+    {
+        if (found.GetString("State") == Pending && found.GetDateTimeOffset("LeaseUntil") is { } leaseUntil && leaseUntil > now)
+        {
+            return new NewProspectClaim.HeldElsewhere(Min(leaseUntil, now + _options.ConflictDelay));
+        }
+
+        if (found.GetString("State") == Created && found.GetInt64("ProspectId") is { } prospectId
+            && found.GetDateTimeOffset("CreatedAt") is { } createdAt && noProspectAskedAt < createdAt)
+        {
+            return new NewProspectClaim.AlreadyCreated(prospectId);
+        }
+
+        return null;
+    }
+
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private sealed class NoClaim : IAsyncDisposable
@@ -147,4 +189,10 @@ public abstract record NewProspectClaim
 
     /// <summary>Another drainer is creating it: come back at <paramref name="RetryAt"/> (its prospect is then in the email cache).</summary>
     public sealed record HeldElsewhere(DateTimeOffset RetryAt) : NewProspectClaim;
+
+    /// <summary>
+    /// A create (or a look-up after one) recorded <paramref name="ProspectId"/> for the email after the "no prospect"
+    /// answer the caller holds was asked: update that prospect; nothing to create or look up.
+    /// </summary>
+    public sealed record AlreadyCreated(long ProspectId) : NewProspectClaim;
 }
