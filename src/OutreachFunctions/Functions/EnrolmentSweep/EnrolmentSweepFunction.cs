@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Outreach.Connector.Delivery.Operations.SequenceEnrolment;
 using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Protocol;
@@ -42,7 +41,7 @@ public static partial class EnrolmentSweepFunction
         InvocationRequest invocation, Sweep sweep, ILogger logger, CancellationToken cancellationToken)
     {
         var logs = new List<string>();
-        if (IsPastDue(invocation))
+        if (invocation.IsTimerPastDue(TriggerBinding))
         {
             logs.Add("Enrolment sweep: the timer is past due (the app was stopped or busy); running now.");
         }
@@ -54,11 +53,6 @@ public static partial class EnrolmentSweepFunction
         return new FunctionOutcome.Completed(null, logs);
     }
 
-    private static bool IsPastDue(InvocationRequest invocation) =>
-        invocation.TryGetData(TriggerBinding, out var timer)
-        && EnvelopeValue.TryGetObject(timer, out var info)
-        && EnvelopeValue.TryGetProperty(info, "IsPastDue", out var pastDue)
-        && EnvelopeValue.Json(pastDue).ValueKind == JsonValueKind.True;
 
     [LoggerMessage(Message = "{Outcome}")]
     private static partial void LogOutcome(ILogger logger, LogLevel level, string outcome);

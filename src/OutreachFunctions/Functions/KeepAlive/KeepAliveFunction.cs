@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Outreach.Connector.Tokens;
 using OutreachFunctions.Functions.Invocation;
 using OutreachFunctions.Functions.Protocol;
@@ -39,7 +38,7 @@ public static partial class KeepAliveFunction
     private static async Task<FunctionOutcome> RunAsync(InvocationRequest invocation, ConnectionKeepAlive keepAlive, ILogger logger, CancellationToken cancellationToken)
     {
         var logs = new List<string>();
-        if (IsPastDue(invocation))
+        if (invocation.IsTimerPastDue(TriggerBinding))
         {
             logs.Add("Keep-alive: the timer is past due (the app was stopped or busy); running now.");
         }
@@ -51,11 +50,6 @@ public static partial class KeepAliveFunction
         return new FunctionOutcome.Completed(null, logs);
     }
 
-    private static bool IsPastDue(InvocationRequest invocation) =>
-        invocation.TryGetData(TriggerBinding, out var timer)
-        && EnvelopeValue.TryGetObject(timer, out var info)
-        && EnvelopeValue.TryGetProperty(info, "IsPastDue", out var pastDue)
-        && EnvelopeValue.Json(pastDue).ValueKind == JsonValueKind.True;
 
     [LoggerMessage(Message = "{Outcome}")]
     private static partial void LogOutcome(ILogger logger, LogLevel level, string outcome);

@@ -68,6 +68,16 @@ public sealed class InvocationRequest : IDisposable
     /// <summary>The raw value of an input binding (as the host encoded it), found by name ignoring case.</summary>
     public bool TryGetData(string bindingName, out JsonElement value) => EnvelopeValue.TryGetProperty(Data, bindingName, out value);
 
+    /// <summary>
+    /// Whether a <c>timerTrigger</c> binding says its run is late (<c>Data.{binding}.IsPastDue</c>: the app was stopped or
+    /// busy). Its exact shape under a custom handler is UNCONFIRMED, so a missing or other value means "not late".
+    /// </summary>
+    public bool IsTimerPastDue(string bindingName) =>
+        TryGetData(bindingName, out var timer)
+        && EnvelopeValue.TryGetObject(timer, out var info)
+        && EnvelopeValue.TryGetProperty(info, "IsPastDue", out var pastDue)
+        && EnvelopeValue.Json(pastDue).ValueKind == JsonValueKind.True;
+
     /// <summary>The raw value of a metadata key (as the host encoded it), found by name ignoring case.</summary>
     public bool TryGetMetadata(string key, out JsonElement value) => EnvelopeValue.TryGetProperty(Metadata, key, out value);
 
