@@ -13,6 +13,12 @@ namespace Outreach.Connector.Delivery.Operations.SetFields;
 /// </remarks>
 public sealed class InFlightBulkWrites
 {
+    /// <summary>
+    /// How long a job whose end cannot be learnt is waited for before it is given up: its prospects are written again,
+    /// with the same values, rather than held up for ever by a job Outreach may never finish.
+    /// </summary>
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(15);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<(long ProspectId, string Field), InFlightBulkJob> _writing = [];
     private readonly List<InFlightBulkJob> _jobs = [];

@@ -30,10 +30,6 @@ public sealed partial class SharedChangeWriter(
     TimeProvider time,
     ILogger<SharedChangeWriter> logger)
 {
-    // A job whose status cannot be learnt for this long is given up: its prospects are written again (one PATCH each
-    // or a new bulk action), which is safe because the values are the same.
-    private static readonly TimeSpan AbandonAfter = TimeSpan.FromMinutes(15);
-
     private readonly BulkWriteOptions _options = bulkOptions.Value;
 
     /// <summary>How long a batch waits for its bulk jobs (and imports) from the last one accepted (<c>Delivery__MaxBulkWait</c>).</summary>
@@ -197,7 +193,7 @@ public sealed partial class SharedChangeWriter(
     private async Task<bool> PollAsync(SetFieldsRun run, InFlightBulkJob job, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (now - job.SubmittedAt > AbandonAfter)
+        if (now - job.SubmittedAt > InFlightBulkWrites.GiveUpAfter)
         {
             LogAbandoned(logger, job.BatchId, job.Versions.Count);
             inFlight.Finish(job);

@@ -20,22 +20,16 @@ namespace Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 /// did not carry, which costs a deferral, never a wrong value.
 /// </para>
 /// <para>
-/// An import still unfinished <see cref="ForgetAfter"/> after it was given up is forgotten (with an error log): its
+/// An import still unfinished <see cref="InFlightBulkWrites.GiveUpAfter"/> after it was given up is forgotten (with an error log): its
 /// prospects are not held up for ever by an import Outreach may never finish.
 /// </para>
 /// </remarks>
 public sealed partial class StalledImports(IOutreachImportClient imports, IOptions<PerRecordBulkOptions> options, TimeProvider time, ILogger<StalledImports> logger)
 {
-    /// <summary>How long an import given up is waited for before it is forgotten.</summary>
-    public static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(15);
-
     private readonly InFlightBulkWrites _stalled = new();
     // Weak: the batch that gave an import up only needs telling apart from later ones, not keeping alive.
     private readonly Dictionary<long, WeakReference<BatchRun>> _givenUpBy = [];
     private readonly Lock _gate = new();
-
-    /// <summary>How many given-up imports are still waited for.</summary>
-    public int Count => _stalled.Count;
 
     /// <summary>Remembers an import <paramref name="batch"/> gave up; its prospects are written by that batch's PATCHes.</summary>
     internal void Remember(BatchRun batch, long importId, IReadOnlyList<ProspectPlan> plans)
@@ -84,7 +78,7 @@ public sealed partial class StalledImports(IOutreachImportClient imports, IOptio
         var blocking = groups.Select(g => _stalled.Blocking(g.ProspectId, g.Fields.Keys)).OfType<InFlightBulkJob>();
         foreach (var job in _stalled.DueForPoll(time.GetUtcNow()).Concat(blocking).Distinct().ToList())
         {
-            if (time.GetUtcNow() - job.SubmittedAt > ForgetAfter)
+            if (time.GetUtcNow() - job.SubmittedAt > InFlightBulkWrites.GiveUpAfter)
             {
                 LogForgotten(logger, job.BatchId, job.Versions.Count);
                 Forget(job);
