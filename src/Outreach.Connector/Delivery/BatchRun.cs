@@ -136,7 +136,7 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
                 throw new InvalidOperationException($"Message {i} of the batch got no fate.");
             }
 
-            var merged = FateMerge.LeastFinal([.. fates.Select(f => f!)]);
+            var merged = MessageFate.LeastFinal([.. fates.Select(f => f!)]);
             return merged with { MessageId = batch[i].MessageId };
         }).ToList();
     }

@@ -40,6 +40,13 @@ public sealed class DeliveryOptions
     /// </summary>
     public int SafetyMargin { get; set; } = 100;
 
+    /// <summary>
+    /// True (<c>Delivery__DryRun</c>): the connector ingests, queues, coalesces, filters and paces as usual but never
+    /// writes to Outreach; it records what it would have changed in the <c>{prefix}DryRun</c> table and counts it under
+    /// <c>DryRunApplied</c> (see <see cref="DryRun.DryRunProspectClient"/>). Sequences enrol no one.
+    /// </summary>
+    public bool DryRun { get; set; }
+
     /// <summary>How permits are spread over the window; see <see cref="Delivery.PacingMode"/>.</summary>
     public PacingMode PacingMode { get; set; } = PacingMode.Spread;
 

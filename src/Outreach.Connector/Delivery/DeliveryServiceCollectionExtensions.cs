@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ using Outreach.Connector.Monitoring;
 
 namespace Outreach.Connector.Delivery;
 
-/// <summary>Registers the delivery engine and its Table-storage state.</summary>
+/// <summary>Registers the delivery engine and its Table-storage state, and the dry run.</summary>
 public static class DeliveryServiceCollectionExtensions
 {
     /// <summary>
@@ -53,7 +54,7 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<PermitTaker>();
 
         // Every Outreach answer, whatever the operation, corrects the shared budget (the pipeline's rate-limit handler).
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Outreach.IRateLimitObserver, BudgetCorrection>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Outreach.IRateLimitObserver, RequestBudget>(sp => sp.GetRequiredService<RequestBudget>()));
         services.TryAddSingleton<FailureLedger>();
         services.TryAddSingleton<DeliveryCounters>();
         services.TryAddSingleton<Backoff>();
@@ -86,5 +87,34 @@ public static class DeliveryServiceCollectionExtensions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(storageConnectionString);
         return services.AddDeliveryEngine(_ => new TableServiceClient(storageConnectionString), configure);
+    }
+
+    /// <summary>
+    /// When <c>Delivery:DryRun</c> (<see cref="DeliveryOptions.DryRun"/>) is true, replaces
+    /// the registered <see cref="Outreach.IOutreachProspectClient"/> and <see cref="Outreach.IOutreachProspectCreator"/> with <see cref="DryRun.DryRunProspectClient"/>.
+    /// </summary>
+    /// <remarks>
+    /// Works before or after <c>AddOutreachClient</c>: that one adds the real client only when none is registered.
+    /// </remarks>
+    public static IServiceCollection AddDeliveryDryRun(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!configuration.GetSection(DeliveryOptions.SectionName).GetValue<bool>(nameof(DeliveryOptions.DryRun)))
+        {
+            return services;
+        }
+
+        services.RemoveAll<Outreach.IOutreachProspectClient>();
+        services.RemoveAll<Outreach.IOutreachProspectCreator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new DryRun.DryRunProspectClient(
+            sp.GetRequiredService<DeliveryTables>(),
+            sp.GetRequiredService<IOptions<DeliveryOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Mapping.CompiledMapping>()));
+        services.AddSingleton<Outreach.IOutreachProspectClient>(sp => sp.GetRequiredService<DryRun.DryRunProspectClient>());
+        services.AddSingleton<Outreach.IOutreachProspectCreator>(sp => sp.GetRequiredService<DryRun.DryRunProspectClient>());
+        return services;
     }
 }

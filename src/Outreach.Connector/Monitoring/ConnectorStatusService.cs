@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery;
-using Outreach.Connector.Delivery.DryRun;
 
 namespace Outreach.Connector.Monitoring;
 
@@ -16,7 +15,6 @@ public sealed class ConnectorStatusService(
     HealthEvaluator health,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider time,
-    IOptions<DryRunOptions>? dryRunOptions = null,
     IngestRefusals? refusals = null)
 {
     /// <summary>The report of the last <paramref name="hours"/> hours (1 to 168), the current hour included.</summary>
@@ -46,7 +44,7 @@ public sealed class ConnectorStatusService(
         return new ConnectorStatus(
             now,
             deliveryOptions.Value.ConnectionName,
-            dryRunOptions?.Value.DryRun ?? false,
+            deliveryOptions.Value.DryRun,
             await healthRead,
             new DeliveryState(delivery.LastBatchAt, delivery.QueueLag?.TotalSeconds),
             read.Totals,

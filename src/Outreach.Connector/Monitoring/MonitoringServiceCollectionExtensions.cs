@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Outreach.Connector.Delivery.DryRun;
+using Outreach.Connector.Delivery;
 
 namespace Outreach.Connector.Monitoring;
 
@@ -22,7 +22,7 @@ public static class MonitoringServiceCollectionExtensions
     /// <summary>
     /// Registers the status report (<see cref="ConnectorStatusService"/>), <see cref="HealthEvaluator"/>, <see cref="FailureReplay"/>
     /// and <see cref="MonitoringOptions"/> (section <c>Monitoring</c>, validated at start), and the dry run when
-    /// <c>Delivery:DryRun</c> is true (see <see cref="DryRunServiceCollectionExtensions.AddDeliveryDryRun"/>). Needs the delivery
+    /// <c>Delivery:DryRun</c> is true (see <see cref="DeliveryServiceCollectionExtensions.AddDeliveryDryRun"/>). Needs the delivery
     /// engine's registrations (<c>AddDeliveryEngine</c>) and, for the dry run, the Outreach client's: call it after both.
     /// </summary>
     public static IServiceCollection AddConnectorMonitoring(this IServiceCollection services, IConfiguration configuration)

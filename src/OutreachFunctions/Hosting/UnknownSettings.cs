@@ -1,6 +1,5 @@
 using System.Reflection;
 using Outreach.Connector.Delivery;
-using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Mapping;
 using Outreach.Connector.Monitoring;
 
@@ -46,7 +45,6 @@ public static partial class UnknownSettings
     // options class the apps register has one or is listed here).
     private static readonly Dictionary<Type, string> BoundWithoutSectionName = new()
     {
-        [typeof(DryRunOptions)] = DeliveryOptions.SectionName,
     };
 
     /// <summary>

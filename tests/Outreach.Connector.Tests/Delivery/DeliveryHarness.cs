@@ -135,7 +135,6 @@ internal sealed class DeliveryHarness
     /// </summary>
     public DeliveryHarness Answer(Func<long, OutreachCallOutcome> outcome)
     {
-        var correction = new BudgetCorrection(Budget, NullLogger<BudgetCorrection>.Instance);
         Outreach
             .Setup(c => c.PatchProspectAsync(It.IsAny<long>(), It.IsAny<IReadOnlyList<KeyValuePair<string, global::Outreach.Connector.Updates.FieldValue>>>(), It.IsAny<CancellationToken>()))
             .Returns(async (long id, IReadOnlyList<KeyValuePair<string, global::Outreach.Connector.Updates.FieldValue>> attributes, CancellationToken cancellationToken) =>
@@ -146,7 +145,7 @@ internal sealed class DeliveryHarness
                 }
 
                 var answer = outcome(id);
-                await correction.ObserveAsync(answer.RateLimit, cancellationToken);
+                await Budget.ObserveAsync(answer.RateLimit, cancellationToken);
                 return answer;
             });
         return this;

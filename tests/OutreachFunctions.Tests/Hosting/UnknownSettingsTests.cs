@@ -33,7 +33,7 @@ public sealed partial class UnknownSettingsTests(AzuriteFixture azurite)
     [Fact]
     public void Nested_sections_and_every_options_class_of_a_section_are_known()
     {
-        // Delivery binds DeliveryOptions, BulkWriteOptions, DryRunOptions and Delivery:Claims; Ingest two classes of two projects.
+        // Delivery binds DeliveryOptions (DryRun among them), BulkWriteOptions and Delivery:Claims; Ingest two classes of two projects.
         var found = UnknownSettings.Find(Settings(
             ("Delivery:Claims:LeaseDuration", "00:02:00"),
             ("Delivery:BulkWrites", "auto"),

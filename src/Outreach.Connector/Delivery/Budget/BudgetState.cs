@@ -44,7 +44,7 @@ internal sealed record BudgetState(
             state = state with { BlockedUntil = null };
         }
 
-        return rules.Pacing.AdvanceTo(state, now, rules);
+        return rules.AdvanceTo(state, now);
     }
 
     /// <summary>Permits that can be taken now (after <see cref="AdvanceTo"/>).</summary>
@@ -55,11 +55,11 @@ internal sealed record BudgetState(
             return 0;
         }
 
-        return rules.Pacing.Available(this, Math.Max(0, Allowance(rules) - Used));
+        return rules.Available(this, Math.Max(0, Allowance(rules) - Used));
     }
 
     /// <summary>Hands out <paramref name="permits"/> permits.</summary>
-    public BudgetState Take(int permits, BudgetRules rules) => rules.Pacing.Take(this with { Used = Used + permits }, permits);
+    public BudgetState Take(int permits, BudgetRules rules) => rules.Take(this with { Used = Used + permits }, permits);
 
     /// <summary>Gives back permits taken in the window starting at <paramref name="windowStart"/> and never used.</summary>
     public BudgetState Release(int permits, DateTimeOffset windowStart, BudgetRules rules)
@@ -70,7 +70,7 @@ internal sealed record BudgetState(
             return this;
         }
 
-        return rules.Pacing.Release(this with { Used = Math.Max(0, Used - permits) }, permits, rules);
+        return rules.Release(this with { Used = Math.Max(0, Used - permits) }, permits);
     }
 
     /// <summary>When the next permit becomes available, given that none is now.</summary>
@@ -86,7 +86,7 @@ internal sealed record BudgetState(
             return WindowEnd(rules);
         }
 
-        return rules.Pacing.NextPermitAt(this, now, rules);
+        return rules.NextPermitAt(this, now);
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public sealed class PermitTaker
     }
 
     /// <summary>The most permits one call should ask for: what the pacing rule hands out without a long wait.</summary>
-    public int Cap => _budget.Pacing.MaxPermitsAtOnce(_options);
+    public int Cap => _budget.Rules.MaxPermitsAtOnce();
 
     /// <summary>The budget permits are taken from (for blocking it after a 429).</summary>
     public RequestBudget Budget => _budget;
@@ -53,7 +53,7 @@ public sealed class PermitTaker
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var take = await TakeAsync(count, count, deadline, cancellationToken);
-        return take.RefusedUntil;
+        return take.Granted == 0 ? take.NextPermitAt : null;
     }
 
     /// <summary>
@@ -61,7 +61,8 @@ public sealed class PermitTaker
     /// (at most <see cref="DeliveryOptions.MaxPermitsPerLease"/> a lease); waits briefly when the next permit is near.
     /// Refused (everything taken given back) when the wait would be too long or pass <paramref name="deadline"/>.
     /// </summary>
-    internal async Task<PermitTake> TakeAsync(int needed, int wanted, DateTimeOffset deadline, CancellationToken cancellationToken)
+    /// <returns>The permits taken, of the last lease's window; when refused, none, and when the budget expects the next permit.</returns>
+    internal async Task<PermitGrant> TakeAsync(int needed, int wanted, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var ask = Math.Max(needed, Math.Min(wanted, _options.MaxPermitsPerLease));
         var grants = new List<PermitGrant>();
@@ -85,14 +86,14 @@ public sealed class PermitTaker
                 {
                     await GiveBackAsync(grants);
                     grants.Clear();
-                    return new PermitTake(0, default, grant.NextPermitAt > now ? grant.NextPermitAt : now);
+                    return new PermitGrant(0, default, grant.NextPermitAt > now ? grant.NextPermitAt : now);
                 }
 
                 await Task.Delay(wait > MinimumPermitWait ? wait : MinimumPermitWait, _time, cancellationToken);
                 waits++;
             }
 
-            var taken = new PermitTake(held, grants[^1], null);
+            var taken = grants[^1] with { Granted = held };
             grants.Clear();
             return taken;
         }
@@ -125,9 +126,6 @@ public sealed class PermitTaker
         }
     }
 }
-
-/// <summary>What <see cref="PermitTaker"/> took: <paramref name="Taken"/> permits of <paramref name="Grant"/>'s window, or none until <paramref name="RefusedUntil"/>.</summary>
-internal readonly record struct PermitTake(int Taken, PermitGrant Grant, DateTimeOffset? RefusedUntil);
 
 /// <summary>
 /// Permits a caller leased from the shared <see cref="RequestBudget"/> through the <see cref="PermitTaker"/> and has
@@ -168,12 +166,12 @@ public sealed class PermitPurse : IAsyncDisposable
         if (_unused == 0)
         {
             var take = await _taker.TakeAsync(1, Math.Max(1, wanted), deadline, cancellationToken);
-            if (take.RefusedUntil is { } refusedUntil)
+            if (take.Granted == 0)
             {
-                return refusedUntil;
+                return take.NextPermitAt;
             }
 
-            (_grant, _unused) = (take.Grant, take.Taken);
+            (_grant, _unused) = (take, take.Granted);
         }
 
         _unused--;

@@ -18,7 +18,7 @@ namespace Outreach.Connector.Delivery.Budget;
 /// goal, while the margin absorbs requests in flight across a window roll and use we learn about late.
 /// </para>
 /// <para>
-/// Pacing (<see cref="DeliveryOptions.PacingMode"/>, a <see cref="PacingRule"/> chosen once here): spread by default, because Outreach's window may be rolling
+/// Pacing (<see cref="DeliveryOptions.PacingMode"/>, the <see cref="BudgetRules"/> chosen once here): spread by default, because Outreach's window may be rolling
 /// (UNCONFIRMED) and a burst at every fixed reset would then be refused; spread pacing keeps every interval of one
 /// window length under the limit either way, and with a backlog still uses the whole allowance.
 /// </para>
@@ -28,7 +28,7 @@ namespace Outreach.Connector.Delivery.Budget;
 /// between calls, so the common case costs one conditional write per lease and no extra read.
 /// </para>
 /// </remarks>
-public sealed partial class RequestBudget
+public sealed partial class RequestBudget : IRateLimitObserver
 {
     private const string RowKey = "budget";
 
@@ -97,8 +97,8 @@ public sealed partial class RequestBudget
         }
     }
 
-    /// <summary>The pacing rule chosen at start from <see cref="DeliveryOptions.PacingMode"/>.</summary>
-    internal PacingRule Pacing => _rules.Pacing;
+    /// <summary>The rules chosen at start from <see cref="DeliveryOptions.PacingMode"/>.</summary>
+    internal BudgetRules Rules => _rules;
 
     /// <summary>Opens a purse: permits leased from this budget by the one <see cref="PermitTaker"/>; failures of the budget's storage are logged to <paramref name="logger"/>.</summary>
     public PermitPurse OpenPurse(ILogger logger) => new PermitTaker(this, _options, _time).OpenPurse(logger);
@@ -109,8 +109,24 @@ public sealed partial class RequestBudget
             ? Task.CompletedTask
             : ChangeAsync((state, _) => state.Release(unused, grant.WindowStart, _rules), cancellationToken);
 
-    /// <summary>Corrects the budget with the rate-limit headers of an Outreach response; writes only when they change it.</summary>
-    public Task ObserveAsync(RateLimitSnapshot snapshot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Corrects the budget with the rate-limit headers of an Outreach answer, whatever the operation (the Outreach HTTP
+    /// pipeline's rate-limit handler calls this for every answer); writes only when they change it.
+    /// </summary>
+    /// <remarks>Storage failures are logged and absorbed: the answer is what matters for the caller, and the next one corrects the budget again.</remarks>
+    public async Task ObserveAsync(RateLimitSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CorrectAsync(snapshot, cancellationToken);
+        }
+        catch (RequestFailedException ex)
+        {
+            DeliveryLog.BudgetCorrectionFailed(_logger, ex);
+        }
+    }
+
+    private Task CorrectAsync(RateLimitSnapshot snapshot, CancellationToken cancellationToken)
     {
         if (snapshot == RateLimitSnapshot.None)
         {

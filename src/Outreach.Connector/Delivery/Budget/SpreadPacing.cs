@@ -5,28 +5,21 @@ namespace Outreach.Connector.Delivery.Budget;
 /// and never more than the window's limit. Any interval of one window length then sees at most limit − margin + burst
 /// requests, so neither a fixed nor a rolling window is exceeded when burst ≤ <see cref="DeliveryOptions.SafetyMargin"/>.
 /// </summary>
-internal sealed class SpreadPacing : PacingRule
+internal sealed class SpreadPacing(DeliveryOptions options) : BudgetRules(options)
 {
     // Token arithmetic is floating point; 0.9999999999 tokens must count as one.
     private const double TokenEpsilon = 1e-6;
 
-    private SpreadPacing()
-    {
-    }
-
-    /// <summary>The one instance (the rule has no state).</summary>
-    public static SpreadPacing Instance { get; } = new();
-
     /// <inheritdoc />
-    public override BudgetState AdvanceTo(BudgetState state, DateTimeOffset now, BudgetRules rules)
+    public override BudgetState AdvanceTo(BudgetState state, DateTimeOffset now)
     {
         if (now <= state.TokensAt)
         {
             return state;
         }
 
-        var accrued = (now - state.TokensAt).TotalSeconds * RatePerSecond(state, rules);
-        return state with { Tokens = Math.Min(rules.Options.BurstPermits, state.Tokens + accrued), TokensAt = now };
+        var accrued = (now - state.TokensAt).TotalSeconds * RatePerSecond(state);
+        return state with { Tokens = Math.Min(Options.BurstPermits, state.Tokens + accrued), TokensAt = now };
     }
 
     /// <inheritdoc />
@@ -37,13 +30,13 @@ internal sealed class SpreadPacing : PacingRule
     public override BudgetState Take(BudgetState state, int permits) => state with { Tokens = state.Tokens - permits };
 
     /// <inheritdoc />
-    public override BudgetState Release(BudgetState state, int permits, BudgetRules rules) =>
-        state with { Tokens = Math.Min(rules.Options.BurstPermits, state.Tokens + permits) };
+    public override BudgetState Release(BudgetState state, int permits) =>
+        state with { Tokens = Math.Min(Options.BurstPermits, state.Tokens + permits) };
 
     /// <inheritdoc />
-    public override DateTimeOffset NextPermitAt(BudgetState state, DateTimeOffset now, BudgetRules rules)
+    public override DateTimeOffset NextPermitAt(BudgetState state, DateTimeOffset now)
     {
-        var rate = RatePerSecond(state, rules);
+        var rate = RatePerSecond(state);
         if (state.Tokens + TokenEpsilon >= 1 || rate <= 0)
         {
             return now;
@@ -51,12 +44,12 @@ internal sealed class SpreadPacing : PacingRule
 
         var accrual = TimeSpan.FromSeconds((1 - Math.Max(0, state.Tokens)) / rate);
         var at = (state.TokensAt > now ? state.TokensAt : now) + accrual;
-        var windowEnd = state.WindowEnd(rules);
+        var windowEnd = state.WindowEnd(this);
         return at < windowEnd ? at : windowEnd;
     }
 
     /// <inheritdoc />
-    public override int MaxPermitsAtOnce(DeliveryOptions options) => options.BurstPermits;
+    public override int MaxPermitsAtOnce() => Options.BurstPermits;
 
-    private static double RatePerSecond(BudgetState state, BudgetRules rules) => state.Allowance(rules) / rules.Options.Window.TotalSeconds;
+    private double RatePerSecond(BudgetState state) => state.Allowance(this) / Options.Window.TotalSeconds;
 }

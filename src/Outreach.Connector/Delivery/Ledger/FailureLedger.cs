@@ -103,15 +103,6 @@ public sealed class FailureLedger(DeliveryTables tables, TimeProvider time, Emai
         }
     }
 
-    /// <summary>The stored updates of the matching entries, for the replay command: queue each again, then <see cref="DeleteAsync"/> it.</summary>
-    public async IAsyncEnumerable<ReplayableFailure> ReadForReplayAsync(FailureQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var entry in QueryAsync(query, cancellationToken))
-        {
-            yield return new ReplayableFailure(entry.Key, entry.Update, entry.Explanation);
-        }
-    }
-
     /// <summary>Reads one entry; null when it does not exist.</summary>
     public async Task<FailureLedgerEntry?> GetAsync(FailureLedgerKey key, CancellationToken cancellationToken)
     {

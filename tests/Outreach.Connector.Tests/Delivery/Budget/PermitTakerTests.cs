@@ -45,7 +45,7 @@ public sealed class PermitTakerTests(AzuriteFixture azurite)
         var spread = new Connector.Delivery.DeliveryOptions { PacingMode = PacingMode.Spread, BurstPermits = 7, RequestsPerWindow = 100, SafetyMargin = 10 };
         var burst = new Connector.Delivery.DeliveryOptions { PacingMode = PacingMode.Burst, BurstPermits = 7, RequestsPerWindow = 100, SafetyMargin = 10 };
 
-        Assert.Equal(7, PacingRule.For(spread.PacingMode).MaxPermitsAtOnce(spread));
-        Assert.Equal(90, PacingRule.For(burst.PacingMode).MaxPermitsAtOnce(burst));
+        Assert.Equal(7, BudgetRules.For(spread).MaxPermitsAtOnce());
+        Assert.Equal(90, BudgetRules.For(burst).MaxPermitsAtOnce());
     }
 }

@@ -34,8 +34,9 @@ public sealed class FailureLedgerTests(AzuriteFixture azurite)
         Assert.Equal((Start, Start, 1, 2), (entry.FirstFailedAt, entry.LastFailedAt, entry.Occurrences, entry.DeliveryAttempts));
         Assert.Equal(update, entry.Update);
 
-        var replay = new List<ReplayableFailure>();
-        await foreach (var item in harness.Ledger.ReadForReplayAsync(new FailureQuery(AudienceId: "aud-123"), CancellationToken.None))
+        // What the replay command reads: the update to queue again and the key to delete afterwards.
+        var replay = new List<FailureLedgerEntry>();
+        await foreach (var item in harness.Ledger.QueryAsync(new FailureQuery(AudienceId: "aud-123"), CancellationToken.None))
         {
             replay.Add(item);
         }

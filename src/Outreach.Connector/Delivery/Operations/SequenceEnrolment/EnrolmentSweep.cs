@@ -2,7 +2,6 @@ using System.Globalization;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Delivery.Telemetry;
 using Outreach.Connector.Mapping;
 using Names = Outreach.Connector.Delivery.Operations.SequenceEnrolment.SequenceCounterNames;
@@ -28,7 +27,6 @@ public sealed partial class EnrolmentSweep
     private readonly EnrolmentSender _sender;
     private readonly IDeliveryObserver _observer;
     private readonly IOptions<DeliveryOptions> _delivery;
-    private readonly IOptions<DryRunOptions> _dryRun;
     private readonly TimeProvider _time;
     private readonly ILogger<EnrolmentSweep> _logger;
     private readonly CompiledMapping? _mapping;
@@ -38,12 +36,11 @@ public sealed partial class EnrolmentSweep
         EnrolmentSender sender,
         IDeliveryObserver observer,
         IOptions<DeliveryOptions> delivery,
-        IOptions<DryRunOptions> dryRun,
         TimeProvider time,
         ILogger<EnrolmentSweep> logger,
         CompiledMapping? mapping = null)
     {
-        (_store, _sender, _observer, _delivery, _dryRun, _time, _logger, _mapping) = (store, sender, observer, delivery, dryRun, time, logger, mapping);
+        (_store, _sender, _observer, _delivery, _time, _logger, _mapping) = (store, sender, observer, delivery, time, logger, mapping);
     }
 
     /// <summary>Sends what waits, if anything does; expected failures (storage) are a result, never an exception.</summary>
@@ -54,7 +51,7 @@ public sealed partial class EnrolmentSweep
             return EnrolmentSweepResult.NoSequences;
         }
 
-        if (_dryRun.Value.DryRun)
+        if (_delivery.Value.DryRun)
         {
             return EnrolmentSweepResult.DryRun;
         }

@@ -2,7 +2,6 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outreach.Connector.Delivery.Coalescing;
-using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Mapping;
 using Names = Outreach.Connector.Delivery.Operations.SequenceEnrolment.SequenceCounterNames;
 
@@ -28,7 +27,7 @@ internal sealed partial class SequenceEnrolmentOperation(
     EnrolmentStore store,
     EnrolmentSender sender,
     SequenceExitActions exits,
-    IOptions<DryRunOptions> dryRunOptions,
+    IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider time,
     ILogger<SequenceEnrolmentOperation> logger,
     CompiledMapping? mapping = null) : IDeliveryOperation
@@ -52,7 +51,7 @@ internal sealed partial class SequenceEnrolmentOperation(
             }
 
             // Call and record (a dry run sends nothing).
-            if (!dryRunOptions.Value.DryRun)
+            if (!deliveryOptions.Value.DryRun)
             {
                 await sender.SendAsync(run, mapping.Sequences, cancellationToken);
             }
@@ -67,7 +66,7 @@ internal sealed partial class SequenceEnrolmentOperation(
     private async Task RecordEventAsync(BatchRun run, SequenceEvent sequenceEvent, CancellationToken cancellationToken)
     {
         var (prospectId, rule) = (sequenceEvent.ProspectId, sequenceEvent.Rule);
-        var dryRun = dryRunOptions.Value.DryRun;
+        var dryRun = deliveryOptions.Value.DryRun;
         var record = await store.ReadAsync(prospectId, rule.SequenceId, cancellationToken);
         switch (EnrolmentPlanner.Decide(record, sequenceEvent, dryRun))
         {

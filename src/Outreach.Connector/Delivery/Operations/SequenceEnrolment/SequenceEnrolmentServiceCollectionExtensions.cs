@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Outreach;
 
 namespace Outreach.Connector.Delivery.Operations.SequenceEnrolment;
@@ -23,7 +22,7 @@ public static class SequenceEnrolmentServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<SequenceOptions>().BindConfiguration(SequenceOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SequenceOptions>, SequenceOptionsValidator>());
-        services.AddOptions<DryRunOptions>().BindConfiguration(DeliveryOptions.SectionName);
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IOutreachSequenceClient, OutreachSequenceClient>();
         services.TryAddSingleton<EnrolmentStore>();
@@ -39,7 +38,6 @@ public static class SequenceEnrolmentServiceCollectionExtensions
             sp.GetRequiredService<EnrolmentSender>(),
             sp.GetRequiredService<Telemetry.IDeliveryObserver>(),
             sp.GetRequiredService<IOptions<DeliveryOptions>>(),
-            sp.GetRequiredService<IOptions<DryRunOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<EnrolmentSweep>>(),
             sp.GetService<Mapping.CompiledMapping>()));

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Tokens;
 
 namespace Outreach.Connector.Delivery.Operations.SetFields;
@@ -26,7 +25,7 @@ public sealed partial class BulkWriteAvailability(
     TimeProvider time,
     ILogger<BulkWriteAvailability> logger,
     IConnectionStatusSource? connection = null,
-    IOptions<DryRunOptions>? dryRun = null) : Monitoring.IHealthReasonSource
+    IOptions<DeliveryOptions>? delivery = null) : Monitoring.IHealthReasonSource
 {
     // Reading the token store to notice a re-authorization costs a storage read: once a minute is plenty.
     private static readonly TimeSpan ReauthorizationCheckInterval = TimeSpan.FromMinutes(1);
@@ -46,7 +45,7 @@ public sealed partial class BulkWriteAvailability(
     /// <summary>True when the next batch should use bulk writes; in auto mode after a refusal, true again once the connection was re-authorized.</summary>
     public async Task<bool> IsEnabledAsync(CancellationToken cancellationToken)
     {
-        if (dryRun?.Value.DryRun == true)
+        if (delivery?.Value.DryRun == true)
         {
             // A dry run changes nothing in Outreach: prospects go the PATCH path, whose dry-run client records them.
             return false;

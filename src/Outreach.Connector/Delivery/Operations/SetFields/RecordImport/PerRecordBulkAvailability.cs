@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outreach.Connector.Delivery.DryRun;
 using Outreach.Connector.Tokens;
 
 namespace Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
@@ -18,7 +17,7 @@ public sealed partial class PerRecordBulkAvailability(
     TimeProvider time,
     ILogger<PerRecordBulkAvailability> logger,
     IConnectionStatusSource? connection = null,
-    IOptions<DryRunOptions>? dryRun = null)
+    IOptions<DeliveryOptions>? delivery = null)
 {
     // Reading the token store (Key Vault in Azure) to learn the authorization and its scopes: once a minute is plenty.
     private static readonly TimeSpan ConnectionCheckInterval = TimeSpan.FromMinutes(1);
@@ -34,7 +33,7 @@ public sealed partial class PerRecordBulkAvailability(
     /// <summary>How the next batch uses imports. Storage failures throw (<see cref="Azure.RequestFailedException"/>).</summary>
     public async Task<ImportUse> DecideAsync(CancellationToken cancellationToken)
     {
-        if (dryRun?.Value.DryRun == true)
+        if (delivery?.Value.DryRun == true)
         {
             // A dry run changes nothing in Outreach: prospects go the PATCH path, whose dry-run client records them.
             return ImportUse.Off;

@@ -9,16 +9,15 @@ namespace Outreach.Connector.Tests.Delivery.Budget;
 
 // The shared budget learns Outreach's count from the pipeline's rate-limit handler, with no caller involved.
 [Collection(AzuriteCollection.Name)]
-public sealed class BudgetCorrectionTests(AzuriteFixture azurite)
+public sealed class BudgetFromOutreachHeadersTests(AzuriteFixture azurite)
 {
     [Fact]
     public async Task A_call_through_the_pipeline_corrects_the_shared_budget_from_outreachs_headers()
     {
         var harness = new DeliveryHarness(azurite, o => o.RequestsPerWindow = 10_000);
         await using var clients = await SandboxClients.StartAsync();
-        var correction = new BudgetCorrection(harness.Budget, NullLogger<BudgetCorrection>.Instance);
         var sender = OutreachApiSender.Create(
-            new SocketsHttpHandler(), clients.Tokens, new OutreachOptions { ApiBaseUrl = clients.Sandbox.ApiBaseAddress }, TimeProvider.System, [correction]);
+            new SocketsHttpHandler(), clients.Tokens, new OutreachOptions { ApiBaseUrl = clients.Sandbox.ApiBaseAddress }, TimeProvider.System, [harness.Budget]);
         using var other = clients.Sandbox.CreateApiClient(clients.AccessToken);
 
         // Another integration acting as the same user spends three requests the budget never handed out.
