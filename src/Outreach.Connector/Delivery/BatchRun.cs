@@ -39,7 +39,7 @@ internal sealed class BatchRun(IReadOnlyList<DeliveryMessage> batch, DateTimeOff
     public BatchStop? Stop { get; set; }
 
     /// <summary>This batch's claims: an operation asks before each write whether it may still write the prospect.</summary>
-    public ClaimGate Claims { get; set; } = ClaimGate.None;
+    public ProspectClaimSet Claims { get; set; } = ProspectClaimSet.None;
 
     /// <summary>The fate decided for <paramref name="message"/> (a message of the batch or a copy of one) so far, or null.</summary>
     public MessageFate? FateOf(DeliveryMessage message) =>

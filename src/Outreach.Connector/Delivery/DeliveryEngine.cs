@@ -114,7 +114,7 @@ public sealed class DeliveryEngine
 
         // One writer per prospect across every drainer: the claims are held from the plan through the calls to the
         // recording, bulk jobs included. Prospects still to be created have no id yet: their operation claims their email.
-        await using (run.Claims = await ClaimGate.OpenAsync(_claims, groups.Select(g => g.ProspectId).Where(id => id != 0), cancellationToken))
+        await using (run.Claims = await ProspectClaimSet.OpenAsync(_claims, groups.Select(g => g.ProspectId).Where(id => id != 0), cancellationToken))
         {
             var held = await run.Claims.KeepHeldAsync(run, groups, cancellationToken);
             foreach (var operation in _operations)

@@ -25,7 +25,7 @@ namespace Outreach.Connector.Delivery.Operations.SetFields.RecordImport;
 /// <para>
 /// Every request takes a permit from the shared budget under the run's deadline; a 429 or refused credentials stop the
 /// bulk path (the PATCH path meets the same stop). Before a prospect goes into an import the batch must still hold its
-/// claim (<see cref="Claims.ClaimGate"/>). An import is never waited for past its batch: one that stalls is given up and
+/// claim (<see cref="Claims.ProspectClaimSet"/>). An import is never waited for past its batch: one that stalls is given up and
 /// its prospects are written by PATCH, with the same values; as it may still apply later, <see cref="StalledImports"/>
 /// holds later writes of its fields until it is seen finished.
 /// </para>
