@@ -13,6 +13,7 @@ using Outreach.Connector.Tests.Ingest;
 using Outreach.Connector.Tests.Infrastructure;
 using Outreach.Connector.Tests.Outreach;
 using Outreach.Connector.Tokens;
+using Outreach.Sandbox.Faults;
 using Outreach.Testing;
 using static Outreach.Connector.Tests.Delivery.TestUpdates;
 using Names = Outreach.Connector.Delivery.Operations.SequenceEnrolment.SequenceCounterNames;
@@ -129,6 +130,56 @@ public sealed class EnrolmentSweepTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task An_exit_outreach_fails_stays_owed_and_the_sweep_finishes_that_state_after_the_backoff()
+    {
+        await using var clients = await SandboxClients.StartAsync(scope: Scopes);
+        await using var services = Build(clients, WithSequence(onExit: "finish"), ("Sequences:MaxEnrolmentDelay", "00:00:00"));
+        await DeliverAsync(services, [41]);
+        Assert.Equal(EnrolmentStates.Enrolled, (await Store(services).ReadAsync(41, 1, CancellationToken.None))?.State);
+
+        // Outreach answers 503 to everything when the prospect leaves the audience: the exit cannot be done, and is owed.
+        await clients.Sandbox.SetFaultsAsync(new FaultSettings { ServerErrorRate = 1 });
+        var exited = await DeliverAsync(services, [41], status: "exited", minute: 2);
+        await clients.Sandbox.ClearFaultsAsync();
+
+        Assert.Equal(1, exited[Names.ExitsOwed]);
+        Assert.Equal(EnrolmentStates.Exited, (await Store(services).ReadAsync(41, 1, CancellationToken.None))?.State);
+        Assert.Equal(0, (await clients.Sandbox.GetCountersAsync()).Sequences.StatesFinished);
+
+        // Not before the backoff (BackoffBase 10 s: 5 to 10 s); then the sweep finishes that one state, and owes nothing more.
+        Assert.Equal(EnrolmentSweepResult.Kinds.NothingWaits, (await Sweep(services).SweepAsync(CancellationToken.None)).Kind);
+        _clock.Offset += TimeSpan.FromSeconds(11);
+        var swept = await Sweep(services).SweepAsync(CancellationToken.None);
+
+        Assert.Equal(EnrolmentSweepResult.Kinds.Swept, swept.Kind);
+        Assert.Equal(1, (await clients.Sandbox.GetCountersAsync()).Sequences.StatesFinished);
+        _clock.Offset += TimeSpan.FromHours(1);
+        Assert.Equal(EnrolmentSweepResult.Kinds.NothingWaits, (await Sweep(services).SweepAsync(CancellationToken.None)).Kind);
+        var stored = await services.GetRequiredService<DeliveryCounters>().ReadLastHoursAsync(3, CancellationToken.None);
+        Assert.Equal(1, stored.Sum(hour => hour[Names.ExitFinished]));
+    }
+
+    [Fact]
+    public async Task An_owed_exit_of_a_prospect_that_entered_again_is_dropped_without_touching_its_sequence()
+    {
+        await using var clients = await SandboxClients.StartAsync(scope: Scopes);
+        await using var services = Build(clients, WithSequence(onExit: "finish"), ("Sequences:MaxEnrolmentDelay", "00:00:00"));
+        await DeliverAsync(services, [42]);
+        await clients.Sandbox.SetFaultsAsync(new FaultSettings { ServerErrorRate = 1 });
+        Assert.Equal(1, (await DeliverAsync(services, [42], status: "exited", minute: 2))[Names.ExitsOwed]);
+        await clients.Sandbox.ClearFaultsAsync();
+
+        // Back in the audience before the sweep: the exit is no longer wanted.
+        await DeliverAsync(services, [42], minute: 3);
+        _clock.Offset += TimeSpan.FromMinutes(1);
+        await Sweep(services).SweepAsync(CancellationToken.None);
+
+        Assert.Equal(0, (await clients.Sandbox.GetCountersAsync()).Sequences.StatesFinished);
+        _clock.Offset += TimeSpan.FromHours(1);
+        Assert.Equal(EnrolmentSweepResult.Kinds.NothingWaits, (await Sweep(services).SweepAsync(CancellationToken.None)).Kind);
+    }
+
+    [Fact]
     public async Task Without_sequences_in_the_mapping_the_sweep_does_nothing()
     {
         await using var clients = await SandboxClients.StartAsync(scope: Scopes);
@@ -169,19 +220,19 @@ public sealed class EnrolmentSweepTests(AzuriteFixture azurite)
     }
 
     // The sample mapping with sequence 1 (the sandbox's enabled email sequence), sent by mailbox 1, on its first audience.
-    private static DestinationMapping WithSequence()
+    private static DestinationMapping WithSequence(string? onExit = null)
     {
         var mapping = SampleFiles.Mapping();
-        mapping.Audiences[0].Sequence = new AudienceSequence { Id = "1", MailboxId = "1" };
+        mapping.Audiences[0].Sequence = new AudienceSequence { Id = "1", MailboxId = "1", OnExit = onExit };
         return mapping;
     }
 
     // One delivery batch whose prospects entered the first audience: enrolment's step, as the engine runs it.
-    private async Task<Dictionary<string, long>> DeliverAsync(ServiceProvider services, long[] prospects)
+    private async Task<Dictionary<string, long>> DeliverAsync(ServiceProvider services, long[] prospects, string status = "realized", int minute = 1)
     {
         var mapping = services.GetRequiredService<CompiledMapping>();
         var custom = OutreachProspectAttributes.CustomFieldName(mapping.Sequences[0].MappingId);
-        var messages = prospects.Select(id => Message($"m{id}", Update(id, 1, (custom, Change("realized", 1))))).ToList();
+        var messages = prospects.Select(id => Message($"m{id}-{minute}", Update(id, minute, (custom, Change(status, minute))))).ToList();
         var now = _clock.GetUtcNow();
         var run = new BatchRun(messages, now, now.AddSeconds(30));
         var operation = services.GetServices<IDeliveryOperation>().OfType<SequenceEnrolmentOperation>().Single();

@@ -7,8 +7,8 @@ namespace Outreach.Connector.Delivery.Operations.SequenceEnrolment;
 
 /// <summary>
 /// Enrolment's own state in <c>{prefix}SequenceEnrolments</c>: one row per (prospect, sequence) saying what was done
-/// (<see cref="EnrolmentRecord"/>), the entries waiting to be sent (partition <c>pending</c>) and the bulk batches not read
-/// yet (partition <c>batches</c>).
+/// (<see cref="EnrolmentRecord"/>), the entries waiting to be sent (partition <c>pending</c>), the bulk batches not read
+/// yet (partition <c>batches</c>) and the exits still owed (partition <c>exits</c>, kept by <see cref="SequenceExitActions"/>).
 /// </summary>
 /// <remarks>
 /// Each entry enrols at most once: a row moves to <see cref="EnrolmentStates.Pending"/> and then to
@@ -20,6 +20,12 @@ public sealed class EnrolmentStore(DeliveryTables tables, TimeProvider time)
 {
     private const string PendingPartition = "pending";
     private const string BatchesPartition = "batches";
+
+    /// <summary>The partition of the exits still owed (<see cref="SequenceExitActions"/>).</summary>
+    internal const string OwedExitsPartition = "exits";
+
+    /// <summary>The enrolment table, created if needed.</summary>
+    internal Task<TableClient> TableAsync(CancellationToken cancellationToken) => tables.ReadyAsync(tables.SequenceEnrolments, cancellationToken);
 
     /// <summary>The row of <paramref name="prospectId"/> in <paramref name="sequenceId"/>, or null when nothing was done yet.</summary>
     public async Task<EnrolmentRecord?> ReadAsync(long prospectId, long sequenceId, CancellationToken cancellationToken)
@@ -104,13 +110,14 @@ public sealed class EnrolmentStore(DeliveryTables tables, TimeProvider time)
     }
 
     /// <summary>
-    /// Whether anything waits: an entry to send or a batch to read. One query that stops at the first row, so that the
-    /// sweep costs one table request when nothing waits.
+    /// Whether anything waits: an entry to send, a batch to read or an owed exit that is due. One query that stops at the
+    /// first row, so that the sweep costs one table request when nothing waits.
     /// </summary>
     public async Task<bool> AnythingWaitsAsync(CancellationToken cancellationToken)
     {
         var table = await tables.ReadyAsync(tables.SequenceEnrolments, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PendingPartition} or PartitionKey eq {BatchesPartition}");
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {PendingPartition} or PartitionKey eq {BatchesPartition} or (PartitionKey eq {OwedExitsPartition} and NextAt le {time.GetUtcNow()})");
         await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages(pageSizeHint: 1))
         {
             if (page.Values.Count > 0)

@@ -10,9 +10,9 @@ namespace Outreach.Connector.Delivery.Operations.SequenceEnrolment;
 
 /// <summary>
 /// Sends what waits in the enrolment store without new traffic: entries whose <c>Sequences__MaxEnrolmentDelay</c>
-/// passed, entries the guard held once the hour turns, entries that waited for readiness or the budget, and batches not
-/// read yet. The standalone runtime runs it every <c>Sequences__SweepInterval</c>, the Functions app from its
-/// <c>EnrolmentSweep</c> timer.
+/// passed, entries the guard held once the hour turns, entries that waited for readiness or the budget, batches not
+/// read yet, and exits still owed (<see cref="SequenceExitActions.RetryOwedAsync"/>). The standalone runtime runs it
+/// every <c>Sequences__SweepInterval</c>, the Functions app from its <c>EnrolmentSweep</c> timer.
 /// </summary>
 /// <remarks>
 /// It does what a delivery batch's enrolment step does (<see cref="EnrolmentSender.SendAsync"/>, the same conditional
@@ -25,6 +25,7 @@ public sealed partial class EnrolmentSweep
 {
     private readonly EnrolmentStore _store;
     private readonly EnrolmentSender _sender;
+    private readonly SequenceExitActions _exits;
     private readonly IDeliveryObserver _observer;
     private readonly IOptions<DeliveryOptions> _delivery;
     private readonly TimeProvider _time;
@@ -34,13 +35,14 @@ public sealed partial class EnrolmentSweep
     internal EnrolmentSweep(
         EnrolmentStore store,
         EnrolmentSender sender,
+        SequenceExitActions exits,
         IDeliveryObserver observer,
         IOptions<DeliveryOptions> delivery,
         TimeProvider time,
         ILogger<EnrolmentSweep> logger,
         CompiledMapping? mapping = null)
     {
-        (_store, _sender, _observer, _delivery, _time, _logger, _mapping) = (store, sender, observer, delivery, time, logger, mapping);
+        (_store, _sender, _exits, _observer, _delivery, _time, _logger, _mapping) = (store, sender, exits, observer, delivery, time, logger, mapping);
     }
 
     /// <summary>Sends what waits, if anything does; expected failures (storage) are a result, never an exception.</summary>
@@ -66,6 +68,7 @@ public sealed partial class EnrolmentSweep
             var startedAt = _time.GetUtcNow();
             var run = new BatchRun([], startedAt, startedAt + _delivery.Value.MaxBatchDuration);
             await _sender.SendAsync(run, _mapping.Sequences, cancellationToken);
+            await _exits.RetryOwedAsync(run, _mapping.Sequences, cancellationToken);
             await _observer.WorkFinishedAsync(startedAt, run.Counts);
             var result = new EnrolmentSweepResult(
                 EnrolmentSweepResult.Kinds.Swept, run.Counted(Names.Requests), run.Counted(Names.Enrolled), run.Counted(Names.Held), run.Counted(Names.NotReady), run.Stop?.Until);

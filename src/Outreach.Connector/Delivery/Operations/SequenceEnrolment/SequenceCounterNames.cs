@@ -39,6 +39,12 @@ public static class SequenceCounterNames
     /// <summary>Sequence states paused because their prospect left the audience.</summary>
     public const string ExitPaused = "SeqExitPaused";
 
+    /// <summary>Exits that could not be finished or paused at once (budget, Outreach's errors): owed, and tried again by the sweep.</summary>
+    public const string ExitsOwed = "SeqExitsOwed";
+
+    /// <summary>Owed exits Outreach kept failing for a day, given up (an error is logged): their sequence states run on.</summary>
+    public const string ExitsGivenUp = "SeqExitsGivenUp";
+
     /// <summary>Every Outreach request of enrolment: bulk actions, polls, failed-item reads, state look-ups and actions, readiness reads.</summary>
     public const string Requests = "SeqRequests";
 

@@ -84,10 +84,16 @@ internal sealed partial class SequenceEnrolmentOperation(
                 break;
 
             case SequenceEventDecision.Exit or SequenceEventDecision.RecordExit:
-                if (await store.TryExitAsync(prospectId, rule.SequenceId, record, sequenceEvent.ObservedAt, cancellationToken)
-                    && record?.State is EnrolmentStates.Enrolled or EnrolmentStates.Enrolling && !dryRun)
+                // The exit is owed before the row says exited: a crash in between leaves it for the sweep, not forgotten.
+                var acts = record?.State is EnrolmentStates.Enrolled or EnrolmentStates.Enrolling && !dryRun && rule.OnExit != SequenceExit.None;
+                if (acts)
                 {
-                    await exits.ActAsync(run, prospectId, rule, cancellationToken);
+                    await exits.OweAsync(prospectId, rule, cancellationToken);
+                }
+
+                if (await store.TryExitAsync(prospectId, rule.SequenceId, record, sequenceEvent.ObservedAt, cancellationToken) && acts)
+                {
+                    await exits.ActOnOwedAsync(run, prospectId, rule, cancellationToken);
                 }
 
                 break;

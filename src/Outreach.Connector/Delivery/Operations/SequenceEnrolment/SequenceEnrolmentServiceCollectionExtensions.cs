@@ -36,6 +36,7 @@ public static class SequenceEnrolmentServiceCollectionExtensions
         services.TryAddSingleton(sp => new EnrolmentSweep(
             sp.GetRequiredService<EnrolmentStore>(),
             sp.GetRequiredService<EnrolmentSender>(),
+            sp.GetRequiredService<SequenceExitActions>(),
             sp.GetRequiredService<Telemetry.IDeliveryObserver>(),
             sp.GetRequiredService<IOptions<DeliveryOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
