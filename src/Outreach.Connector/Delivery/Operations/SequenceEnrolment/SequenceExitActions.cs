@@ -94,7 +94,13 @@ internal sealed partial class SequenceExitActions(
                 continue;
             }
 
-            await SettleAsync(run, owed, await ActAsync(run, owed.ProspectId, rule, cancellationToken), cancellationToken);
+            var outcome = await ActAsync(run, owed.ProspectId, rule, cancellationToken);
+            await SettleAsync(run, owed, outcome, cancellationToken);
+            if (outcome == ExitOutcome.NotSent)
+            {
+                // The budget is spent for now: the rest waits for the next sweep rather than each waiting for a permit.
+                return;
+            }
         }
     }
 
