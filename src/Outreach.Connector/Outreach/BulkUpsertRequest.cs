@@ -70,7 +70,10 @@ public static class BulkUpsertRequest
     /// than <see cref="DupeMethod"/>, or a record that does not name exactly one of <paramref name="prospectIds"/>
     /// (a record without an id is a new prospect). Null when it is safe.
     /// </summary>
-    public static string? SafetyProblem(byte[] body, IReadOnlySet<long> prospectIds)
+    /// <param name="body">The request body.</param>
+    /// <param name="prospectIds">The prospects the body was built for.</param>
+    /// <param name="whom">How the problem names them (the probe says "test prospect 7").</param>
+    public static string? SafetyProblem(byte[] body, IReadOnlySet<long> prospectIds, string whom = "one of the prospects it was built for")
     {
         ArgumentNullException.ThrowIfNull(prospectIds);
         using var document = JsonDocument.Parse(body);
@@ -85,7 +88,7 @@ public static class BulkUpsertRequest
             var resource = record.TryGetProperty("data", out var data) ? data : record;
             if (!resource.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt64(out var value) || !prospectIds.Contains(value))
             {
-                return "a record does not name one of the prospects it was built for";
+                return $"a record does not name {whom}";
             }
         }
 

@@ -202,27 +202,9 @@ public sealed class ImportTrial(OutreachApiSender sender, RateLimitHeaderRecorde
         return BulkUpsertRequest.Body([.. Enumerable.Repeat(record, groupSize)], shape, "probe-outreach.json");
     }
 
-    /// <summary>What is wrong with sending <paramref name="body"/>: a dupe method other than overwriteNoCreate, or a record not naming the test prospect.</summary>
-    internal static string? SafetyProblem(byte[] body, long prospectId)
-    {
-        using var document = JsonDocument.Parse(body);
-        var attributes = document.RootElement.GetProperty("data").GetProperty("attributes");
-        if (attributes.GetProperty("dupeMethod").GetString() != DupeMethod)
-        {
-            return $"the dupe method is not {DupeMethod}";
-        }
-
-        foreach (var record in attributes.GetProperty("records").EnumerateArray())
-        {
-            var resource = record.TryGetProperty("data", out var data) ? data : record;
-            if (!resource.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.Number || id.GetInt64() != prospectId)
-            {
-                return $"a record does not name test prospect {prospectId}";
-            }
-        }
-
-        return null;
-    }
+    /// <summary>What is wrong with sending <paramref name="body"/>: the connector's own check (<see cref="BulkUpsertRequest.SafetyProblem"/>) for the test prospect alone.</summary>
+    internal static string? SafetyProblem(byte[] body, long prospectId) =>
+        BulkUpsertRequest.SafetyProblem(body, new HashSet<long> { prospectId }, string.Create(CultureInfo.InvariantCulture, $"test prospect {prospectId}"));
 
     private static HttpRequestMessage Request(byte[] body)
     {

@@ -201,17 +201,9 @@ public sealed class EnrolmentStore(DeliveryTables tables, TimeProvider time)
     public async Task RemovePendingAsync(IReadOnlyCollection<PendingEnrolment> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var table = await tables.ReadyAsync(tables.SequenceEnrolments, cancellationToken);
         foreach (var entry in entries)
         {
-            try
-            {
-                await table.DeleteEntityAsync(PendingPartition, PendingRow(entry), ETag.All, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-            {
-                // Already taken off.
-            }
+            await DeleteRowAsync(PendingPartition, PendingRow(entry), cancellationToken);
         }
     }
 
@@ -279,16 +271,20 @@ public sealed class EnrolmentStore(DeliveryTables tables, TimeProvider time)
     }
 
     /// <summary>Forgets a batch once its items are read.</summary>
-    public async Task RemoveBatchAsync(long batchId, CancellationToken cancellationToken)
+    public Task RemoveBatchAsync(long batchId, CancellationToken cancellationToken) =>
+        DeleteRowAsync(BatchesPartition, batchId.ToString(CultureInfo.InvariantCulture), cancellationToken);
+
+    /// <summary>Deletes one row of the enrolment table; a row already gone (another drainer took it first) is fine.</summary>
+    internal async Task DeleteRowAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
     {
         var table = await tables.ReadyAsync(tables.SequenceEnrolments, cancellationToken);
         try
         {
-            await table.DeleteEntityAsync(BatchesPartition, batchId.ToString(CultureInfo.InvariantCulture), ETag.All, cancellationToken);
+            await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
-            // Another drainer read it first.
+            // Already gone.
         }
     }
 

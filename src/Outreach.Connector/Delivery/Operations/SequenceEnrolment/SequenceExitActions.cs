@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Outreach.Connector.Delivery.Budget;
@@ -212,18 +210,8 @@ internal sealed partial class SequenceExitActions(
         return due;
     }
 
-    private async Task ForgetAsync(OwedExit owed, CancellationToken cancellationToken)
-    {
-        var table = await store.TableAsync(cancellationToken);
-        try
-        {
-            await table.DeleteEntityAsync(EnrolmentStore.OwedExitsPartition, Row(owed.ProspectId, owed.SequenceId), ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            // Another drainer's sweep settled it first.
-        }
-    }
+    private Task ForgetAsync(OwedExit owed, CancellationToken cancellationToken) =>
+        store.DeleteRowAsync(EnrolmentStore.OwedExitsPartition, Row(owed.ProspectId, owed.SequenceId), cancellationToken);
 
     private static string Row(long prospectId, long sequenceId) => string.Create(CultureInfo.InvariantCulture, $"s{sequenceId}-p{prospectId}");
 
